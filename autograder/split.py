@@ -23,6 +23,7 @@ from autograder.catalog import Assignment
 from autograder.errors import BuildError
 
 HIDDEN_CHECKS_PACKAGE = Path(__file__).with_name("hidden_checks")
+HIDDEN_CHECKS_SHARED = ["__init__.py", "values.py"]  # plus the assignment's own module
 CONFIG_MARKER = "# ASSIGNMENT CONFIG"
 REQUIREMENTS_FILE = "requirements.txt"
 
@@ -115,20 +116,24 @@ def stage(assignment: Assignment, numbers_file: Path, python_version: str,
 
     ``python_version`` and ``requirements`` describe the grading image's environment.
     """
+    master = read_master(assignment)
+    config = assignment_config(master, assignment, python_version)
+    cell = _config_cell(master, assignment)
+    cell.source = CONFIG_MARKER + "\n" + yaml.safe_dump(config, sort_keys=True).rstrip()
     shutil.copytree(
         assignment.source_dir, staging,
         ignore=shutil.ignore_patterns("samples", "__pycache__", ".ipynb_checkpoints"),
     )
     checks = staging / "hidden_checks"
-    shutil.copytree(HIDDEN_CHECKS_PACKAGE, checks, ignore=shutil.ignore_patterns("__pycache__"))
-    (checks / "numbers").mkdir()
+    (checks / "numbers").mkdir(parents=True)
+    for module in HIDDEN_CHECKS_SHARED + [f"{assignment.name}.py"]:
+        source = HIDDEN_CHECKS_PACKAGE / module
+        if not source.is_file():
+            raise BuildError(f"no hidden checks for {assignment.name} at {source}")
+        shutil.copy(source, checks / module)
     shutil.copy(numbers_file, checks / "numbers" / numbers_file.name)
     (staging / REQUIREMENTS_FILE).write_text("\n".join(requirements) + "\n", encoding="utf-8")
 
-    master = read_master(assignment)
-    config = assignment_config(master, assignment, python_version)
-    cell = _config_cell(master, assignment)
-    cell.source = CONFIG_MARKER + "\n" + yaml.safe_dump(config, sort_keys=True).rstrip()
     staged_master = staging / assignment.master.name
     nbformat.write(master, staged_master)
     return staged_master

@@ -1,0 +1,58 @@
+"""Shared fixtures: every assignment built once into a scratch project, its samples graded once.
+
+Building and grading are the slow parts of the suite, so tests read these session-wide
+outputs instead of rebuilding. No test writes into the repository.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from autograder import build as build_stage
+from autograder.catalog import Assignment
+from autograder.grade import grade_many
+from scratch_project import ASSIGNMENT_NAMES, copy_project
+
+
+class _Lazy(dict):
+    """A dict that makes each value on first access, so ``-k`` runs build only what they use."""
+
+    def __init__(self, make):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, name):
+        self[name] = self._make(name)
+        return self[name]
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory):
+    """Each assignment built once into a scratch project: {name: Assignment}."""
+    root = copy_project(tmp_path_factory.mktemp("project"), ASSIGNMENT_NAMES)
+
+    def build(name):
+        assignment = Assignment(name, root)
+        build_stage.build(assignment)
+        return assignment
+
+    return _Lazy(build)
+
+
+@pytest.fixture(scope="session")
+def graded_samples(built_project, tmp_path_factory):
+    """The samples and the solution of each assignment, graded once: {name: {stem: outcome}}."""
+
+    def grade(name):
+        assignment = built_project[name]
+        out = tmp_path_factory.mktemp(f"graded-{name}")
+        solution = out / "solution" / "solution.ipynb"
+        solution.parent.mkdir()
+        shutil.copy(assignment.solution_notebook, solution)
+        submissions = [*sorted(assignment.built_samples_dir.glob("*.ipynb")), solution]
+        outcomes = grade_many(assignment.autograder_zip, submissions, out / "results")
+        return {outcome.name: outcome for outcome in outcomes}
+
+    return _Lazy(grade)

@@ -1,0 +1,148 @@
+"""Is the build reproducible, leak-free and strict about its inputs?"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import zipfile
+
+import nbformat
+import pytest
+
+from autograder import build as build_stage
+from autograder import cli
+from autograder.catalog import Assignment
+from autograder.errors import BuildError, StaleRelease
+from scratch_project import ASSIGNMENT_NAMES, REPO, copy_project
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_building_twice_gives_identical_bytes(built_project, tmp_path, name):
+    first = built_project[name]
+    outputs = {"student": _tree(first.student_dir), "dist": _tree(first.dist_dir)}
+    second = Assignment(name, copy_project(tmp_path, [name]))
+    build_stage.build(second, verify_solution=False)
+    assert _tree(second.student_dir) == outputs["student"]
+    assert _tree(second.dist_dir) == outputs["dist"]
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_committed_student_release_is_up_to_date(built_project, name):
+    """A stale student_release/ in the repository fails here: rebuild and commit."""
+    assert _tree(built_project[name].student_dir) == _tree(REPO / "student_release" / name)
+
+
+def test_check_catches_a_stale_release(tmp_path, capsys):
+    root = copy_project(tmp_path, ["mlp_intro"])
+    assignment = Assignment("mlp_intro", root)
+    assert cli.main(["--root", str(root), "build", "--check", "mlp_intro"]) == 0
+    notebook = assignment.student_dir / "mlp_intro.ipynb"
+    notebook.write_text(notebook.read_text().replace("Exercise 1", "Exercise one"))
+    with pytest.raises(StaleRelease, match="mlp_intro.ipynb"):
+        build_stage.check(assignment)
+    (assignment.student_dir / "leftover.txt").write_text("not built")
+    assert cli.main(["--root", str(root), "build", "--check", "mlp_intro"]) == 1
+    assert "leftover.txt" in capsys.readouterr().err
+
+
+def _solution_lines(master: nbformat.NotebookNode) -> set[str]:
+    """Lines of code that only the solution has: `# SOLUTION` lines and solution blocks."""
+    lines, inside_block, in_solution_cells = set(), False, False
+    for cell in master.cells:
+        if cell.cell_type == "raw":
+            marker = cell.source.strip()
+            in_solution_cells = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(marker, in_solution_cells)
+            continue
+        if cell.cell_type != "code" or not in_solution_cells:
+            continue
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("# BEGIN SOLUTION"):
+                inside_block = True
+            elif stripped.startswith("# END SOLUTION"):
+                inside_block = False
+            elif inside_block or re.search(r"#\s*SOLUTION\s*$", line):
+                code = re.sub(r"#\s*SOLUTION\s*$", "", stripped).strip()
+                if "=" in code:  # keep the assignment's right-hand side, the actual answer
+                    code = code.split("=", 1)[1].strip()
+                if len(code) >= 8:
+                    lines.add(code)
+    return lines
+
+
+def _hidden_test_names(zip_path) -> set[str]:
+    names = set()
+    with zipfile.ZipFile(zip_path) as archive:
+        for entry in archive.namelist():
+            if entry.startswith("tests/"):
+                tree = ast.parse(archive.read(entry).decode())
+                for node in tree.body:
+                    if isinstance(node, ast.FunctionDef) and any(
+                        isinstance(d, ast.Call) and any(k.arg == "hidden" and getattr(k.value, "value", False)
+                                                        for k in d.keywords)
+                        for d in node.decorator_list
+                    ):
+                        names.add(node.name)
+    return names
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_no_solution_or_hidden_test_reaches_student_release(built_project, name):
+    master = nbformat.read(REPO / "assignments" / name / f"{name}.ipynb", as_version=4)
+    secrets = _solution_lines(master)
+    hidden = _hidden_test_names(built_project[name].autograder_zip)
+    assert secrets and hidden, "the leak check found nothing to look for"
+    # Markdown instructions may quote formulas such as int(0.2 * N); code and metadata may not.
+    notebook = json.loads((REPO / "student_release" / name / f"{name}.ipynb").read_text())
+    code = [("".join(c["source"])) for c in notebook["cells"] if c["cell_type"] == "code"]
+    others = [p.read_text(errors="replace") for p in (REPO / "student_release" / name).rglob("*")
+              if p.is_file() and p.suffix != ".ipynb"]
+    decoded = "\n".join([*code, json.dumps(notebook["metadata"]), *others])
+    for marker in ["# BEGIN SOLUTION", "# SOLUTION", "# HIDDEN", "hidden_checks", "hidden=True"]:
+        assert marker not in decoded, f"{marker!r} in student_release/{name}"
+    leaked = sorted(line for line in secrets if line in decoded)
+    assert not leaked, f"solution code in student_release/{name}: {leaked}"
+    leaked_tests = sorted(test for test in hidden if test in decoded)
+    assert not leaked_tests, f"hidden tests in student_release/{name}: {leaked_tests}"
+
+
+def test_a_master_cannot_override_a_toolkit_setting(tmp_path):
+    root = copy_project(tmp_path, ["mlp_intro"])
+    master_path = root / "assignments" / "mlp_intro" / "mlp_intro.ipynb"
+    master = nbformat.read(master_path, as_version=4)
+    master.cells[0].source += "\nrun_tests: true"
+    nbformat.write(master, master_path)
+    with pytest.raises(BuildError, match="run_tests"):
+        build_stage.build(Assignment("mlp_intro", root))
+    assert not (root / "dist").exists()
+
+
+def test_the_config_name_must_match_the_folder(tmp_path):
+    root = copy_project(tmp_path, ["mlp_intro"])
+    shutil.move(root / "assignments" / "mlp_intro", root / "assignments" / "renamed")
+    (root / "assignments" / "renamed" / "mlp_intro.ipynb").rename(root / "assignments" / "renamed" / "renamed.ipynb")
+    numbers = tmp_path / "numbers"
+    numbers.mkdir()
+    shutil.copy(REPO / "reference" / "numbers" / "mlp_intro.json", numbers / "renamed.json")
+    with pytest.raises(BuildError, match="`name` is 'mlp_intro', expected 'renamed'"):
+        build_stage.build(Assignment("renamed", root), numbers_dir=numbers)
+
+
+def test_a_solution_that_fails_its_tests_stops_the_build_naming_the_question(tmp_path):
+    root = copy_project(tmp_path, ["mlp_intro"])
+    master_path = root / "assignments" / "mlp_intro" / "mlp_intro.ipynb"
+    master = nbformat.read(master_path, as_version=4)
+    for cell in master.cells:
+        if "avg_loss = torch.mean(losses)" in cell.source:
+            cell.source = cell.source.replace("avg_loss = torch.mean(losses)", "avg_loss = torch.sum(losses)")
+    nbformat.write(master, master_path)
+    with pytest.raises(BuildError, match="q3_cross_entropy") as failure:
+        build_stage.build(Assignment("mlp_intro", root))
+    assert "q1_approximate_function" not in str(failure.value).split("\n")[0]
+    assert not (root / "dist").exists()

@@ -1,0 +1,81 @@
+"""Does the built autograder give every kind of submission the grade it deserves?"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from autograder import gradescope, report
+from autograder.grade import questions_in
+from scratch_project import ASSIGNMENT_NAMES
+
+# The questions each assignment's partly wrong sample breaks on purpose.
+PARTLY_WRONG_LOSES = {
+    "mlp_intro": {"q3_cross_entropy", "q4_shuffle_split"},
+}
+
+
+def _scores(outcome):
+    return gradescope.question_scores(outcome.results)
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+@pytest.mark.parametrize("stem", ["solution", "complete"])
+def test_correct_notebooks_score_full_marks(graded_samples, built_project, name, stem):
+    outcome = graded_samples[name][stem]
+    possible = sum(questions_in(built_project[name].autograder_zip).values())
+    assert outcome.status == "graded"
+    lost = {q: s for q, s in _scores(outcome).items() if s.score != s.max_score}
+    assert not lost, f"{stem} lost points: {lost}"
+    assert outcome.score == pytest.approx(possible)
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_released_notebook_scores_zero_without_crashing(graded_samples, built_project, name):
+    outcome = graded_samples[name]["blank"]
+    assert outcome.status == "graded"
+    scores = _scores(outcome)
+    assert set(scores) == set(questions_in(built_project[name].autograder_zip))
+    assert all(s.score == 0 for s in scores.values()), scores
+    assert outcome.score == 0
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_partly_wrong_loses_points_only_where_it_is_wrong(graded_samples, name):
+    scores = _scores(graded_samples[name]["partly_wrong"])
+    broken = PARTLY_WRONG_LOSES[name]
+    for question, score in scores.items():
+        if question in broken:
+            assert score.score < score.max_score, f"{question} should lose points"
+        else:
+            assert score.score == score.max_score, f"{question} should keep full marks"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_every_lost_point_comes_with_a_message(graded_samples, name):
+    outcome = graded_samples[name]["partly_wrong"]
+    for test in outcome.results["tests"]:
+        if test.get("max_score") and test["score"] < test["max_score"]:
+            assert "AssertionError: " in test["output"], test["output"]
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_results_visibility_follows_gradescope_rules(graded_samples, name):
+    tests = graded_samples[name]["partly_wrong"].results["tests"]
+    public = [t for t in tests if t["name"] == "Public Tests"]
+    assert public and public[0]["visibility"] == "visible"
+    assert all(t["visibility"] == "after_published" for t in tests if "max_score" in t)
+
+
+def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(graded_samples, built_project, tmp_path):
+    outcomes = list(graded_samples["mlp_intro"].values())
+    questions = questions_in(built_project["mlp_intro"].autograder_zip)
+    path = tmp_path / "grades.csv"
+    report.write_grades_csv(outcomes, questions, path)
+    rows = list(csv.DictReader(path.open()))
+    assert [r["submission"] for r in rows] == [o.name for o in outcomes]
+    assert list(rows[0]) == ["submission", "status", *questions, "total", "max"]
+    partly = next(r for r in rows if r["submission"] == "partly_wrong")
+    assert float(partly["total"]) == sum(float(partly[q]) for q in questions)
+    assert float(partly["max"]) == sum(questions.values())
