@@ -15,7 +15,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import answers, checker_cell, gradescope, package, reproducible, split
+from autograder import answers, checker_cell, package, reproducible, split
+from autograder.grading_runtime import results as gradescope
 from autograder.catalog import Assignment
 from autograder.errors import BuildError, StaleRelease
 from autograder.grade import grade_one
@@ -77,7 +78,7 @@ def build_in_memory(assignment: Assignment, scratch: Path,
             built.student_files[relative] = path.read_bytes()
     built.solution_notebook = _notebook_bytes(
         package.finish_notebook(result.solution_notebook, tests, assignment.name))
-    built.zip_entries = package.zip_entries(result.autograder_zip)
+    built.zip_entries = package.zip_entries(result.autograder_zip, environment)
     built.samples = _samples(assignment, student)
     return built
 
@@ -102,7 +103,7 @@ def _check_solution(built: BuiltAssignment, scratch: Path) -> None:
     outcome = grade_one(zip_path, solution)
     scores = gradescope.question_scores(outcome.results)
     lost = [name for name, score in scores.items() if score.score < score.max_score]
-    if outcome.status == "graded" and not lost:
+    if outcome.status == gradescope.GRADED and not lost:
         return
     outputs = {test["name"]: test.get("output", "") for test in outcome.results["tests"]}
     detail = "\n".join(f"--- {name}: {scores[name].score:g}/{scores[name].max_score:g}\n"

@@ -1,20 +1,22 @@
 """The ``autograder`` command: a thin layer that turns arguments into library calls.
 
     autograder build [NAME...] [--check]
-    autograder grade --assignment NAME --out DIR SUBMISSION...
+    autograder grade --assignment NAME --out DIR [--jobs N] [--regrade] SUBMISSION...
     autograder reference [NAME...] [--check]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from autograder import build as build_stage
 from autograder import catalog, report
-from autograder.errors import ToolkitError
-from autograder.grade import DEFAULT_TIMEOUT_SECONDS, grade_many, questions_in
+from autograder.errors import NotBuilt, ToolkitError
+from autograder.grade import collect, grade_many, questions_in, zip_settings
+from autograder.grading_runtime.settings import RuntimeSettings
 from reference import ASSIGNMENT_MODULES
 from reference import numbers as reference_numbers
 
@@ -33,9 +35,19 @@ def _parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="grade submissions with a built autograder.zip")
     grade.add_argument("--assignment", required=True, metavar="NAME")
     grade.add_argument("--out", required=True, type=Path, metavar="DIR")
-    grade.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
-                       help="time limit for one submission (default: %(default)s)")
-    grade.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION")
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                       help="submissions graded at once (default: the core count, %(default)s)")
+    grade.add_argument("--regrade", action="store_true",
+                       help="grade again the submissions already graded, unchanged, in DIR")
+    limits = RuntimeSettings.describe()
+    grade.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help=f"{limits['total_timeout_seconds']} (default: the zip's)")
+    grade.add_argument("--cell-timeout", type=float, metavar="SECONDS",
+                       help=f"{limits['cell_timeout_seconds']} (default: the zip's)")
+    grade.add_argument("--memory-mb", type=int, metavar="MB",
+                       help=f"{limits['memory_limit_mb']} (default: the zip's)")
+    grade.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
+                       help="notebooks, zips, or folders of them (one sub-folder per submission)")
 
     reference = commands.add_parser("reference", help="regenerate the reference numbers")
     reference.add_argument("names", nargs="*", metavar="NAME", help="assignments (default: all)")
@@ -56,15 +68,29 @@ def _build(root: Path, args) -> int:
     return 0
 
 
+def _progress(outcome, done: int, total: int) -> None:
+    width = 30
+    filled = round(width * done / total)
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {outcome.name[:40]:<40}",
+          end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+
 def _grade(root: Path, args) -> int:
     (assignment,) = catalog.select(root, [args.assignment])
-    missing = [str(path) for path in args.submissions if not path.is_file()]
-    if missing:
-        raise ToolkitError(f"no such submission: {', '.join(missing)}")
-    graded = grade_many(assignment.autograder_zip, args.submissions, args.out, args.timeout)
+    if not assignment.autograder_zip.is_file():
+        raise NotBuilt(f"{assignment.autograder_zip} does not exist", "run `autograder build` first")
+    overrides = {key: value for key, value in {
+        "total_timeout_seconds": args.timeout, "cell_timeout_seconds": args.cell_timeout,
+        "memory_limit_mb": args.memory_mb}.items() if value is not None}
+    settings = zip_settings(assignment.autograder_zip).replace(**overrides) if overrides else None
+    submissions = collect(args.submissions)
+    graded = grade_many(assignment.autograder_zip, submissions, args.out, settings=settings,
+                        jobs=args.jobs, regrade=args.regrade, progress=_progress)
     questions = questions_in(assignment.autograder_zip)
     report.write_grades_csv(graded, questions, args.out / "grades.csv")
-    print(f"{assignment.name}: graded {len(graded)} submission(s) into {args.out}")
+    summary = report.write_summary(graded, questions, args.out, assignment.name)
+    print(f"{assignment.name}: {len(graded)} submission(s) in {args.out} "
+          f"(grades.csv, {summary.name}, one folder of feedback each)")
     print(report.table(graded, questions))
     return 0
 

@@ -1,15 +1,16 @@
-"""Grade submissions with an assignment's ``autograder.zip``, through otter's own runner.
+"""Grade submissions with an assignment's ``autograder.zip``, exactly as Gradescope would.
 
-Each submission is graded in a fresh ``autograder/`` tree laid out as on Gradescope
-(``source/`` from the zip, ``submission/``, ``results/``) by a separate process that calls
-the same otter entry point as the zip's ``run_otter.py``. That process runs under a time
-limit in its own process group; whatever happens to it, the submission gets a results
-file, with the reason in it when grading could not finish.
+Each submission gets a fresh ``autograder/`` tree laid out as on Gradescope: ``source/``
+unpacked from the zip, ``run_autograder`` copied beside it, ``submission/`` and
+``results/``. The zip's own ``run_autograder`` then runs there, so local grading executes
+the same code as Gradescope. The zip's runtime always writes a results file; this module
+adds an outer time limit and a last fallback, kills whatever the run leaves behind, and
+grades many submissions in parallel.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import os
 import shutil
 import signal
@@ -18,18 +19,38 @@ import sys
 import tempfile
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from autograder import gradescope
-from autograder.errors import NotBuilt
+import psutil
 
-DEFAULT_TIMEOUT_SECONDS = 600.0
-RUNNER = (
-    "import sys\n"
-    "from otter.run.run_autograder import main\n"
-    "main(sys.argv[1], logo=False)\n"
-)
+from autograder.errors import NotBuilt, ToolkitError
+from autograder.grading_runtime import results as gradescope
+from autograder.grading_runtime.settings import SETTINGS_FILE, RuntimeSettings
+
+SUBMISSION_SUFFIXES = (".ipynb", ".zip")
+OUTER_GRACE_SECONDS = 60.0  # the runtime stops itself at its own limit; this is the backstop
+HASH_FILE = "submission.sha256"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's upload: a notebook, a zip, or a folder of files (as Gradescope exports)."""
+
+    name: str
+    path: Path
+
+    def files(self) -> list[Path]:
+        return sorted(p for p in self.path.rglob("*") if p.is_file()) if self.path.is_dir() else [self.path]
+
+    def digest(self) -> str:
+        sha = hashlib.sha256()
+        for file in self.files():
+            sha.update(file.relative_to(self.path if self.path.is_dir() else file.parent).as_posix().encode())
+            sha.update(file.read_bytes())
+        return sha.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -37,13 +58,14 @@ class GradedSubmission:
     """The outcome of grading one submission."""
 
     submission: Path
-    status: str  # "graded" or "failed"
+    name: str
     results: dict
     seconds: float
+    reused: bool = False
 
     @property
-    def name(self) -> str:
-        return self.submission.stem
+    def status(self) -> str:
+        return gradescope.status(self.results)
 
     @property
     def score(self) -> float:
@@ -62,72 +84,164 @@ def questions_in(autograder_zip: Path) -> dict[str, float]:
     return questions
 
 
-def _lay_out(root: Path, autograder_zip: Path, submission: Path) -> Path:
+def collect(paths: list[Path]) -> list[Submission]:
+    """Submissions from files and folders.
+
+    A file is one submission. A folder holds submissions: each notebook or zip in it, and
+    each sub-folder (as in a Gradescope export, ``submission_123/``), is one. Names are
+    unique: a repeated stem gets a ``-2``, ``-3`` suffix.
+    """
+    found: list[tuple[str, Path]] = []
+    for path in paths:
+        if not path.exists():
+            raise ToolkitError(f"no such submission: {path}")
+        if path.is_file():
+            found.append((path.stem, path))
+            continue
+        for child in sorted(path.iterdir()):
+            if child.name.startswith("."):
+                continue
+            if child.is_dir():
+                found.append((child.name, child))
+            elif child.suffix in SUBMISSION_SUFFIXES:
+                found.append((child.stem, child))
+    submissions, seen = [], {}
+    for stem, path in found:
+        seen[stem] = seen.get(stem, 0) + 1
+        submissions.append(Submission(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}", path))
+    return submissions
+
+
+def lay_out(root: Path, autograder_zip: Path, submission: Submission,
+            settings: RuntimeSettings | None = None) -> Path:
+    """Gradescope's ``/autograder`` tree under ``root``; returns the tree's folder."""
     tree = root / "autograder"
     for folder in ("source", "submission", "results"):
         (tree / folder).mkdir(parents=True)
     with zipfile.ZipFile(autograder_zip) as archive:
         archive.extractall(tree / "source")
-    shutil.copy(submission, tree / "submission" / submission.name)
+    shutil.copy(tree / "source" / "run_autograder", tree / "run_autograder")
+    (tree / "run_autograder").chmod(0o755)
+    for file in submission.files():
+        base = submission.path if submission.path.is_dir() else submission.path.parent
+        target = tree / "submission" / file.relative_to(base)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(file, target)
     (tree / "submission_metadata.json").write_text("{}", encoding="utf-8")
+    if settings is not None:
+        (tree / "source" / "grading_runtime" / SETTINGS_FILE).write_text(settings.to_json(), encoding="utf-8")
     return tree
 
 
-def _run(command: list[str], timeout: float) -> tuple[int | None, str]:
-    """Run ``command`` in its own process group; kill the whole group at the time limit."""
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
-    )
+def zip_settings(autograder_zip: Path) -> RuntimeSettings:
+    import json
+
+    with zipfile.ZipFile(autograder_zip) as archive:
+        return RuntimeSettings.from_dict(json.loads(archive.read(f"grading_runtime/{SETTINGS_FILE}")))
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill a process and every descendant, including kernels started in their own session."""
+    try:
+        parent = psutil.Process(pid)
+        family = parent.children(recursive=True) + [parent]
+    except psutil.Error:
+        family = []
+    for process in family:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_autograder(tree: Path, timeout: float) -> tuple[int | None, str]:
+    """Run the tree's ``run_autograder`` as Gradescope does, with our Python first on PATH."""
+    environment = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    process = subprocess.Popen(["bash", str(tree / "run_autograder")], cwd=tree, env=environment,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               errors="replace", start_new_session=True)
     try:
         output, _ = process.communicate(timeout=timeout)
         return process.returncode, output
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        _kill_tree(process.pid)
         output, _ = process.communicate()
         return None, output
+    finally:
+        _kill_tree(process.pid)
 
 
-def grade_one(autograder_zip: Path, submission: Path, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> GradedSubmission:
-    """Grade one notebook; never raises for anything the submission does."""
+def grade_one(autograder_zip: Path, submission: Path | Submission,
+              settings: RuntimeSettings | None = None) -> GradedSubmission:
+    """Grade one submission; never raises for anything the submission does."""
+    if isinstance(submission, Path):
+        submission = Submission(submission.stem, submission)
     started = time.monotonic()
-    questions = questions_in(autograder_zip)
+    limits = settings or zip_settings(autograder_zip)
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
-        tree = _lay_out(Path(scratch), autograder_zip, submission)
-        returncode, log = _run([sys.executable, "-c", RUNNER, str(tree)], timeout)
+        tree = lay_out(Path(scratch), autograder_zip, submission, settings)
+        returncode, log = run_autograder(tree, limits.total_timeout_seconds + OUTER_GRACE_SECONDS)
         results_file = tree / "results" / "results.json"
-        if returncode is None:
-            results = gradescope.failure(
-                f"grading stopped after the time limit of {timeout:.0f} s; look for a cell "
-                "that never finishes (an endless loop, or a long training run).",
-                questions, log,
-            )
-            status = "failed"
-        elif results_file.is_file():
-            try:
-                results, status = gradescope.read(results_file), "graded"
-            except (ValueError, json.JSONDecodeError) as error:
-                results = gradescope.failure("the grader produced no readable results.",
-                                             questions, f"{error}\n\n{log}")
-                status = "failed"
-        else:
-            results = gradescope.failure(
-                "the notebook could not be graded; check that it is the assignment's "
-                "notebook, saved as .ipynb, and that it opens in Jupyter.",
-                questions, log,
-            )
-            status = "failed"
-    return GradedSubmission(submission, status, results, time.monotonic() - started)
+        try:
+            outcome = gradescope.read(results_file)
+        except (OSError, ValueError) as error:
+            outcome = gradescope.failure(
+                "the grader stopped without writing results; your instructor can see why.",
+                questions_in(autograder_zip), f"exit code {returncode}: {error}\n\n{log[-20000:]}")
+            outcome["extra_data"] = {"status": gradescope.NOT_GRADED}
+    return GradedSubmission(submission.path, submission.name, outcome, time.monotonic() - started)
 
 
-def grade_many(autograder_zip: Path, submissions: list[Path], out_dir: Path,
-               timeout: float = DEFAULT_TIMEOUT_SECONDS) -> list[GradedSubmission]:
-    """Grade each submission and write ``out_dir/<stem>/results.json`` for every one."""
+def _write_feedback(outcome: GradedSubmission, folder: Path, digest: str) -> None:
+    from autograder import report
+
+    gradescope.write(outcome.results, folder / "results.json")
+    (folder / "feedback.txt").write_text(report.feedback_text(outcome), encoding="utf-8")
+    (folder / HASH_FILE).write_text(digest + "\n", encoding="utf-8")
+
+
+def _reuse(submission: Submission, folder: Path, digest: str) -> GradedSubmission | None:
+    try:
+        if (folder / HASH_FILE).read_text().strip() != digest:
+            return None
+        return GradedSubmission(submission.path, submission.name, gradescope.read(folder / "results.json"),
+                                0.0, reused=True)
+    except (OSError, ValueError):
+        return None
+
+
+def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_dir: Path, *,
+               settings: RuntimeSettings | None = None, jobs: int = 1, regrade: bool = True,
+               progress: Callable[[GradedSubmission, int, int], None] | None = None) -> list[GradedSubmission]:
+    """Grade submissions ``jobs`` at a time into ``out_dir/<name>/``; results in input order.
+
+    Unless ``regrade``, a submission whose files are unchanged since its last grading here
+    keeps its earlier results.
+    """
     if not autograder_zip.is_file():
         raise NotBuilt(f"{autograder_zip} does not exist", "run `autograder build` first")
-    graded = []
-    for submission in submissions:
-        outcome = grade_one(autograder_zip, submission, timeout)
-        gradescope.write(outcome.results, out_dir / outcome.name / "results.json")
-        graded.append(outcome)
-    return graded
+    items = [s if isinstance(s, Submission) else Submission(s.stem, s) for s in submissions]
+    outcomes: dict[str, GradedSubmission] = {}
+
+    def work(submission: Submission) -> GradedSubmission:
+        folder = out_dir / submission.name
+        digest = submission.digest()
+        reused = None if regrade else _reuse(submission, folder, digest)
+        if reused is not None:
+            return reused
+        outcome = grade_one(autograder_zip, submission, settings)
+        _write_feedback(outcome, folder, digest)
+        return outcome
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(work, s): s for s in items}
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes[outcome.name] = outcome
+            if progress:
+                progress(outcome, len(outcomes), len(items))
+    return [outcomes[s.name] for s in items]

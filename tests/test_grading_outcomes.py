@@ -6,13 +6,15 @@ import csv
 
 import pytest
 
-from autograder import gradescope, report
+from autograder import report
+from autograder.grading_runtime import results as gradescope
 from autograder.grade import questions_in
 from scratch_project import ASSIGNMENT_NAMES
 
 # The questions each assignment's partly wrong sample breaks on purpose.
 PARTLY_WRONG_LOSES = {
     "mlp_intro": {"q3_cross_entropy", "q4_shuffle_split"},
+    "perceptron_gd": {"q3_grad_loss_i", "q4_gradient_descent", "q6_derivative"},
 }
 
 
@@ -75,7 +77,7 @@ def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(graded_sa
     report.write_grades_csv(outcomes, questions, path)
     rows = list(csv.DictReader(path.open()))
     assert [r["submission"] for r in rows] == [o.name for o in outcomes]
-    assert list(rows[0]) == ["submission", "status", *questions, "total", "max"]
+    assert list(rows[0]) == ["submission", "status", *questions, "total", "max", "message"]
     partly = next(r for r in rows if r["submission"] == "partly_wrong")
     assert float(partly["total"]) == sum(float(partly[q]) for q in questions)
     assert float(partly["max"]) == sum(questions.values())
