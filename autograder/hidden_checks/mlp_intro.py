@@ -7,15 +7,19 @@ output, the message names it; the expected numbers themselves are never shown.
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import torch
 from torch import nn
 
 from . import cases_for
-from .values import call, expect_close, expect_shape, for_each_case, to_array, unpack
+from .values import call, close, expect_close, expect_shape, for_each_case, to_array, unpack
 
 ASSIGNMENT = "mlp_intro"
 GRID_POINTS = 1000
+# Seeds a student may hard-code instead of using the seed argument (the notebook's SEED is 2021).
+FIXED_SEEDS = (0, 1, 42, 2021)
 
 
 def _cases(graded_name: str, numbers: dict | None) -> list[dict]:
@@ -37,6 +41,23 @@ def _knots(case: dict) -> np.ndarray:
     return np.asarray(case["x_train"], dtype=np.float64).reshape(-1)
 
 
+def _public_sine_example() -> tuple[np.ndarray, np.ndarray]:
+    """The grid and the answer of the public test's sine example: what a copied answer gives."""
+    knots = np.linspace(0.0, 2.0 * np.pi, 10)
+    grid = np.linspace(0.0, 2.0 * np.pi, GRID_POINTS)
+    return grid, np.interp(grid, knots, np.sin(knots))
+
+
+def _grid_and_relus_right(relu_acts: np.ndarray, x: np.ndarray, case: dict) -> bool:
+    """Whether a student's ``x`` and ``relu_acts`` pass the grid-and-ReLUs check."""
+    knots, sample = _knots(case), case["grid_sample"]
+    span = float(knots[-1] - knots[0])
+    if x.size != GRID_POINTS or relu_acts.shape != (len(knots) - 1, GRID_POINTS):
+        return False
+    return close(x.reshape(-1)[sample], np.asarray(case["x"]), rtol=1e-5, atol=1e-5 * span) and close(
+        relu_acts[:, sample], np.asarray(case["relu_acts"]), rtol=1e-5, atol=1e-5 * (1.0 + span))
+
+
 def approximation_grid_and_relus(approximate_function, numbers: dict | None = None) -> None:
     """``x`` is the 1000-point grid and row ``i`` of ``relu_acts`` is ``relu(x - x_train[i])``."""
 
@@ -47,8 +68,14 @@ def approximation_grid_and_relus(approximate_function, numbers: dict | None = No
         expect_shape("x", x, (GRID_POINTS,), (GRID_POINTS, 1))
         x = x.reshape(-1)
         span = float(knots[-1] - knots[0])
+        public_grid, _ = _public_sine_example()
         expect_close(
             "x", x[sample], np.asarray(case["x"]), rtol=1e-5, atol=1e-5 * span,
+            diagnoses=[
+                (public_grid[sample],
+                 "x runs from 0 to 2*pi like the grid of the public sine example, whatever "
+                 "x_train holds; it should be torch.linspace(min(x_train), max(x_train), 1000)."),
+            ],
             advice="It should be torch.linspace(min(x_train), max(x_train), 1000).",
         )
         if relu_acts.shape == (GRID_POINTS, len(knots) - 1) and len(knots) - 1 != GRID_POINTS:
@@ -73,6 +100,12 @@ def approximation_grid_and_relus(approximate_function, numbers: dict | None = No
                 (np.maximum(0.0, grid[None, :] - knots[1:, None]),
                  "each ReLU starts one training point too late; row i should bend at "
                  "x_train[i], starting with the first point."),
+                (np.maximum(0.0, knots[:-1, None] - grid[None, :]),
+                 "the ReLUs point the wrong way: row i looks like relu(x_train[i] - x), which "
+                 "is zero to the right of x_train[i]; it should be relu(x - x_train[i])."),
+                (np.repeat(np.maximum(0.0, grid)[None, :], len(knots) - 1, axis=0),
+                 "every row looks like relu(x), a ReLU with no bias; row i should be "
+                 "relu(x - x_train[i]), bending at its own training point."),
             ],
             advice="Row i should be relu(x - x_train[i]).",
         )
@@ -84,7 +117,7 @@ def approximation_matches_reference(approximate_function, numbers: dict | None =
     """``y_hat`` is the piecewise-linear interpolant of the training points on the grid."""
 
     def check(case):
-        y_hat, _, _ = _approximation(approximate_function, case)
+        y_hat, relu_acts, x = _approximation(approximate_function, case)
         expect_shape("y_hat", y_hat, (GRID_POINTS,), (GRID_POINTS, 1))
         sample = case["grid_sample"]
         knots = _knots(case)
@@ -92,6 +125,17 @@ def approximation_matches_reference(approximate_function, numbers: dict | None =
         grid = np.asarray(case["x"])
         relus = np.maximum(0.0, grid[None, :] - knots[:-1, None])
         slopes = np.diff(values) / np.diff(knots)
+        rises = np.diff(values)  # slopes without the division by the spacing
+        minus_previous_weight = np.zeros_like(slopes)
+        for i, slope in enumerate(slopes):
+            minus_previous_weight[i] = slope - (minus_previous_weight[i - 1] if i else 0.0)
+        _, public_answer = _public_sine_example()
+        if _grid_and_relus_right(relu_acts, x, case):
+            advice = ("It should pass through every training point and be straight in between; "
+                      "the public sine example shows the same property.")
+        else:
+            advice = ("y_hat is built on x and relu_acts, which are not right yet (see the "
+                      "other hidden test of this question): fix them first.")
         expect_close(
             "y_hat", y_hat.reshape(-1)[sample], np.asarray(case["y_hat"]),
             rtol=1e-5, atol=case["atol"],
@@ -103,9 +147,17 @@ def approximation_matches_reference(approximate_function, numbers: dict | None =
                  "y_hat looks like the plain sum of the ReLUs; weight each ReLU by its change "
                  "of slope."),
                 (-np.asarray(case["y_hat"]), "y_hat has the wrong sign."),
+                (np.diff(rises, prepend=0.0) @ relus,
+                 "the slopes look like differences of y alone; divide each by the spacing, "
+                 "slope i = (y_train[i+1] - y_train[i]) / (x_train[i+1] - x_train[i])."),
+                (minus_previous_weight @ relus,
+                 "weight i looks like this slope minus the previous weight; it should be this "
+                 "slope minus the previous slope."),
+                (public_answer[sample],
+                 "y_hat is the answer of the public sine example, whatever x_train and y_train "
+                 "hold; compute it from the function's inputs."),
             ],
-            advice="It should pass through every training point and be straight in between; "
-            "the public sine example shows the same property.",
+            advice=advice,
         )
 
     for_each_case(_cases("approximate_function", numbers), check)
@@ -115,8 +167,13 @@ def approximation_matches_reference(approximate_function, numbers: dict | None =
 
 
 def _modules_by_name(net: nn.Module) -> dict[str, nn.Module]:
-    """Modules keyed by the last part of their name, wherever they are registered."""
-    return {name.rsplit(".", 1)[-1]: module for name, module in net.named_modules() if name}
+    """Modules keyed by the last part of their name, wherever they are registered.
+
+    A module registered twice (say in a ModuleList and under its contract name) keeps both
+    names.
+    """
+    return {name.rsplit(".", 1)[-1]: module
+            for name, module in net.named_modules(remove_duplicate=False) if name}
 
 
 def _build_net(Net, case: dict) -> nn.Module:
@@ -145,8 +202,10 @@ def net_layers_named(Net, numbers: dict | None = None) -> None:
     """Every ``Linear_i``, ``Activation_i`` and ``Output_Linear`` exists with the right size."""
 
     def check(case):
-        modules = _modules_by_name(_build_net(Net, case))
+        net = _build_net(Net, case)
+        modules = _modules_by_name(net)
         linear_names = sorted(name for name, m in modules.items() if isinstance(m, nn.Linear))
+        linear_count = sum(isinstance(m, nn.Linear) for m in net.modules())  # each one once
         expected = _expected_layers(case)
         for name, fan_in, fan_out in expected:
             layer = modules.get(name)
@@ -160,9 +219,9 @@ def net_layers_named(Net, numbers: dict | None = None) -> None:
                     f"{name} maps {layer.in_features} to {layer.out_features} features, "
                     f"expected {fan_in} to {fan_out}."
                 )
-        if len(linear_names) != len(expected):
+        if linear_count != len(expected):
             raise AssertionError(
-                f"the network has {len(linear_names)} linear layers, expected {len(expected)}: "
+                f"the network has {linear_count} linear layers, expected {len(expected)}: "
                 "one per hidden layer and one output layer."
             )
         activation_class = case["actv"].split("(", 1)[0]
@@ -176,6 +235,53 @@ def net_layers_named(Net, numbers: dict | None = None) -> None:
                 )
 
     for_each_case(_cases("Net", numbers), check)
+
+
+def _activation(actv: str) -> nn.Module:
+    """``nn.<actv>`` from a string such as ``'LeakyReLU(0.1)'``, without ``eval``."""
+    name, _, rest = actv.partition("(")
+    return getattr(nn, name.strip())(*[float(a) for a in rest.rstrip(")").split(",") if a.strip()])
+
+
+def _forward_with_activations(case: dict, placement: str) -> np.ndarray:
+    """The reference outputs with the activations misplaced in a way students do.
+
+    ``placement``: ``"none"`` (never applied), ``"before"`` (before each hidden Linear) or
+    ``"output_too"`` (also after ``Output_Linear``).
+    """
+    activation = _activation(case["actv"])
+    names = [f"Linear_{i}" for i in range(len(case["hidden_unit_nums"]))] + ["Output_Linear"]
+    with torch.no_grad():
+        x = torch.tensor(case["inputs"], dtype=torch.float64).reshape(-1, case["input_feature_num"])
+        for name in names:
+            weight = torch.tensor(case["layers"][name]["weight"], dtype=torch.float64)
+            bias = torch.tensor(case["layers"][name]["bias"], dtype=torch.float64)
+            hidden = name != "Output_Linear"
+            if placement == "before" and hidden:
+                x = activation(x)
+            x = x @ weight.T + bias
+            if placement == "output_too":  # after every Linear, the output one included
+                x = activation(x)
+        return x.numpy()
+
+
+def _works_on_flat_input(net: nn.Module, inputs: torch.Tensor) -> bool:
+    try:
+        net(inputs.reshape(inputs.shape[0], -1))
+    except Exception:  # the student's code, failing for any reason of its own
+        return False
+    return True
+
+
+def _forward_advice(case: dict, modules: dict[str, nn.Module]) -> str:
+    """What to look at when the outputs differ and no known mistake matches."""
+    activation_class = case["actv"].split("(", 1)[0]
+    for index in range(len(case["hidden_unit_nums"])):
+        if type(modules.get(f"Activation_{index}")).__name__ != activation_class:
+            return (f"Activation_{index} is not nn.{case['actv']} yet (see the other hidden test "
+                    "of this question); build every activation from the actv string.")
+    return ("Apply every hidden Linear followed by its activation, then Output_Linear with no "
+            "activation after it.")
 
 
 def net_forward_matches_reference(Net, numbers: dict | None = None) -> None:
@@ -198,7 +304,16 @@ def net_forward_matches_reference(Net, numbers: dict | None = None) -> None:
                     parameter.copy_(wanted)
             dtype = next(net.parameters()).dtype
             inputs = torch.tensor(case["inputs"], dtype=dtype)
-            outputs = to_array("the output of forward", call("forward", net, inputs))
+            try:
+                result = call("forward", net, inputs)
+            except AssertionError as failure:
+                if inputs.dim() > 2 and _works_on_flat_input(net, inputs):
+                    raise AssertionError(
+                        f"{failure}. It works once the input of shape {tuple(inputs.shape)} is "
+                        "flattened: flatten it to (batch, input_feature_num) in forward."
+                    ) from None
+                raise
+            outputs = to_array("the output of forward", result)
         want = np.asarray(case["outputs"])
         if outputs.shape != want.shape:
             raise AssertionError(
@@ -208,14 +323,30 @@ def net_forward_matches_reference(Net, numbers: dict | None = None) -> None:
             )
         expect_close(
             "the output of forward", outputs, want, rtol=1e-4, atol=1e-5,
-            advice="Apply every hidden Linear followed by its activation, then Output_Linear "
-            "with no activation after it.",
+            diagnoses=[
+                (_forward_with_activations(case, "output_too"),
+                 "there is an activation after Output_Linear too; the output layer should "
+                 "return its values as they are."),
+                (_forward_with_activations(case, "none"),
+                 "the outputs look like those of the network without activations: the "
+                 "activations are not applied in forward."),
+                (_forward_with_activations(case, "before"),
+                 "each activation seems to be applied before its Linear layer; apply "
+                 "Linear_i first, then Activation_i."),
+            ],
+            advice=_forward_advice(case, modules),
         )
 
     for_each_case(_cases("Net", numbers), check)
 
 
 # --- cross_entropy_loss --------------------------------------------------------------------
+
+
+def _public_example_loss() -> float:
+    """The loss of the public test's example batch: what a copied answer returns."""
+    x = np.array([[10.0, 1.0, -1.0, -20.0], [10.0, 10.0, 2.0, -10.0]])
+    return float(np.mean(np.log(np.exp(x).sum(axis=1)) - x[[0, 1], [0, 1]]))
 
 
 def cross_entropy_matches_reference(cross_entropy_loss, numbers: dict | None = None) -> None:
@@ -235,8 +366,11 @@ def cross_entropy_matches_reference(cross_entropy_loss, numbers: dict | None = N
             )
         x = logits.double().numpy()
         picked = x[np.arange(len(labels)), labels.numpy()]
-        per_sample = np.log(np.exp(x).sum(axis=1)) - picked
+        row_sums = np.exp(x).sum(axis=1)
+        per_sample = np.log(row_sums) - picked
         column_softmax = np.log(np.exp(x).sum(axis=0))
+        # x[:, labels] - a matrix of every sample's logit at every label - beside the row terms
+        every_label = -x[:, labels.numpy()] + np.log(row_sums)[None, :]
         expect_close(
             "the loss", loss.reshape(1), np.asarray([case["loss"]]), rtol=1e-5, atol=1e-5,
             diagnoses=[
@@ -246,6 +380,17 @@ def cross_entropy_matches_reference(cross_entropy_loss, numbers: dict | None = N
                  "the log of the sum of exponentials over the classes is missing."),
                 ([(column_softmax[labels.numpy()] - picked).mean()],
                  "the log-sum-exp runs over the batch (dim 0) instead of the classes (dim 1)."),
+                ([(np.log(np.exp(x).sum()) - picked).mean()],
+                 "the sum of exponentials runs over the whole batch at once; sum over the "
+                 "classes of each sample (dim=1)."),
+                ([(row_sums - picked).mean()],
+                 "the log around the sum of exponentials is missing."),
+                ([every_label.mean()],
+                 "x[:, labels] takes every sample's logit at every label; pick one entry per "
+                 "sample with x[torch.arange(N), labels]."),
+                ([_public_example_loss()],
+                 "the loss is the value of the public example, whatever the batch; compute it "
+                 "from x and labels."),
             ],
             advice="Each sample's loss is -x[i, labels[i]] + log(sum_j exp(x[i, j])); "
             "return their mean.",
@@ -272,6 +417,29 @@ def _split(shuffle_and_split_data, case: dict):
             to_array("X_train", X_train), to_array("y_train", y_train))
 
 
+def _rows(array: np.ndarray) -> int:
+    return array.shape[0] if array.ndim else 0
+
+
+def _diagnose_sizes(got_test: int, got_train: int, n: int, test_size: int) -> None:
+    """Name the size mistakes students make; the shapes are checked in full afterwards."""
+    if (got_test, got_train) == (n - test_size, test_size) and got_test != got_train:
+        raise AssertionError(
+            "the test set has the size of the training set and the other way round: return "
+            "them in the order (X_test, y_test, X_train, y_train)."
+        )
+    if got_test == test_size and got_train == n:
+        raise AssertionError(
+            "the training set also holds the test samples; it should hold only the samples "
+            "that are not in the test set."
+        )
+    if got_test != test_size and got_test in (round(0.2 * n), -(-n // 5)) and got_test + got_train == n:
+        raise AssertionError(
+            "the test set looks rounded up; it should hold int(0.2 * N) samples, 20% of the "
+            "data rounded down."
+        )
+
+
 def split_properties(shuffle_and_split_data, numbers: dict | None = None) -> None:
     """Sizes, X-y alignment, a partition of the data, determinism, and untouched inputs."""
 
@@ -283,6 +451,7 @@ def split_properties(shuffle_and_split_data, numbers: dict | None = None) -> Non
         if not (torch.equal(X, X_copy) and torch.equal(y, y_copy)):
             raise AssertionError("shuffle_and_split_data changed X or y in place.")
         X_test, y_test, X_train, y_train = _split(shuffle_and_split_data, case)
+        _diagnose_sizes(_rows(X_test), _rows(X_train), n, test_size)
         expect_shape("X_test", X_test, (test_size, 3))
         expect_shape("X_train", X_train, (n - test_size, 3))
         expect_shape("y_test", y_test, (test_size,), (test_size, 1))
@@ -305,6 +474,30 @@ def split_properties(shuffle_and_split_data, numbers: dict | None = None) -> Non
     for_each_case(_cases("shuffle_and_split_data", numbers), check)
 
 
+def _seeded_order(n_samples: int, seed: int) -> np.ndarray:
+    """``torch.manual_seed(seed)`` then ``torch.randperm(n)``, leaving the global seed alone."""
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randperm(n_samples, generator=generator).double().numpy()
+
+
+def _other_shuffles(n_samples: int, seed: int) -> list[tuple[str, np.ndarray]]:
+    """Valid shuffles seeded with ``seed`` that are not the one asked for, by their source.
+
+    Each is made with its own generator, so the global random states stay as they were.
+    """
+    python_order = list(range(n_samples))
+    random.Random(seed).shuffle(python_order)
+    rand_keys = torch.rand(n_samples, generator=torch.Generator().manual_seed(seed))
+    return [
+        ("numpy's random generator (np.random.default_rng)",
+         np.random.default_rng(seed).permutation(n_samples)),
+        ("numpy's global random state (np.random.seed)",
+         np.random.RandomState(seed).permutation(n_samples)),
+        ("Python's random module", np.asarray(python_order)),
+        ("argsort of torch.rand", torch.argsort(rand_keys).numpy()),
+    ]
+
+
 def split_matches_seeded_randperm(shuffle_and_split_data, numbers: dict | None = None) -> None:
     """The split is exactly ``torch.manual_seed(seed)`` then ``torch.randperm(N)``, test first."""
 
@@ -322,6 +515,18 @@ def split_matches_seeded_randperm(shuffle_and_split_data, numbers: dict | None =
             )
         if np.array_equal(got, np.arange(len(order))):
             raise AssertionError("the data is split in its original order, without shuffling.")
+        for source, other_order in _other_shuffles(len(order), case["seed"]):
+            if np.array_equal(got, other_order):
+                raise AssertionError(
+                    f"the samples are shuffled with {source}, not with the shuffle the "
+                    "exercise asks for: torch.manual_seed(seed) followed by torch.randperm(N)."
+                )
+        for fixed in FIXED_SEEDS:
+            if fixed != case["seed"] and np.array_equal(got, _seeded_order(len(order), fixed)):
+                raise AssertionError(
+                    "the split looks seeded with a fixed number rather than the seed argument; "
+                    "call torch.manual_seed(seed) with the seed the function receives."
+                )
         raise AssertionError(
             "the split is not the one that torch.manual_seed(seed) followed by "
             "torch.randperm(N) gives; use exactly those two calls to shuffle."

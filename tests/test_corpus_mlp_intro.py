@@ -1,0 +1,247 @@
+"""Does the shipped autograder give every student-style implementation of mlp_intro its due?
+
+The corpus (tests/corpus/mlp_intro/) holds correct, wrong and partially right versions of
+each graded function. The unit level runs each through its own question's test file exactly
+as it ships in ``autograder.zip``, with the zip's hidden checks and numbers; a small sample
+goes the whole way, as a filled-in student notebook graded by otter with the built zip.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import NamedTuple
+
+import nbformat
+import pytest
+
+import corpus
+from autograder import answers
+from autograder.build import build_in_memory
+from autograder.catalog import Assignment
+from autograder.grade import grade_one
+from scratch_project import REPO
+
+ASSIGNMENT = "mlp_intro"
+GRADED_NAMES = ["approximate_function", "Net", "cross_entropy_loss", "shuffle_and_split_data"]
+VARIANTS = [v for name in GRADED_NAMES for v in corpus.load(ASSIGNMENT, name)]
+# The hidden cases' expected answers: no feedback may show one of them.
+EXPECTED_FIELDS = {"x", "relu_acts", "y_hat", "outputs", "loss"}
+# The whole-notebook sample, one notebook each: correct variants of every graded name at once,
+# a wrong class, a partial function. Everything else in a notebook is the complete sample.
+WHOLE_NOTEBOOKS = {
+    "correct": ["approximate_function-correct_triangular_solve", "Net-correct_attributes_built_in_reverse",
+                "cross_entropy_loss-correct_one_hot", "shuffle_and_split_data-correct_random_split_indices"],
+    "wrong": ["Net-wrong_activation_after_output"],
+    "partial": ["shuffle_and_split_data-partial_numpy_generator"],
+}
+
+
+class Shipped(NamedTuple):
+    questions: dict[str, corpus.Question]  # by graded name
+    numbers_file: Path
+
+
+def _of_kind(kind):
+    return [pytest.param(v, id=v.id) for v in VARIANTS if v.kind == kind]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    """The questions and hidden checks of a fresh build, laid out as in ``autograder.zip``."""
+    scratch = tmp_path_factory.mktemp("mlp_intro-shipped")
+    built = build_in_memory(Assignment(ASSIGNMENT, REPO), scratch / "build")
+    files = scratch / "zip"
+    for path, data in built.zip_entries.items():
+        (files / path).parent.mkdir(parents=True, exist_ok=True)
+        (files / path).write_bytes(data)
+    tests = {path: data.decode("utf-8") for path, data in built.zip_entries.items()
+             if path.startswith("tests/") and path.endswith(".py")}
+    with corpus.importable(files / "files" / "hidden_checks"):
+        yield Shipped(corpus.questions(tests), files / "files" / "hidden_checks" / "numbers" / f"{ASSIGNMENT}.json")
+
+
+@pytest.fixture(scope="module")
+def graded(shipped):
+    """``graded(variant)``: its question's case results, each variant run once."""
+    results = {}
+
+    def grade(variant):
+        if variant.id not in results:
+            question = shipped.questions[variant.graded_name]
+            results[variant.id] = question.run({variant.graded_name: variant.implementation})
+        return results[variant.id]
+
+    return grade
+
+
+def _failures(results):
+    return [r for r in results if not r.passed]
+
+
+def _feedback(message):
+    """What a failure tells the student, without otter's frame or the hidden case's label."""
+    error = re.search(r"^\w+: (.*)", message, re.MULTILINE | re.DOTALL)
+    text = error.group(1) if error else message
+    return re.sub(r"^On a hidden case \(.*?\): ", "", text)
+
+
+def _names_the_mistake(failures, hint):
+    return any(hint in _feedback(f.message) for f in failures)
+
+
+def _summary(results):
+    return "\n\n".join(f"{r.name}: {r.message}" for r in results)
+
+
+def test_the_corpus_covers_every_graded_name_with_enough_variants():
+    counts = {(v.graded_name, v.kind): 0 for v in VARIANTS}
+    for v in VARIANTS:
+        counts[(v.graded_name, v.kind)] += 1
+    for name in GRADED_NAMES:
+        least_correct, least_wrong = (4, 5) if name == "Net" else (6, 8)
+        assert counts.get((name, "correct"), 0) >= least_correct, name
+        assert counts.get((name, "wrong"), 0) >= least_wrong, name
+
+
+def _notebook_imports(notebook) -> set[str]:
+    """The names the graded cells of a notebook import at their top level."""
+    names = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or "otter_ignore" in cell.metadata.get("tags", []):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue  # a cell with IPython magics imports nothing we rely on
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names |= {(a.asname or a.name).split(".", 1)[0] for a in node.names}
+    return names
+
+
+@pytest.mark.parametrize("graded_name", GRADED_NAMES)
+def test_the_corpus_uses_only_what_the_student_notebook_imports(graded_name):
+    student = nbformat.read(REPO / "student_release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    assert corpus.imported_names(ASSIGNMENT, graded_name) <= _notebook_imports(student)
+
+
+def test_every_graded_name_has_its_own_question(shipped):
+    assert set(GRADED_NAMES) <= set(shipped.questions)
+
+
+@pytest.mark.parametrize("variant", _of_kind("correct"))
+def test_a_correct_variant_passes_every_case_of_its_question(graded, variant):
+    failures = _failures(graded(variant))
+    assert not failures, _summary(failures)
+
+
+@pytest.mark.parametrize("variant", _of_kind("wrong"))
+def test_a_wrong_variant_fails_its_question_and_the_feedback_names_the_mistake(graded, variant):
+    failures = _failures(graded(variant))
+    assert failures, f"{variant.name} passed every case of its question"
+    assert _names_the_mistake(failures, variant.hint), (
+        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{_summary(failures)}")
+
+
+@pytest.mark.parametrize("variant", _of_kind("partial"))
+def test_a_partial_variant_passes_some_cases_but_not_all(graded, variant):
+    results = graded(variant)
+    failures = _failures(results)
+    assert failures, f"{variant.name} passed every case of its question"
+    assert len(failures) < len(results), f"{variant.name} failed every case:\n\n{_summary(failures)}"
+    assert all(f.hidden for f in failures), "a partial answer should pass every public check"
+    assert _names_the_mistake(failures, variant.hint), (
+        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{_summary(failures)}")
+
+
+def _hidden_values(numbers_file: Path):
+    """The expected answers of every hidden case, written the ways a message might print them."""
+    numbers = json.loads(numbers_file.read_text(encoding="utf-8"))
+
+    def floats(value):
+        if isinstance(value, list):
+            for item in value:
+                yield from floats(item)
+        elif isinstance(value, float):
+            yield value
+
+    shown = set()
+    for cases in numbers["cases"].values():
+        for case in cases:
+            for field in EXPECTED_FIELDS & set(case):
+                for value in floats(case[field]):
+                    if abs(value) < 0.01 or value == round(value):
+                        continue  # zeros and whole numbers appear in shapes and sizes
+                    shown |= {f"{value:.3f}", f"{value:.4f}", f"{value:.6f}", repr(value)}
+                    if field == "loss":
+                        shown.add(f"{value:.2f}")
+    return shown
+
+
+@pytest.fixture(scope="module")
+def hidden_values(shipped):
+    return _hidden_values(shipped.numbers_file)
+
+
+def test_the_leak_check_knows_the_hidden_answers(shipped, hidden_values):
+    cases = json.loads(shipped.numbers_file.read_text(encoding="utf-8"))["cases"]
+    assert {f"{case['loss']:.4f}" for case in cases["cross_entropy_loss"]} <= hidden_values
+    assert f"{cases['approximate_function'][0]['y_hat'][50]:.4f}" in hidden_values
+    assert len(hidden_values) > 1000
+
+
+@pytest.mark.parametrize("variant", [pytest.param(v, id=v.id) for v in VARIANTS if v.kind != "correct"])
+def test_feedback_never_shows_a_hidden_expected_value(graded, hidden_values, variant):
+    for failure in _failures(graded(variant)):
+        leaked = sorted(v for v in hidden_values if v in failure.message)
+        assert not leaked, f"{failure.name} shows {leaked}:\n{failure.message}"
+
+
+# --- the whole way: a student notebook graded by otter with the built zip ---------------------
+
+
+@pytest.fixture(scope="module")
+def graded_whole(built_project, tmp_path_factory):
+    """Each sample notebook, graded by otter with the built zip: {kind: (variants, outcome)}."""
+    assignment = built_project[ASSIGNMENT]
+    student = nbformat.read(assignment.student_dir / f"{ASSIGNMENT}.ipynb", as_version=4)
+    complete = answers.definitions((assignment.samples_dir / "complete.py").read_text(encoding="utf-8"))
+    folder = tmp_path_factory.mktemp("mlp_intro-whole")
+    by_id = {v.id: v for v in VARIANTS}
+    notebooks = {}
+    for kind, variant_ids in WHOLE_NOTEBOOKS.items():
+        variants = [by_id[i] for i in variant_ids]
+        filled = answers.fill(student, {**complete, **{v.graded_name: v.as_answer() for v in variants}})
+        path = folder / kind / f"{ASSIGNMENT}.ipynb"
+        path.parent.mkdir()
+        nbformat.write(filled, path)
+        notebooks[kind] = (variants, path)
+    with ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
+        futures = {kind: pool.submit(grade_one, assignment.autograder_zip, path)
+                   for kind, (_, path) in notebooks.items()}
+        return {kind: (notebooks[kind][0], future.result()) for kind, future in futures.items()}
+
+
+@pytest.mark.parametrize("kind", WHOLE_NOTEBOOKS)
+def test_a_whole_notebook_loses_points_only_where_its_variant_deserves(graded_whole, shipped, kind):
+    variants, outcome = graded_whole[kind]
+    questions = shipped.questions
+    assert outcome.status == "graded", outcome.results.get("output")
+    tests = {t["name"]: t for t in outcome.results["tests"] if "max_score" in t}
+    assert set(tests) == {q.name for q in questions.values()}
+    own = {questions[v.graded_name].name: v for v in variants}
+    for name, test in tests.items():
+        score, max_score = test["score"], test["max_score"]
+        variant = own.get(name)
+        if variant is None or variant.kind == "correct":
+            assert score == max_score, f"{name}: {score} of {max_score}\n{test.get('output')}"
+        elif variant.kind == "wrong":
+            assert score < max_score, f"{name}: {score} of {max_score}"
+        else:
+            assert 0 < score < max_score, f"{name}: {score} of {max_score}"
+        if variant is not None and variant.hint:
+            assert variant.hint in test.get("output", ""), test.get("output")
