@@ -7,4 +7,5 @@ under ``reference/numbers/`` that the hidden tests compare against.
 
 ASSIGNMENT_MODULES = {
     "mlp_intro": "reference.mlp_intro",
+    "perceptron_gd": "reference.perceptron_gd",
 }
