@@ -52,7 +52,7 @@ def graded_samples(built_project, tmp_path_factory):
         solution.parent.mkdir()
         shutil.copy(assignment.solution_notebook, solution)
         submissions = [*sorted(assignment.built_samples_dir.glob("*.ipynb")), solution]
-        outcomes = grade_many(assignment.autograder_zip, submissions, out / "results")
+        outcomes = grade_many(assignment.autograder_zip, submissions, out / "results", jobs=2)
         return {outcome.name: outcome for outcome in outcomes}
 
     return _Lazy(grade)

@@ -24,7 +24,7 @@ class RuntimeSettings:
     total_timeout_seconds: float = field(default=540.0, metadata={
         "help": "time the whole grading run may take; past it, every question still "
                 "unreported scores zero with an explanation (Gradescope's own limit is longer)"})
-    memory_limit_mb: int = field(default=1024, metadata={
+    memory_limit_mb: int = field(default=512, metadata={
         "help": "memory (data segment) the notebook's kernel may allocate; past it, "
                 "allocations fail with MemoryError instead of the container being killed"})
     max_cell_output_chars: int = field(default=20_000, metadata={

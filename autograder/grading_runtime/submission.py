@@ -46,21 +46,22 @@ def _unzip(archive_path: Path, destination: Path) -> None:
 
 
 def locate(submission_dir: Path) -> Path:
-    """The one notebook of the submission, unpacked from a zip if need be."""
+    """The one notebook of the submission, brought to the submission folder's top level.
+
+    A notebook at the top level wins; otherwise zips are unpacked and notebooks in
+    sub-folders count too, so a zipped or nested notebook is found wherever it is.
+    """
     notebooks = [p for p in _notebooks(submission_dir) if p.parent == submission_dir]
     if not notebooks:
-        archives = sorted(submission_dir.glob("*.zip"))
-        for archive_path in archives:
-            unpacked = submission_dir / "unzipped" / archive_path.stem
-            _unzip(archive_path, unpacked)
-            notebooks += _notebooks(unpacked)
+        for archive_path in sorted(submission_dir.glob("*.zip")):
+            _unzip(archive_path, submission_dir / "unzipped" / archive_path.stem)
+        notebooks = _notebooks(submission_dir)
         if len(notebooks) == 1:
             moved = submission_dir / notebooks[0].name
             shutil.copy(notebooks[0], moved)
-            shutil.rmtree(submission_dir / "unzipped")
             notebooks = [moved]
     if not notebooks:
-        found = ", ".join(sorted(p.name for p in submission_dir.iterdir())) or "nothing"
+        found = ", ".join(sorted(p.name for p in submission_dir.iterdir() if p.name != "unzipped")) or "nothing"
         raise SubmissionProblem(
             f"No notebook (.ipynb file) was found in your submission (it holds: {found}). "
             "Upload the assignment's .ipynb file itself."
