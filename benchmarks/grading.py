@@ -5,8 +5,8 @@
 For each built assignment, grades N copies of ``dist/NAME/samples/complete.ipynb`` with
 ``autograder grade``'s machinery (J at a time), then the same copies one after another
 with otter's own ``otter run``. Reports per-submission latency, throughput, and the peak
-memory of all grading processes together (the sum of their resident sizes, sampled every
-50 ms), for one submission graded alone. Writes the numbers to
+memory of all grading processes together (the sum of their proportional set sizes,
+sampled every 50 ms), for one submission graded alone. Writes the numbers to
 ``dist/benchmarks/grading.json`` and prints a table. Build first (``make release``).
 """
 
@@ -37,7 +37,11 @@ from autograder.grading_runtime import results  # noqa: E402
 
 @contextmanager
 def peak_memory():
-    """Yields a dict whose "mb" becomes the peak summed RSS of this process's descendants."""
+    """Yields a dict whose "mb" becomes the peak memory of this process's descendants together.
+
+    Memory is the proportional set size (PSS): each shared page is split between the
+    processes that share it, so the sum is what they occupy together, no page counted twice.
+    """
     me = psutil.Process()
     peak = {"mb": 0.0}
     stop = threading.Event()
@@ -47,7 +51,7 @@ def peak_memory():
             total = 0
             for process in me.children(recursive=True):
                 try:
-                    total += process.memory_info().rss
+                    total += process.memory_full_info().pss
                 except psutil.Error:
                     pass
             peak["mb"] = max(peak["mb"], total / 2**20)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,10 +18,8 @@ import nbformat
 import pytest
 
 import corpus
-from autograder import answers
 from autograder.build import build_in_memory
 from autograder.catalog import Assignment
-from autograder.grade import grade_one
 from scratch_project import REPO
 
 ASSIGNMENT = "mlp_intro"
@@ -207,41 +204,11 @@ def test_feedback_never_shows_a_hidden_expected_value(graded, hidden_values, var
 @pytest.fixture(scope="module")
 def graded_whole(built_project, tmp_path_factory):
     """Each sample notebook, graded by otter with the built zip: {kind: (variants, outcome)}."""
-    assignment = built_project[ASSIGNMENT]
-    student = nbformat.read(assignment.student_dir / f"{ASSIGNMENT}.ipynb", as_version=4)
-    complete = answers.definitions((assignment.samples_dir / "complete.py").read_text(encoding="utf-8"))
-    folder = tmp_path_factory.mktemp("mlp_intro-whole")
-    by_id = {v.id: v for v in VARIANTS}
-    notebooks = {}
-    for kind, variant_ids in WHOLE_NOTEBOOKS.items():
-        variants = [by_id[i] for i in variant_ids]
-        filled = answers.fill(student, {**complete, **{v.graded_name: v.as_answer() for v in variants}})
-        path = folder / kind / f"{ASSIGNMENT}.ipynb"
-        path.parent.mkdir()
-        nbformat.write(filled, path)
-        notebooks[kind] = (variants, path)
-    with ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
-        futures = {kind: pool.submit(grade_one, assignment.autograder_zip, path)
-                   for kind, (_, path) in notebooks.items()}
-        return {kind: (notebooks[kind][0], future.result()) for kind, future in futures.items()}
+    return corpus.grade_whole_notebooks(built_project[ASSIGNMENT], WHOLE_NOTEBOOKS, VARIANTS,
+                                        tmp_path_factory.mktemp(f"{ASSIGNMENT}-whole"))
 
 
 @pytest.mark.parametrize("kind", WHOLE_NOTEBOOKS)
 def test_a_whole_notebook_loses_points_only_where_its_variant_deserves(graded_whole, shipped, kind):
     variants, outcome = graded_whole[kind]
-    questions = shipped.questions
-    assert outcome.status == "graded", outcome.results.get("output")
-    tests = {t["name"]: t for t in outcome.results["tests"] if "max_score" in t}
-    assert set(tests) == {q.name for q in questions.values()}
-    own = {questions[v.graded_name].name: v for v in variants}
-    for name, test in tests.items():
-        score, max_score = test["score"], test["max_score"]
-        variant = own.get(name)
-        if variant is None or variant.kind == "correct":
-            assert score == max_score, f"{name}: {score} of {max_score}\n{test.get('output')}"
-        elif variant.kind == "wrong":
-            assert score < max_score, f"{name}: {score} of {max_score}"
-        else:
-            assert 0 < score < max_score, f"{name}: {score} of {max_score}"
-        if variant is not None and variant.hint:
-            assert variant.hint in test.get("output", ""), test.get("output")
+    corpus.assert_whole_notebook_fair(variants, outcome, shipped.questions)

@@ -12,7 +12,9 @@ The file's ``EXPECTED_HINTS`` maps each wrong and partial variant to words its f
 contain. A file imports at its top only what the student notebook imports (``torch``, ``np``,
 ``nn``, ``random`` for mlp_intro); a variant imports anything else inside itself, so each
 can be pasted into the notebook as it is. ``load`` defines each variant on its own to hold
-them to that.
+them to that. Where a notebook's answers build on each other (``gradient_descent`` calling
+``grad_loss_i``), ``load`` takes the notebook's other answers as ``notebook``, and a variant
+may call those too, as a notebook cell calls the cells above it.
 
 ``Question.run`` runs one question's test file, exactly as it ships in ``autograder.zip``,
 the way otter does (``ExceptionTestFile.run`` on an environment holding the student's object).
@@ -25,6 +27,7 @@ import importlib.util
 import re
 import sys
 import types
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,16 +82,18 @@ def _define(source: str, name: str, namespace: dict) -> Any:
     return cell_globals[name]
 
 
-def load(assignment: str, graded_name: str) -> list[Variant]:
+def load(assignment: str, graded_name: str, notebook: dict[str, Any] | None = None) -> list[Variant]:
     """Every variant of ``graded_name`` in the corpus, in file order.
 
-    Each variant is defined on its own, with only the file's imports around it, so one that
-    leans on anything else in the file fails here rather than in a student's notebook.
+    Each variant is defined on its own, with only the file's imports around it (and the
+    notebook's other answers, ``notebook``, if given), so one that leans on anything else in
+    the file fails here rather than in a student's notebook.
     """
     path = CORPUS_DIR / assignment / f"{graded_name}.py"
     source = path.read_text(encoding="utf-8")
     module = _load_module(path)
-    namespace = {name: getattr(module, name) for name in imported_names(assignment, graded_name)}
+    namespace = {name: value for name, value in (notebook or {}).items() if name != graded_name}
+    namespace |= {name: getattr(module, name) for name in imported_names(assignment, graded_name)}
     hints = dict(getattr(module, "EXPECTED_HINTS", {}))
     lines = source.splitlines()
     variants = []
@@ -145,20 +150,30 @@ class Question:
 def questions(test_sources: dict[str, str]) -> dict[str, Question]:
     """The question testing each graded name, from ``{path in the zip: test file source}``.
 
-    A question tests the names its test cases take as parameters; a graded name tested by
-    two questions is an error, since a variant could then lose points on both.
+    A question tests the names its test cases take as parameters. A graded name may also
+    appear in another question's case beside that question's own name (a gradient checked
+    against the student's own loss); its question is then the one with a case taking it
+    alone. A name with no such single question is an error, since a variant could then lose
+    points on several.
     """
     from otter.test_files import ExceptionTestFile
 
-    found: dict[str, Question] = {}
+    taking: dict[str, list[Question]] = {}  # every question with a case taking the name
+    alone: dict[str, list[Question]] = {}  # the questions with a case taking it alone
     for path, source in sorted(test_sources.items()):
         test_file = ExceptionTestFile.from_string(source, path=path)
-        parameters = frozenset(p for case in test_file.test_cases for p in case.body._get_func_params())
-        question = Question(test_file.name, path, source, parameters)
-        for graded_name in parameters:
-            if graded_name in found:
-                raise ValueError(f"{path} and {found[graded_name].path} both test {graded_name}")
-            found[graded_name] = question
+        cases = [frozenset(case.body._get_func_params()) for case in test_file.test_cases]
+        question = Question(test_file.name, path, source, frozenset().union(*cases))
+        for graded_name in question.parameters:
+            taking.setdefault(graded_name, []).append(question)
+            if frozenset({graded_name}) in cases:
+                alone.setdefault(graded_name, []).append(question)
+    found: dict[str, Question] = {}
+    for graded_name, candidates in taking.items():
+        owners = alone.get(graded_name, candidates)
+        if len(owners) != 1:
+            raise ValueError(f"{' and '.join(q.path for q in owners)} all test {graded_name}")
+        found[graded_name] = owners[0]
     return found
 
 
@@ -178,3 +193,53 @@ def importable(package_dir: Path) -> Iterator[None]:
     finally:
         sys.path.remove(str(package_dir.parent))
         _forget(name)
+
+
+# --- the whole way: student notebooks carrying variants, graded with the built zip ------------
+
+
+def grade_whole_notebooks(assignment, whole_notebooks: dict[str, list[str]], variants: list[Variant],
+                          folder: Path) -> dict[str, tuple[list[Variant], Any]]:
+    """Fill the released notebook with the complete sample plus each kind's variants, grade each.
+
+    Returns ``{kind: (variants, GradedSubmission)}``; the notebooks are graded in parallel.
+    """
+    import nbformat
+
+    from autograder import answers
+    from autograder.grade import grade_one
+
+    student = nbformat.read(assignment.student_dir / f"{assignment.name}.ipynb", as_version=4)
+    complete = answers.definitions((assignment.samples_dir / "complete.py").read_text(encoding="utf-8"))
+    by_id = {v.id: v for v in variants}
+    notebooks = {}
+    for kind, variant_ids in whole_notebooks.items():
+        chosen = [by_id[i] for i in variant_ids]
+        filled = answers.fill(student, {**complete, **{v.graded_name: v.as_answer() for v in chosen}})
+        path = folder / kind / f"{assignment.name}.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(filled, path)
+        notebooks[kind] = (chosen, path)
+    with ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
+        futures = {kind: pool.submit(grade_one, assignment.autograder_zip, path)
+                   for kind, (_, path) in notebooks.items()}
+        return {kind: (notebooks[kind][0], future.result()) for kind, future in futures.items()}
+
+
+def assert_whole_notebook_fair(chosen: list[Variant], outcome, questions: dict[str, "Question"]) -> None:
+    """Each question keeps full marks unless a variant breaks it, and then loses what it should."""
+    assert outcome.status == "graded", outcome.results.get("output")
+    tests = {t["name"]: t for t in outcome.results["tests"] if "max_score" in t}
+    assert set(tests) == {q.name for q in questions.values()}
+    own = {questions[v.graded_name].name: v for v in chosen}
+    for name, test in tests.items():
+        score, max_score = test["score"], test["max_score"]
+        variant = own.get(name)
+        if variant is None or variant.kind == "correct":
+            assert score == max_score, f"{name}: {score} of {max_score}\n{test.get('output')}"
+        elif variant.kind == "wrong":
+            assert score < max_score, f"{name}: {score} of {max_score}"
+        else:
+            assert 0 < score < max_score, f"{name}: {score} of {max_score}"
+        if variant is not None and variant.hint:
+            assert variant.hint in test.get("output", ""), test.get("output")
