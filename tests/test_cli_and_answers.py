@@ -60,3 +60,32 @@ def test_an_answer_for_a_name_the_notebook_lacks_is_refused():
     student = nbformat.read(STUDENT, as_version=4)
     with pytest.raises(answers.AnswerError, match="no answer cell defines typo_function"):
         answers.fill(student, {"typo_function": "def typo_function():\n    pass"})
+
+
+def test_a_folder_of_submissions_is_expanded_one_level(tmp_path):
+    from autograder.grade import collect
+
+    export = tmp_path / "export"
+    (export / "submission_1").mkdir(parents=True)
+    (export / "submission_1" / "mlp_intro.ipynb").write_text("{}")
+    (export / "late.ipynb").write_text("{}")
+    (export / "notes.txt").write_text("not a submission")
+    (tmp_path / "late.ipynb").write_text("{}")
+    found = collect([export, tmp_path / "late.ipynb"])
+    assert [(s.name, s.path.name) for s in found] == [
+        ("late", "late.ipynb"), ("submission_1", "submission_1"), ("late-2", "late.ipynb")]
+
+
+def test_regrading_skips_unchanged_submissions_unless_asked(built_project, tmp_path):
+    from autograder.grade import grade_many
+
+    assignment = built_project["mlp_intro"]
+    submission = tmp_path / "student.ipynb"
+    submission.write_bytes((assignment.built_samples_dir / "blank.ipynb").read_bytes())
+    out = tmp_path / "out"
+    (first,) = grade_many(assignment.autograder_zip, [submission], out, regrade=False)
+    (again,) = grade_many(assignment.autograder_zip, [submission], out, regrade=False)
+    assert not first.reused and again.reused and again.results == first.results
+    submission.write_bytes((assignment.built_samples_dir / "complete.ipynb").read_bytes())
+    (changed,) = grade_many(assignment.autograder_zip, [submission], out, regrade=False)
+    assert not changed.reused and changed.score > first.score
