@@ -7,5 +7,6 @@ under ``reference/numbers/`` that the hidden tests compare against.
 
 ASSIGNMENT_MODULES = {
     "mlp_intro": "reference.mlp_intro",
+    "deep_mlps": "reference.deep_mlps",
     "perceptron_gd": "reference.perceptron_gd",
 }

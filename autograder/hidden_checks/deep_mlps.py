@@ -1,0 +1,357 @@
+"""Hidden checks of ``deep_mlps``: one function per hidden test in the master notebook.
+
+The parameter counter is tested on models built here from the JSON descriptions ("model
+specs") stored with the reference numbers; the format is documented in
+``reference/deep_mlps.py``. Messages name the property that failed and, where a known
+mistake explains the answer, that mistake; the expected numbers are never shown.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import cases_for
+from .values import call, expect_close, expect_shape, for_each_case, to_array, to_int, unpack
+
+ASSIGNMENT = "deep_mlps"
+
+
+def _cases(part: str, numbers: dict | None) -> list[dict]:
+    return cases_for(ASSIGNMENT, part, numbers)
+
+
+# --- building the models of the parameter-counting cases -----------------------------------
+
+
+class TutorialNet(nn.Module):
+    """The tutorial's MLP (the notebook's helper ``Net``), with its layer names."""
+
+    def __init__(self, actv: str, input_feature_num: int, hidden_unit_nums: list[int],
+                 output_feature_num: int):
+        super().__init__()
+        self.input_feature_num = input_feature_num
+        self.mlp = nn.Sequential()
+        width = input_feature_num
+        for index, units in enumerate(hidden_unit_nums):
+            self.mlp.add_module(f"Linear_{index}", nn.Linear(width, units))
+            self.mlp.add_module(f"Activation_{index}", _activation(actv))
+            width = units
+        self.mlp.add_module("Output_Linear", nn.Linear(width, output_feature_num))
+
+    def forward(self, x):
+        return self.mlp(x.reshape(-1, self.input_feature_num))
+
+
+class Scale(nn.Module):
+    """A bare learnable tensor next to a buffer, as custom layers often hold them."""
+
+    def __init__(self, shape: list[int]):
+        super().__init__()
+        self.scale = nn.Parameter(torch.ones(*shape))
+        self.register_buffer("calls", torch.zeros(shape[-1]))
+
+    def forward(self, x):
+        return x * self.scale
+
+
+def _activation(actv: str) -> nn.Module:
+    name, _, rest = actv.partition("(")
+    arguments = [float(a) for a in rest.rstrip(")").split(",") if a.strip()]
+    return getattr(nn, name.strip())(*arguments)
+
+
+def _freeze(module: nn.Module, names) -> None:
+    for name in names:
+        getattr(module, name).requires_grad_(False)
+
+
+def _children(specs: list[dict]) -> list[nn.Module]:
+    built: list[nn.Module] = []
+    for spec in specs:
+        if spec["kind"] == "reuse":
+            built.append(built[spec["index"]])
+            continue
+        module = build_model(spec)
+        if "tie_weight_to" in spec:
+            module.weight = built[spec["tie_weight_to"]].weight
+        built.append(module)
+    return built
+
+
+def build_model(spec: dict) -> nn.Module:
+    """The ``nn.Module`` a model spec describes (the same structure for every call)."""
+    kind = spec["kind"]
+    if kind == "linear":
+        layer = nn.Linear(spec["in"], spec["out"], bias=spec.get("bias", True))
+        _freeze(layer, spec.get("frozen", []))
+        return layer
+    if kind == "batchnorm":
+        layer = nn.BatchNorm1d(spec["features"])
+        if spec.get("frozen"):
+            _freeze(layer, ["weight", "bias"])
+        return layer
+    if kind == "scale":
+        return Scale(spec["shape"])
+    if kind == "activation":
+        return getattr(nn, spec["name"])()
+    if kind == "sequential":
+        return nn.Sequential(*_children(spec["layers"]))
+    if kind == "module_list":
+        return nn.ModuleList(_children(spec["layers"]))
+    if kind == "module_dict":
+        names = list(spec["layers"])
+        return nn.ModuleDict(dict(zip(names, _children([spec["layers"][n] for n in names]))))
+    if kind == "net":
+        net = TutorialNet(spec["actv"], spec["input"], spec["hidden"], spec["output"])
+        for name in spec.get("frozen_layers", []):
+            getattr(net.mlp, name).requires_grad_(False)
+        return net
+    raise ValueError(f"unknown model spec kind {kind!r}")
+
+
+# --- count_parameters ----------------------------------------------------------------------
+
+
+def _count_mistakes(model: nn.Module) -> list[tuple[list[int], str]]:
+    """What the common wrong counters return on ``model``, with their explanations."""
+    every = list(model.parameters())
+    trainable = [p for p in every if p.requires_grad]
+    repeated = [p for _, p in model.named_parameters(remove_duplicate=False) if p.requires_grad]
+    buffers = sum(b.numel() for b in model.buffers())
+    return [
+        ([sum(p.numel() for p in every)],
+         "frozen parameters (requires_grad=False) are counted; count only the trainable ones."),
+        ([sum(p.numel() for p in trainable) + buffers],
+         "buffers (such as BatchNorm's running mean and variance) are counted; they are "
+         "not parameters."),
+        ([sum(v.numel() for v in model.state_dict().values())],
+         "this looks like the size of state_dict(), which also holds buffers, frozen "
+         "parameters and every copy of a shared parameter; count model.parameters() instead."),
+        ([sum(p.numel() for p in repeated)],
+         "a shared parameter is counted once per place it is used; count each parameter once "
+         "(model.parameters() lists each one once)."),
+        ([len(trainable)],
+         "this is the number of parameter tensors; count the scalars in them (numel())."),
+    ]
+
+
+def _count_check(count_parameters, part: str, numbers: dict | None) -> None:
+    def check(case):
+        model = build_model(case["model"])
+        got = to_int("the parameter count",
+                     call("count_parameters", count_parameters, model))
+        expect_close(
+            "the parameter count", np.asarray([got], dtype=np.float64),
+            np.asarray([case["count"]], dtype=np.float64), rtol=0.0, atol=0.5,
+            diagnoses=_count_mistakes(model),
+            advice="Add up numel() of every parameter of model.parameters() that has "
+            "requires_grad set.",
+        )
+
+    for_each_case(_cases(part, numbers), check)
+
+
+def count_parameters_plain_models(count_parameters, numbers: dict | None = None) -> None:
+    """The tutorial's networks, a bias-free layer, nested containers, a bare parameter."""
+    _count_check(count_parameters, "count_parameters_plain", numbers)
+
+
+def count_parameters_special_models(count_parameters, numbers: dict | None = None) -> None:
+    """Frozen parameters, BatchNorm buffers, a reused layer and a tied weight."""
+    _count_check(count_parameters, "count_parameters_special", numbers)
+
+
+# --- hidden_units_for_budget ---------------------------------------------------------------
+
+
+def _mlp_count(depth: int, width: int, n_in: int, n_out: int) -> int:
+    return (n_in + 1) * width + (depth - 1) * (width + 1) * width + (width + 1) * n_out
+
+
+def _width_check(hidden_units_for_budget, part: str, numbers: dict | None) -> None:
+    def check(case):
+        budget, depth = case["max_par_count"], case["n_hidden_layers"]
+        n_in, n_out = case["input_feature_num"], case["output_feature_num"]
+        got = to_int("the width", call("hidden_units_for_budget", hidden_units_for_budget,
+                                       budget, depth, n_in, n_out))
+        want = case["width"]
+        if got == want:
+            return
+        if got < 1:
+            raise AssertionError("the width should be at least 1: the search starts at one "
+                                 "unit per hidden layer.")
+        if got == want - 1 and want > 1:
+            raise AssertionError(
+                "the width is one too small: it looks like the last width whose count stays "
+                "below the budget. Return the first width whose count reaches the budget "
+                "(count >= max_par_count).")
+        if got == want + 1 and case["count_at_width"] == budget:
+            raise AssertionError(
+                "the width is one too large: here one width gives exactly max_par_count "
+                "parameters, and the search should stop there. Keep growing only while the "
+                "count is below the budget (count < max_par_count).")
+        if got > want and _mlp_count(depth, got - 1, n_in, n_out) < budget:
+            raise AssertionError(
+                "the width is larger than the first width that reaches the budget; stop as "
+                "soon as the count is at least max_par_count.")
+        raise AssertionError(
+            "the width differs from the reference. Count every layer of "
+            "Net('ReLU()', input_feature_num, [width] * n_hidden_layers, output_feature_num), "
+            "weights and biases, the output layer included, and grow all hidden layers "
+            "together, one unit at a time, starting from 1.")
+
+    for_each_case(_cases(part, numbers), check)
+
+
+def width_search_general(hidden_units_for_budget, numbers: dict | None = None) -> None:
+    """Widths for unseen budgets, depths and input/output sizes."""
+    _width_check(hidden_units_for_budget, "hidden_units_for_budget_general", numbers)
+
+
+def width_search_edges(hidden_units_for_budget, numbers: dict | None = None) -> None:
+    """Budgets met exactly by some width, and budgets already met by one unit per layer."""
+    _width_check(hidden_units_for_budget, "hidden_units_for_budget_edges", numbers)
+
+
+# --- make_poly_features --------------------------------------------------------------------
+
+
+def _poly(make_poly_features, degree: int, X: torch.Tensor):
+    result = call("make_poly_features", make_poly_features, degree, X)
+    poly_X, num_features = unpack("make_poly_features", result, 2)
+    return to_array("poly_X", poly_X), to_int("num_features", num_features)
+
+
+def poly_feature_count_and_shape(make_poly_features, numbers: dict | None = None) -> None:
+    """``num_features`` is ``(P+1)(P+2)/2 - 1`` and ``poly_X`` has one column per feature."""
+
+    def check(case):
+        degree, want = case["poly_degree"], case["num_features"]
+        X = torch.tensor([[0.5, -1.0], [1.0, 0.25], [-0.75, 0.5]])
+        poly_X, num_features = _poly(make_poly_features, degree, X)
+        if num_features == want + 1:
+            raise AssertionError(
+                "num_features counts the constant term too; leave it out, because the "
+                "linear layer has its own bias.")
+        if num_features != want:
+            raise AssertionError(
+                "num_features is not the number of monomials x1**i * x2**j with "
+                "0 < i + j <= P, which is (P + 1)(P + 2)/2 - 1.")
+        if poly_X.ndim == 2 and poly_X.shape == (want, X.shape[0]):
+            raise AssertionError("poly_X looks transposed: it should have one row per sample "
+                                 "and one column per feature.")
+        expect_shape("poly_X", poly_X, (X.shape[0], want))
+
+    for_each_case(_cases("make_poly_features_count", numbers), check)
+
+
+def _exponents_j_outer(degree: int) -> list[tuple[int, int]]:
+    """The order a student gets by swapping the two loops (powers of X[:, 1] outermost)."""
+    return [(i, j) for j in range(degree + 1) for i in range(degree + 1) if 0 < i + j <= degree]
+
+
+def _exponents_by_degree(degree: int) -> list[tuple[int, int]]:
+    return [(total - j, j) for total in range(1, degree + 1) for j in range(total + 1)]
+
+
+def _columns(X: np.ndarray, exponents) -> np.ndarray:
+    return np.stack([X[:, 0] ** i * X[:, 1] ** j for i, j in exponents], axis=1)
+
+
+def poly_features_match_reference(make_poly_features, numbers: dict | None = None) -> None:
+    """The values of every column, in the tutorial's order, on unseen data and degrees."""
+
+    def check(case):
+        degree = case["poly_degree"]
+        X = torch.tensor(case["X"], dtype=torch.float32)
+        before = X.clone()
+        poly_X, _ = _poly(make_poly_features, degree, X)
+        if not torch.equal(X, before):
+            raise AssertionError("make_poly_features changed its input X in place.")
+        want = np.asarray(case["poly_X"], dtype=np.float64)
+        expect_shape("poly_X", poly_X, want.shape)
+        x = X.double().numpy()
+        expect_close(
+            "poly_X", poly_X, want, rtol=1e-5, atol=1e-6,
+            diagnoses=[
+                # Swapping the loops and swapping the roles of the two inputs give the same
+                # columns, so one message covers both.
+                (_columns(x, _exponents_j_outer(degree)),
+                 "the columns are in another order, as if the two loops (or the two inputs) "
+                 "were swapped: i, the power of X[:, 0], belongs to the outer loop and j, the "
+                 "power of X[:, 1], to the inner one."),
+                (_columns(x, _exponents_by_degree(degree)),
+                 "the columns are grouped by total degree; keep the order of the two nested "
+                 "loops (i outer, j inner) instead."),
+            ],
+            advice="Column k should be X[:, 0]**i * X[:, 1]**j for the k-th pair (i, j) of "
+            "the nested loops described in the exercise.",
+        )
+
+    for_each_case(_cases("make_poly_features", numbers), check)
+
+
+# --- initialization formulas ---------------------------------------------------------------
+
+
+def _number(what: str, value) -> np.ndarray:
+    array = to_array(what, value)
+    if array.size != 1:
+        raise AssertionError(f"{what} should be a single number, got shape {array.shape}.")
+    return array.reshape(1)
+
+
+def xavier_std_matches_reference(xavier_std, numbers: dict | None = None) -> None:
+    """``gain * sqrt(2 / (fan_in + fan_out))`` for unseen fans and gains."""
+
+    def check(case):
+        fan_in, fan_out, gain = case["fan_in"], case["fan_out"], case["gain"]
+        got = _number("the standard deviation",
+                      call("xavier_std", xavier_std, fan_in, fan_out, gain))
+        total = fan_in + fan_out
+        expect_close(
+            "the standard deviation", got, np.asarray([case["std"]]), rtol=1e-6, atol=1e-9,
+            diagnoses=[
+                ([gain * math.sqrt(6.0 / total)],
+                 "this is the bound a of the Xavier *uniform* distribution U(-a, a); the "
+                 "exercise asks for the standard deviation of the normal one."),
+                ([gain * 2.0 / total], "the square root is missing: 2 / (fan_in + fan_out) is "
+                 "the variance (without gain), sigma is its square root."),
+                ([gain**2 * 2.0 / total], "this is the variance sigma**2; return sigma."),
+                ([gain * math.sqrt(1.0 / fan_in)],
+                 "this keeps only the forward condition (fan_in * sigma**2 = 1); Xavier "
+                 "averages fan_in and fan_out."),
+                ([math.sqrt(2.0 / total)], "the gain is missing: multiply by it."),
+                ([gain**2 * math.sqrt(2.0 / total)],
+                 "the gain is squared; it multiplies sigma once."),
+            ],
+            advice="sigma = gain * sqrt(2 / (fan_in + fan_out)).",
+        )
+
+    for_each_case(_cases("xavier_std", numbers), check)
+
+
+def leaky_relu_gain_matches_reference(leaky_relu_gain, numbers: dict | None = None) -> None:
+    """``sqrt(2 / (1 + a**2))`` for unseen negative slopes."""
+
+    def check(case):
+        a = case["negative_slope"]
+        got = _number("the gain", call("leaky_relu_gain", leaky_relu_gain, a))
+        expect_close(
+            "the gain", got, np.asarray([case["gain"]]), rtol=1e-6, atol=1e-9,
+            diagnoses=[
+                ([2.0 / (1.0 + a**2)], "the square root is missing."),
+                ([math.sqrt(2.0 / (1.0 + a))], "the slope should be squared: a**2, not a."),
+                ([math.sqrt((1.0 + a**2) / 2.0)], "the fraction is upside down."),
+                ([math.sqrt(2.0 / (1.0 - a**2))],
+                 "the sign in the denominator: negative inputs keep a fraction a**2 of their "
+                 "variance, which adds to the positive half."),
+            ],
+            advice="gain = sqrt(2 / (1 + negative_slope**2)).",
+        )
+
+    for_each_case(_cases("leaky_relu_gain", numbers), check)
