@@ -52,14 +52,15 @@ def test_check_catches_a_stale_release(tmp_path, capsys):
 
 
 def _solution_lines(master: nbformat.NotebookNode) -> set[str]:
-    """Lines of code that only the solution has: `# SOLUTION` lines and solution blocks."""
-    lines, inside_block, in_solution_cells = set(), False, False
+    """Code that only the solution has: `# SOLUTION` lines and solution blocks, as fragments
+    (an assignment's right-hand side) that the master's given code does not also contain."""
+    lines, given, inside_block, in_solution_cells = set(), [], False, False
     for cell in master.cells:
         if cell.cell_type == "raw":
             marker = cell.source.strip()
             in_solution_cells = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(marker, in_solution_cells)
             continue
-        if cell.cell_type != "code" or not in_solution_cells:
+        if cell.cell_type != "code":
             continue
         for line in cell.source.splitlines():
             stripped = line.strip()
@@ -67,13 +68,16 @@ def _solution_lines(master: nbformat.NotebookNode) -> set[str]:
                 inside_block = True
             elif stripped.startswith("# END SOLUTION"):
                 inside_block = False
-            elif inside_block or re.search(r"#\s*SOLUTION\s*$", line):
+            elif in_solution_cells and (inside_block or re.search(r"#\s*SOLUTION\s*$", line)):
                 code = re.sub(r"#\s*SOLUTION\s*$", "", stripped).strip()
                 if "=" in code:  # keep the assignment's right-hand side, the actual answer
                     code = code.split("=", 1)[1].strip()
                 if len(code) >= 8:
                     lines.add(code)
-    return lines
+            else:
+                given.append(line)
+    given_code = "\n".join(given)  # what every student gets anyway: scaffolds, demos, public tests
+    return {line for line in lines if line not in given_code}
 
 
 def _hidden_test_names(zip_path) -> set[str]:
