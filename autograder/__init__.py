@@ -9,10 +9,11 @@ The stages, each in its own module:
 * :mod:`autograder.package`   the grader version: solution notebook and ``autograder.zip``;
 * :mod:`autograder.answers`   put answers into a student notebook (samples, test corpora);
 * :mod:`autograder.build`     the whole build, and the staleness check;
-* :mod:`autograder.grade`     grade submissions through otter's own runner;
-* :mod:`autograder.gradescope` the one module that knows Gradescope's results format;
-* :mod:`autograder.report`    ``grades.csv`` and the summary table;
+* :mod:`autograder.grade`     grade submissions in Gradescope's layout, many at a time;
+* :mod:`autograder.report`    ``grades.csv``, feedback files, the table and the report;
 * :mod:`autograder.cli`       the ``autograder`` command.
 
-:mod:`autograder.hidden_checks` is the code behind the hidden tests; it ships inside the zip.
+Two packages ship inside ``autograder.zip`` and import nothing from the rest:
+:mod:`autograder.grading_runtime` runs on Gradescope (and in every local grading), and
+:mod:`autograder.hidden_checks` is the code behind the hidden tests.
 """
