@@ -47,3 +47,17 @@ def test_bad_submission_is_reported_not_crashed(graded_bad_submissions, scenario
         assert words in readable, readable
     assert outcome.seconds < LIMITS["total_timeout_seconds"] + 30
     assert outcome.results["output"].strip(), "every student gets a top-level message"
+
+
+def test_the_whole_run_deadline_still_answers(built_project, tmp_path):
+    """Past the whole-run limit, the runtime itself writes zero-point results and stops."""
+    from autograder.grade import grade_one
+
+    assignment = built_project["mlp_intro"]
+    settings = zip_settings(assignment.autograder_zip).replace(total_timeout_seconds=3.0)
+    outcome = grade_one(assignment.autograder_zip, assignment.built_samples_dir / "complete.ipynb", settings)
+    assert outcome.status == "not graded"
+    assert "Grading took longer than 3 s" in outcome.results["output"]
+    assert gradescope.schema_errors(outcome.results) == []
+    assert outcome.score == 0 and gradescope.question_scores(outcome.results)
+    assert outcome.seconds < 60
