@@ -77,14 +77,14 @@ def write_summary(graded: list[GradedSubmission], questions: dict[str, float], f
     figure.savefig(folder / "score_distribution.png", dpi=100)
     plt.close(figure)
 
-    figure, axis = plt.subplots(figsize=(6, 0.5 + 0.5 * len(questions)))
+    figure, axis = plt.subplots(figsize=(6, 1.2 + 0.5 * len(questions)))
     names = list(questions)
     axis.barh(names, [questions[q] for q in names], color="#dddddd", label="points")
     axis.barh(names, [means[q] for q in names], color="#228833", label="mean score")
     axis.invert_yaxis()
     axis.set(xlabel="points", title=f"{assignment}: mean score per question")
-    axis.legend(loc="lower right")
-    figure.tight_layout()
+    figure.legend(loc="lower center", ncol=2, frameon=False)
+    figure.tight_layout(rect=(0, 0.1, 1, 1))
     figure.savefig(folder / "question_means.png", dpi=100)
     plt.close(figure)
 

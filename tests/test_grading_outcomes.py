@@ -82,3 +82,14 @@ def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(graded_sa
     partly = next(r for r in rows if r["submission"] == "partly_wrong")
     assert float(partly["total"]) == sum(float(partly[q]) for q in questions)
     assert float(partly["max"]) == sum(questions.values())
+
+
+def test_summary_report_has_the_plots_and_each_questions_mean(graded_samples, built_project, tmp_path):
+    outcomes = [graded_samples["mlp_intro"][stem] for stem in ("blank", "complete", "partly_wrong")]
+    questions = questions_in(built_project["mlp_intro"].autograder_zip)
+    path = report.write_summary(outcomes, questions, tmp_path, "mlp_intro")
+    text = path.read_text()
+    for image in ("score_distribution.png", "question_means.png"):
+        assert (tmp_path / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and image in text
+    assert "mean score: 8.33 of 15" in text  # (0 + 15 + 10) / 3
+    assert "| q3_cross_entropy | 3 | 1.00 |" in text  # only complete keeps q3
