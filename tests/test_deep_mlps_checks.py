@@ -163,7 +163,7 @@ def test_counting_tensors_instead_of_scalars(stored):
 
 def test_counting_only_linear_layers(stored):
     fails_with(checks.count_parameters_plain_models, count_linear_layers_only, stored,
-               "bare learnable tensor", "requires_grad")
+               "bare learnable tensor", "only the parameters of nn.Linear layers")
 
 
 def test_counter_that_raises_is_reported_as_the_students_error(stored):
