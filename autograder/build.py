@@ -68,16 +68,17 @@ def build_in_memory(assignment: Assignment, scratch: Path,
     result = split.run_otter_assign(staged, scratch / "otter", assignment)
 
     notebook_name = assignment.master.name
-    tests = checker_cell.public_tests(nbformat.read(result.student_dir / notebook_name, as_version=4))
-    student = package.finish_notebook(result.student_dir / notebook_name, tests, assignment.name)
+    student = nbformat.read(result.student_dir / notebook_name, as_version=4)
+    tests = checker_cell.public_tests(student)
+    package.finish_notebook(student, tests, assignment.name)
     built = BuiltAssignment(assignment)
     built.student_files[notebook_name] = _notebook_bytes(student)
     for path in sorted(result.student_dir.rglob("*")):
         relative = path.relative_to(result.student_dir).as_posix()
         if path.is_file() and relative != notebook_name:
             built.student_files[relative] = path.read_bytes()
-    built.solution_notebook = _notebook_bytes(
-        package.finish_notebook(result.solution_notebook, tests, assignment.name))
+    built.solution_notebook = _notebook_bytes(package.finish_notebook(
+        nbformat.read(result.solution_notebook, as_version=4), tests, assignment.name))
     built.zip_entries = package.zip_entries(result.autograder_zip, environment)
     built.samples = _samples(assignment, student)
     return built

@@ -74,8 +74,7 @@ def zip_entries(otter_zip: Path, environment: GradingEnvironment) -> dict[str, b
     return entries
 
 
-def finish_notebook(notebook_path: Path, public_tests: dict[str, str], prefix: str):
-    """Read one of otter's notebooks, give it the checker cell and stable ids."""
-    notebook = nbformat.read(notebook_path, as_version=4)
+def finish_notebook(notebook: nbformat.NotebookNode, public_tests: dict[str, str], prefix: str):
+    """Give one of otter's notebooks the checker cell and stable ids, in place."""
     checker_cell.add_checker_cell(notebook, public_tests)
     return reproducible.normalize_notebook(notebook, prefix)
