@@ -175,25 +175,6 @@ def graded(shipped):
     return grade
 
 
-def _failures(results):
-    return [r for r in results if not r.passed]
-
-
-def _feedback(message):
-    """What a failure tells the student, without otter's frame or the hidden case's label."""
-    error = re.search(r"^\w+: (.*)", message, re.MULTILINE | re.DOTALL)
-    text = error.group(1) if error else message
-    return re.sub(r"^On a hidden case \(.*?\): ", "", text)
-
-
-def _names_the_mistake(failures, hint):
-    return any(hint in _feedback(f.message) for f in failures)
-
-
-def _summary(results):
-    return "\n\n".join(f"{r.name}: {r.message}" for r in results)
-
-
 def test_the_corpus_covers_every_graded_name_with_enough_variants():
     counts = {(v.graded_name, v.kind): 0 for v in VARIANTS}
     for v in VARIANTS:
@@ -237,29 +218,29 @@ def test_every_graded_name_has_its_own_question(shipped):
 
 def test_the_complete_sample_passes_every_case(shipped):
     for question in shipped.questions.values():
-        failures = _failures(question.run({name: NOTEBOOK[name] for name in question.parameters}))
-        assert not failures, _summary(failures)
+        failures = corpus.failures(question.run({name: NOTEBOOK[name] for name in question.parameters}))
+        assert not failures, corpus.summary(failures)
 
 
 @pytest.mark.parametrize("variant", _of_kind("correct"))
 def test_a_correct_variant_passes_every_case(graded, variant):
-    failures = _failures(graded(variant))
-    assert not failures, _summary(failures)
+    failures = corpus.failures(graded(variant))
+    assert not failures, corpus.summary(failures)
 
 
 @pytest.mark.parametrize("variant", _of_kind("wrong"))
 def test_a_wrong_variant_fails_its_question_and_the_feedback_names_the_mistake(graded, variant):
-    failures = _failures(graded(variant))
+    failures = corpus.failures(graded(variant))
     assert failures, f"{variant.name} passed every case of its question"
-    assert _names_the_mistake(failures, variant.hint), (
-        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{_summary(failures)}")
+    assert corpus.names_the_mistake(failures, variant.hint), (
+        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{corpus.summary(failures)}")
 
 
 @pytest.mark.parametrize("variant", _of_kind("wrong"))
 def test_the_public_checks_catch_a_wrong_variant_unless_it_is_listed(graded, variant):
     """Which mistakes the public checks already show, and which only the hidden tests find."""
-    public_failures = [r for r in _failures(graded(variant)) if not r.hidden]
-    assert bool(public_failures) == (variant.id not in PASS_THE_PUBLIC_CHECKS), _summary(public_failures)
+    public_failures = [r for r in corpus.failures(graded(variant)) if not r.hidden]
+    assert bool(public_failures) == (variant.id not in PASS_THE_PUBLIC_CHECKS), corpus.summary(public_failures)
 
 
 def _case_names(question: corpus.Question) -> dict[str, str]:
@@ -277,7 +258,7 @@ def test_a_wrong_variant_keeps_the_cases_its_mistake_leaves_right(graded, shippe
     assert KEEPS[variant_id] <= set(names)
     results = {r.name: r for r in graded(variant)}
     lost = [results[names[case]] for case in sorted(KEEPS[variant_id]) if not results[names[case]].passed]
-    assert not lost, _summary(lost)
+    assert not lost, corpus.summary(lost)
 
 
 @pytest.mark.parametrize("counter", [pytest.param(v, id=v.id) for v in VARIANTS
@@ -292,7 +273,7 @@ def test_a_wrong_counter_costs_nothing_on_a_right_width_search_that_calls_it(shi
                                         NOTEBOOK | {"count_parameters": counter.implementation})
                  if v.name == "correct_tutorial_loop_with_net"]
     results = shipped.questions[search.graded_name].run({search.graded_name: search.implementation})
-    assert not _failures(results), _summary(_failures(results))
+    assert not corpus.failures(results), corpus.summary(corpus.failures(results))
     assert search.implementation.__globals__["count_parameters"] is counter.implementation
 
 
@@ -363,7 +344,7 @@ def test_the_leak_check_knows_the_hidden_answers(shipped, hidden_values):
 
 @pytest.mark.parametrize("variant", _of_kind("wrong"))
 def test_feedback_never_shows_a_hidden_expected_value(graded, hidden_values, variant):
-    for failure in _failures(graded(variant)):
+    for failure in corpus.failures(graded(variant)):
         shown = re.sub(r"Error at line \d+ in test [^:]*:", "", failure.message)  # otter's frame
         leaked = sorted(v for v in hidden_values[variant.graded_name] if _shows(shown, v))
         assert not leaked, f"{failure.name} shows {leaked}:\n{failure.message}"

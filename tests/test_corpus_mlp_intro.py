@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -75,25 +74,6 @@ def graded(shipped):
     return grade
 
 
-def _failures(results):
-    return [r for r in results if not r.passed]
-
-
-def _feedback(message):
-    """What a failure tells the student, without otter's frame or the hidden case's label."""
-    error = re.search(r"^\w+: (.*)", message, re.MULTILINE | re.DOTALL)
-    text = error.group(1) if error else message
-    return re.sub(r"^On a hidden case \(.*?\): ", "", text)
-
-
-def _names_the_mistake(failures, hint):
-    return any(hint in _feedback(f.message) for f in failures)
-
-
-def _summary(results):
-    return "\n\n".join(f"{r.name}: {r.message}" for r in results)
-
-
 def test_the_corpus_covers_every_graded_name_with_enough_variants():
     counts = {(v.graded_name, v.kind): 0 for v in VARIANTS}
     for v in VARIANTS:
@@ -132,27 +112,27 @@ def test_every_graded_name_has_its_own_question(shipped):
 
 @pytest.mark.parametrize("variant", _of_kind("correct"))
 def test_a_correct_variant_passes_every_case_of_its_question(graded, variant):
-    failures = _failures(graded(variant))
-    assert not failures, _summary(failures)
+    failures = corpus.failures(graded(variant))
+    assert not failures, corpus.summary(failures)
 
 
 @pytest.mark.parametrize("variant", _of_kind("wrong"))
 def test_a_wrong_variant_fails_its_question_and_the_feedback_names_the_mistake(graded, variant):
-    failures = _failures(graded(variant))
+    failures = corpus.failures(graded(variant))
     assert failures, f"{variant.name} passed every case of its question"
-    assert _names_the_mistake(failures, variant.hint), (
-        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{_summary(failures)}")
+    assert corpus.names_the_mistake(failures, variant.hint), (
+        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{corpus.summary(failures)}")
 
 
 @pytest.mark.parametrize("variant", _of_kind("partial"))
 def test_a_partial_variant_passes_some_cases_but_not_all(graded, variant):
     results = graded(variant)
-    failures = _failures(results)
+    failures = corpus.failures(results)
     assert failures, f"{variant.name} passed every case of its question"
-    assert len(failures) < len(results), f"{variant.name} failed every case:\n\n{_summary(failures)}"
+    assert len(failures) < len(results), f"{variant.name} failed every case:\n\n{corpus.summary(failures)}"
     assert all(f.hidden for f in failures), "a partial answer should pass every public check"
-    assert _names_the_mistake(failures, variant.hint), (
-        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{_summary(failures)}")
+    assert corpus.names_the_mistake(failures, variant.hint), (
+        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{corpus.summary(failures)}")
 
 
 def _hidden_values(numbers_file: Path):
@@ -193,7 +173,7 @@ def test_the_leak_check_knows_the_hidden_answers(shipped, hidden_values):
 
 @pytest.mark.parametrize("variant", [pytest.param(v, id=v.id) for v in VARIANTS if v.kind != "correct"])
 def test_feedback_never_shows_a_hidden_expected_value(graded, hidden_values, variant):
-    for failure in _failures(graded(variant)):
+    for failure in corpus.failures(graded(variant)):
         leaked = sorted(v for v in hidden_values if v in failure.message)
         assert not leaked, f"{failure.name} shows {leaked}:\n{failure.message}"
 

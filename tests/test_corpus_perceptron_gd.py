@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -145,25 +144,6 @@ def graded(shipped):
     return grade
 
 
-def _failures(results):
-    return [r for r in results if not r.passed]
-
-
-def _feedback(message):
-    """What a failure tells the student, without otter's frame or the hidden case's label."""
-    error = re.search(r"^\w+: (.*)", message, re.MULTILINE | re.DOTALL)
-    text = error.group(1) if error else message
-    return re.sub(r"^On a hidden case \(.*?\): ", "", text)
-
-
-def _names_the_mistake(failures, hint):
-    return any(hint in _feedback(f.message) for f in failures)
-
-
-def _summary(results):
-    return "\n\n".join(f"{r.name}: {r.message}" for r in results)
-
-
 def test_the_corpus_covers_every_graded_name_with_enough_variants():
     counts = {(v.graded_name, v.kind): 0 for v in VARIANTS}
     for v in VARIANTS:
@@ -207,34 +187,34 @@ def test_every_graded_name_has_its_own_question(shipped):
 
 def test_the_complete_sample_passes_every_case(shipped):
     for question in {q.name: q for q in shipped.questions.values()}.values():
-        failures = _failures(question.run({name: NOTEBOOK[name] for name in question.parameters}))
-        assert not failures, _summary(failures)
+        failures = corpus.failures(question.run({name: NOTEBOOK[name] for name in question.parameters}))
+        assert not failures, corpus.summary(failures)
 
 
 @pytest.mark.parametrize("variant", _of_kind("correct"))
 def test_a_correct_variant_passes_every_case_that_takes_it(graded, shipped, variant):
     for question in _questions_taking(shipped, variant.graded_name):
-        failures = _failures(graded(variant, question))
-        assert not failures, _summary(failures)
+        failures = corpus.failures(graded(variant, question))
+        assert not failures, corpus.summary(failures)
 
 
 @pytest.mark.parametrize("variant", _of_kind("wrong"))
 def test_a_wrong_variant_fails_its_question_and_the_feedback_names_the_mistake(graded, variant):
-    failures = _failures(graded(variant))
+    failures = corpus.failures(graded(variant))
     assert failures, f"{variant.name} passed every case of its question"
-    assert _names_the_mistake(failures, variant.hint), (
-        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{_summary(failures)}")
+    assert corpus.names_the_mistake(failures, variant.hint), (
+        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{corpus.summary(failures)}")
 
 
 @pytest.mark.parametrize("variant", _of_kind("partial"))
 def test_a_partial_variant_passes_some_cases_but_not_all(graded, variant):
     results = graded(variant)
-    failures = _failures(results)
+    failures = corpus.failures(results)
     assert failures, f"{variant.name} passed every case of its question"
-    assert len(failures) < len(results), f"{variant.name} failed every case:\n\n{_summary(failures)}"
+    assert len(failures) < len(results), f"{variant.name} failed every case:\n\n{corpus.summary(failures)}"
     assert all(f.hidden for f in failures), "a partial answer should pass every public check"
-    assert _names_the_mistake(failures, variant.hint), (
-        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{_summary(failures)}")
+    assert corpus.names_the_mistake(failures, variant.hint), (
+        f"no failure message of {variant.name} says {variant.hint!r}:\n\n{corpus.summary(failures)}")
 
 
 def _case_names(question: corpus.Question) -> dict[str, str]:
@@ -252,7 +232,7 @@ def test_a_wrong_variant_keeps_the_cases_its_mistake_leaves_right(graded, shippe
     assert KEEPS[variant_id] <= set(names)
     results = {r.name: r for r in graded(variant)}
     lost = [results[names[case]] for case in sorted(KEEPS[variant_id]) if not results[names[case]].passed]
-    assert not lost, _summary(lost)
+    assert not lost, corpus.summary(lost)
 
 
 @pytest.mark.parametrize("variant", [pytest.param(v, id=v.id) for v in VARIANTS
@@ -260,8 +240,8 @@ def test_a_wrong_variant_keeps_the_cases_its_mistake_leaves_right(graded, shippe
 def test_a_wrong_loss_costs_nothing_where_a_right_gradient_is_checked_against_it(graded, shipped, variant):
     """q3 checks grad_loss_i against the student's own loss_i; a right gradient keeps its points."""
     (other,) = _questions_taking(shipped, variant.graded_name)[1:]
-    failures = _failures(graded(variant, other))
-    assert not failures, _summary(failures)
+    failures = corpus.failures(graded(variant, other))
+    assert not failures, corpus.summary(failures)
 
 
 def _hidden_values(numbers_file: Path, questions: dict[str, corpus.Question]):
@@ -309,7 +289,7 @@ def test_the_leak_check_knows_the_hidden_answers(shipped, hidden_values):
 
 @pytest.mark.parametrize("variant", [pytest.param(v, id=v.id) for v in VARIANTS if v.kind != "correct"])
 def test_feedback_never_shows_a_hidden_expected_value(graded, hidden_values, variant):
-    for failure in _failures(graded(variant)):
+    for failure in corpus.failures(graded(variant)):
         leaked = sorted(v for v in hidden_values if v in failure.message)
         assert not leaked, f"{failure.name} shows {leaked}:\n{failure.message}"
 

@@ -243,3 +243,25 @@ def assert_whole_notebook_fair(chosen: list[Variant], outcome, questions: dict[s
             assert 0 < score < max_score, f"{name}: {score} of {max_score}"
         if variant is not None and variant.hint:
             assert variant.hint in test.get("output", ""), test.get("output")
+
+
+# --- reading the results of a run ----------------------------------------------------------
+
+
+def failures(results: list["CaseResult"]) -> list["CaseResult"]:
+    return [r for r in results if not r.passed]
+
+
+def feedback(message: str) -> str:
+    """What a failure tells the student, without otter's frame or the hidden case's label."""
+    error = re.search(r"^\w+: (.*)", message, re.MULTILINE | re.DOTALL)
+    text = error.group(1) if error else message
+    return re.sub(r"^On a hidden case \(.*?\): ", "", text)
+
+
+def names_the_mistake(failed: list["CaseResult"], hint: str) -> bool:
+    return any(hint in feedback(f.message) for f in failed)
+
+
+def summary(results: list["CaseResult"]) -> str:
+    return "\n\n".join(f"{r.name}: {r.message}" for r in results)
