@@ -21,7 +21,6 @@ import ast
 import json
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 import nbformat
 import numpy as np
@@ -31,8 +30,6 @@ from torch import nn
 
 import corpus
 from autograder import answers
-from autograder.build import build_in_memory
-from autograder.catalog import Assignment
 from scratch_project import REPO
 
 ASSIGNMENT = "deep_mlps"
@@ -132,11 +129,6 @@ WHOLE_NOTEBOOKS = {
 }
 
 
-class Shipped(NamedTuple):
-    questions: dict[str, corpus.Question]  # by graded name
-    numbers_file: Path
-
-
 def _of_kind(kind):
     return [pytest.param(v, id=v.id) for v in VARIANTS if v.kind == kind]
 
@@ -144,16 +136,8 @@ def _of_kind(kind):
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
     """The questions and hidden checks of a fresh build, laid out as in ``autograder.zip``."""
-    scratch = tmp_path_factory.mktemp("deep_mlps-shipped")
-    built = build_in_memory(Assignment(ASSIGNMENT, REPO), scratch / "build")
-    files = scratch / "zip"
-    for path, data in built.zip_entries.items():
-        (files / path).parent.mkdir(parents=True, exist_ok=True)
-        (files / path).write_bytes(data)
-    tests = {path: data.decode("utf-8") for path, data in built.zip_entries.items()
-             if path.startswith("tests/") and path.endswith(".py")}
-    with corpus.importable(files / "files" / "hidden_checks"):
-        yield Shipped(corpus.questions(tests), files / "files" / "hidden_checks" / "numbers" / f"{ASSIGNMENT}.json")
+    with corpus.shipped(ASSIGNMENT, REPO, tmp_path_factory.mktemp(f"{ASSIGNMENT}-shipped")) as found:
+        yield found
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
-from typing import NamedTuple
 
 import nbformat
 import numpy as np
@@ -28,8 +27,6 @@ from torch import nn
 
 import corpus
 from autograder import answers
-from autograder.build import build_in_memory
-from autograder.catalog import Assignment
 from scratch_project import REPO
 
 ASSIGNMENT = "perceptron_gd"
@@ -92,11 +89,6 @@ WHOLE_NOTEBOOKS = {
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # wrong variants overflow
 
 
-class Shipped(NamedTuple):
-    questions: dict[str, corpus.Question]  # by graded name
-    numbers_file: Path
-
-
 def _of_kind(kind):
     return [pytest.param(v, id=v.id) for v in VARIANTS if v.kind == kind]
 
@@ -104,16 +96,8 @@ def _of_kind(kind):
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
     """The questions and hidden checks of a fresh build, laid out as in ``autograder.zip``."""
-    scratch = tmp_path_factory.mktemp("perceptron_gd-shipped")
-    built = build_in_memory(Assignment(ASSIGNMENT, REPO), scratch / "build")
-    files = scratch / "zip"
-    for path, data in built.zip_entries.items():
-        (files / path).parent.mkdir(parents=True, exist_ok=True)
-        (files / path).write_bytes(data)
-    tests = {path: data.decode("utf-8") for path, data in built.zip_entries.items()
-             if path.startswith("tests/") and path.endswith(".py")}
-    with corpus.importable(files / "files" / "hidden_checks"):
-        yield Shipped(corpus.questions(tests), files / "files" / "hidden_checks" / "numbers" / f"{ASSIGNMENT}.json")
+    with corpus.shipped(ASSIGNMENT, REPO, tmp_path_factory.mktemp(f"{ASSIGNMENT}-shipped")) as found:
+        yield found
 
 
 def _questions_taking(shipped, graded_name):

@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 CORPUS_DIR = Path(__file__).resolve().parent
 KINDS = ("correct", "wrong", "partial")
@@ -265,3 +265,32 @@ def names_the_mistake(failed: list["CaseResult"], hint: str) -> bool:
 
 def summary(results: list["CaseResult"]) -> str:
     return "\n\n".join(f"{r.name}: {r.message}" for r in results)
+
+
+# --- the shipped questions: what autograder.zip holds, built fresh -------------------------
+
+
+class Shipped(NamedTuple):
+    questions: dict[str, "Question"]  # by graded name
+    numbers_file: Path
+
+
+@contextmanager
+def shipped(assignment: str, root: Path, scratch: Path) -> Iterator[Shipped]:
+    """The questions and hidden checks of a fresh build, laid out as in ``autograder.zip``.
+
+    While the context is open, the zip's ``hidden_checks`` is importable under that name.
+    """
+    from autograder.build import build_in_memory
+    from autograder.catalog import Assignment
+
+    built = build_in_memory(Assignment(assignment, root), scratch / "build")
+    files = scratch / "zip"
+    for path, data in built.zip_entries.items():
+        (files / path).parent.mkdir(parents=True, exist_ok=True)
+        (files / path).write_bytes(data)
+    tests = {path: data.decode("utf-8") for path, data in built.zip_entries.items()
+             if path.startswith("tests/") and path.endswith(".py")}
+    checks = files / "files" / "hidden_checks"
+    with importable(checks):
+        yield Shipped(questions(tests), checks / "numbers" / f"{assignment}.json")
