@@ -15,7 +15,6 @@ and a wrong one costs nothing beyond its own question.
 
 from __future__ import annotations
 
-import ast
 import json
 from pathlib import Path
 
@@ -142,26 +141,10 @@ def test_the_complete_sample_answers_every_graded_name():
     assert set(GRADED_NAMES) <= set(NOTEBOOK)
 
 
-def _notebook_imports(notebook) -> set[str]:
-    """The names the graded cells of a notebook import at their top level."""
-    names = set()
-    for cell in notebook.cells:
-        if cell.cell_type != "code" or "otter_ignore" in cell.metadata.get("tags", []):
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue  # a cell with IPython magics imports nothing we rely on
-        for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                names |= {(a.asname or a.name).split(".", 1)[0] for a in node.names}
-    return names
-
-
 @pytest.mark.parametrize("graded_name", GRADED_NAMES)
 def test_the_corpus_uses_only_what_the_student_notebook_imports(graded_name):
     student = nbformat.read(REPO / "student_release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    assert corpus.imported_names(ASSIGNMENT, graded_name) <= _notebook_imports(student)
+    assert corpus.imported_names(ASSIGNMENT, graded_name) <= corpus.notebook_imports(student)
 
 
 def test_every_graded_name_has_its_own_question(shipped):

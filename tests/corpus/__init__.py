@@ -294,3 +294,20 @@ def shipped(assignment: str, root: Path, scratch: Path) -> Iterator[Shipped]:
     checks = files / "files" / "hidden_checks"
     with importable(checks):
         yield Shipped(questions(tests), checks / "numbers" / f"{assignment}.json")
+
+
+def notebook_imports(notebook) -> set[str]:
+    """The names the graded cells of a notebook import at their top level."""
+    names = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or "otter_ignore" in cell.metadata.get("tags", []):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue  # a cell with IPython magics imports nothing we rely on
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names |= {(a.asname or a.name).split(".", 1)[0] for a in node.names}
+    return names
+
