@@ -49,15 +49,21 @@ class Assignment:
         return self.dist_dir / "samples"
 
 
+# The project this toolkit was installed from (an editable install runs from the checkout).
+INSTALLED_PROJECT = Path(__file__).resolve().parents[1]
+
+
 def project_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` with an ``assignments/`` folder."""
+    """The project: the nearest folder at or above ``start`` with an ``assignments/`` folder,
+    else the project the toolkit is installed from, so commands work from any folder."""
     start = start.resolve()
-    for folder in [start, *start.parents]:
+    for folder in [start, *start.parents, INSTALLED_PROJECT]:
         if (folder / "assignments").is_dir():
             return folder
     raise UnknownAssignment(
-        f"no assignments/ folder at or above {start}",
-        "run the command inside the project, or pass --root",
+        f"no assignments/ folder at or above {start}, nor in {INSTALLED_PROJECT} where the "
+        "toolkit is installed",
+        "pass the project folder with --root PROJECT",
     )
 
 

@@ -17,7 +17,6 @@ from autograder import catalog, report
 from autograder.errors import NotBuilt, ToolkitError
 from autograder.grade import collect, grade_many, questions_in, zip_settings
 from autograder.grading_runtime.settings import RuntimeSettings
-from reference import ASSIGNMENT_MODULES
 from reference import numbers as reference_numbers
 
 
@@ -96,14 +95,23 @@ def _grade(root: Path, args) -> int:
 
 
 def _reference(root: Path, args) -> int:
-    names = args.names or sorted(ASSIGNMENT_MODULES)
+    names = args.names or reference_numbers.known_assignments()
     stale = []
     for name in names:
         if args.check:
-            if reference_numbers.stale(name):
+            found = reference_numbers.drift(name)
+            print(found.describe())
+            if found.stale:
                 stale.append(name)
         else:
-            print(f"{name}: wrote {reference_numbers.write(name)}")
+            found = reference_numbers.write(name)
+            path = reference_numbers.path_for(name)
+            if found.stale:
+                print(found.describe())
+                print(f"{name}: wrote {path}")
+            else:
+                print(f"{name}: {path} kept; the fresh numbers agree with it "
+                      f"(largest float difference {found.largest:.3g})")
     if stale:
         raise ToolkitError(f"reference numbers differ from a fresh run: {', '.join(stale)}",
                            "run `autograder reference` and review the change")

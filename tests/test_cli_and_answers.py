@@ -16,6 +16,24 @@ def test_unknown_assignment_suggests_the_close_name(capsys):
     assert "did you mean 'mlp_intro'" in capsys.readouterr().err
 
 
+def test_commands_find_the_project_from_any_folder(tmp_path, monkeypatch, capsys):
+    """An instructor keeps submissions anywhere: outside the project, the installed one is used."""
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["grade", "--assignment", "mlp_intr", "--out", "out", "x.ipynb"]) == 1
+    assert "did you mean 'mlp_intro'" in capsys.readouterr().err
+    assert cli.main(["build", "--check", "deep_mlp"]) == 1
+    assert "did you mean 'deep_mlps'" in capsys.readouterr().err
+
+
+def test_without_any_project_the_error_names_the_flag(tmp_path, monkeypatch, capsys):
+    from autograder import catalog
+
+    monkeypatch.setattr(catalog, "INSTALLED_PROJECT", tmp_path / "elsewhere")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["build"]) == 1
+    assert "--root PROJECT" in capsys.readouterr().err
+
+
 def test_grading_before_building_says_to_build(tmp_path, capsys):
     root = tmp_path / "project"
     (root / "assignments" / "mlp_intro").mkdir(parents=True)
