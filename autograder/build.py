@@ -63,8 +63,7 @@ def build_in_memory(assignment: Assignment, scratch: Path,
     numbers_file = _numbers_file(assignment, numbers_dir)
     versions = json.loads(numbers_file.read_text(encoding="utf-8"))["versions"]
     environment = package.grading_environment(versions)
-    staged = split.stage(assignment, numbers_file, environment.python_version,
-                         environment.requirements, scratch / "staged")
+    staged = split.stage(assignment, environment.python_version, scratch / "staged")
     result = split.run_otter_assign(staged, scratch / "otter", assignment)
 
     notebook_name = assignment.master.name
@@ -79,7 +78,8 @@ def build_in_memory(assignment: Assignment, scratch: Path,
             built.student_files[relative] = path.read_bytes()
     built.solution_notebook = _notebook_bytes(package.finish_notebook(
         nbformat.read(result.solution_notebook, as_version=4), tests, assignment.name))
-    built.zip_entries = package.zip_entries(result.autograder_zip, environment)
+    built.zip_entries = package.zip_entries(result.autograder_zip, environment, assignment.name,
+                                            numbers_file)
     built.samples = _samples(assignment, student)
     return built
 
@@ -101,17 +101,15 @@ def _check_solution(built: BuiltAssignment, scratch: Path) -> None:
     solution = scratch / "solution" / assignment.master.name
     solution.parent.mkdir()
     solution.write_bytes(built.solution_notebook)
-    outcome = grade_one(zip_path, solution)
-    scores = gradescope.question_scores(outcome.results)
-    lost = [name for name, score in scores.items() if score.score < score.max_score]
-    if outcome.status == gradescope.GRADED and not lost:
+    grading = grade_one(zip_path, solution).grading
+    lost = [q for q in grading.questions if q.score < q.max_score]
+    if grading.status == gradescope.GRADED and not lost:
         return
-    outputs = {test["name"]: test.get("output", "") for test in outcome.results["tests"]}
-    detail = "\n".join(f"--- {name}: {scores[name].score:g}/{scores[name].max_score:g}\n"
-                       f"{outputs.get(name, '')}" for name in lost)
+    detail = "\n".join(f"--- {gradescope.question_text(q)}" for q in lost)
+    problems = grading.staff.get("grader problems") or grading.staff.get("grader error") or ""
     raise BuildError(
         f"{assignment.master}: the solution fails its own tests in "
-        f"{', '.join(lost) or 'every question'}\n{detail or outcome.results.get('output', '')}",
+        f"{', '.join(q.name for q in lost) or 'every question'}\n{detail or grading.message}\n{problems}".rstrip(),
         "fix the solution or the tests of those questions in the master notebook",
     )
 

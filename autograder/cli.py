@@ -12,12 +12,9 @@ import os
 import sys
 from pathlib import Path
 
-from autograder import build as build_stage
-from autograder import catalog, report
+from autograder import catalog
 from autograder.errors import NotBuilt, ToolkitError
-from autograder.grade import collect, grade_many, questions_in, zip_settings
 from autograder.grading_runtime.settings import RuntimeSettings
-from reference import numbers as reference_numbers
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,7 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Each command imports what it needs when it runs: `grade` should not pay for otter and
+# nbformat (the build's), nor the build for the grading engine.
+
+
 def _build(root: Path, args) -> int:
+    from autograder import build as build_stage
+
     for assignment in catalog.select(root, args.names):
         if args.check:
             build_stage.check(assignment)
@@ -67,14 +70,12 @@ def _build(root: Path, args) -> int:
     return 0
 
 
-def _progress(outcome, done: int, total: int) -> None:
-    width = 30
-    filled = round(width * done / total)
-    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {outcome.name[:40]:<40}",
-          end="\n" if done == total else "", file=sys.stderr, flush=True)
-
-
 def _grade(root: Path, args) -> int:
+    from tqdm import tqdm
+
+    from autograder import report
+    from autograder.grade import collect, grade_many, questions_in, zip_settings
+
     (assignment,) = catalog.select(root, [args.assignment])
     if not assignment.autograder_zip.is_file():
         raise NotBuilt(f"{assignment.autograder_zip} does not exist", "run `autograder build` first")
@@ -83,8 +84,15 @@ def _grade(root: Path, args) -> int:
         "memory_limit_mb": args.memory_mb}.items() if value is not None}
     settings = zip_settings(assignment.autograder_zip).replace(**overrides) if overrides else None
     submissions = collect(args.submissions)
-    graded = grade_many(assignment.autograder_zip, submissions, args.out, settings=settings,
-                        jobs=args.jobs, regrade=args.regrade, progress=_progress)
+    report.prepare()
+    with tqdm(total=len(submissions), unit="submission", file=sys.stderr,
+              disable=not submissions) as bar:
+        def progress(outcome):
+            bar.set_postfix_str(outcome.name[:30], refresh=False)
+            bar.update()
+
+        graded = grade_many(assignment.autograder_zip, submissions, args.out, settings=settings,
+                            jobs=args.jobs, regrade=args.regrade, progress=progress)
     questions = questions_in(assignment.autograder_zip)
     report.write_grades_csv(graded, questions, args.out / "grades.csv")
     summary = report.write_summary(graded, questions, args.out, assignment.name)
@@ -95,6 +103,8 @@ def _grade(root: Path, args) -> int:
 
 
 def _reference(root: Path, args) -> int:
+    from reference import numbers as reference_numbers
+
     names = args.names or reference_numbers.known_assignments()
     stale = []
     for name in names:

@@ -1,38 +1,36 @@
 """Grade submissions with an assignment's ``autograder.zip``, exactly as Gradescope would.
 
-Each submission gets a fresh ``autograder/`` tree laid out as on Gradescope: ``source/``
-unpacked from the zip, ``run_autograder`` copied beside it, ``submission/`` and
-``results/``. The zip's own ``run_autograder`` then runs there, so local grading executes
-the same code as Gradescope. The zip's runtime always writes a results file; this module
-adds an outer time limit and a last fallback, kills whatever the run leaves behind, and
-grades many submissions in parallel.
+The zip is unpacked once into a private folder and its own ``run_grader.py`` is started
+there: the very engine Gradescope runs, importing torch once and forking a judge per
+submission (see ``grading_runtime/batch.py``). This module feeds it jobs, one line each,
+reads back which are done, and keeps a last fallback for a grading that wrote nothing.
+
+Submissions are notebooks, zips, or folders of them; a folder's sub-folders are one
+submission each, so a Gradescope export works as it is.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
-import psutil
+from typing import Callable, Iterable
 
 from autograder.errors import NotBuilt, ToolkitError
 from autograder.grading_runtime import results as gradescope
+from autograder.grading_runtime.questions import read_question
 from autograder.grading_runtime.settings import SETTINGS_FILE, RuntimeSettings
 
 SUBMISSION_SUFFIXES = (".ipynb", ".zip")
-OUTER_GRACE_SECONDS = 60.0  # the runtime stops itself at its own limit; this is the backstop
 HASH_FILE = "submission.sha256"
+RUNNER = "run_grader.py"
 
 
 @dataclass(frozen=True)
@@ -59,29 +57,32 @@ class GradedSubmission:
 
     submission: Path
     name: str
-    results: dict
+    grading: gradescope.Grading
     seconds: float
     reused: bool = False
 
     @property
     def status(self) -> str:
-        return gradescope.status(self.results)
+        return self.grading.status
 
     @property
     def score(self) -> float:
-        return gradescope.total_score(self.results)
+        return self.grading.score
 
 
 def questions_in(autograder_zip: Path) -> dict[str, float]:
-    """Each question of the zip with its points, in the order otter grades them."""
-    from otter.test_files import ExceptionTestFile
-
-    questions = {}
+    """Each question of the zip with its points, in the order they are graded."""
+    found = {}
     with zipfile.ZipFile(autograder_zip) as archive:
         for name in sorted(n for n in archive.namelist() if n.startswith("tests/") and n.endswith(".py")):
-            test_file = ExceptionTestFile.from_string(archive.read(name).decode("utf-8"), path=name)
-            questions[test_file.name] = float(sum(case.points for case in test_file.test_cases))
-    return questions
+            question = read_question(archive.read(name).decode("utf-8"), name)
+            found[question.name] = question.max_score
+    return found
+
+
+def zip_settings(autograder_zip: Path) -> RuntimeSettings:
+    with zipfile.ZipFile(autograder_zip) as archive:
+        return RuntimeSettings.from_dict(json.loads(archive.read(f"grading_runtime/{SETTINGS_FILE}")))
 
 
 def collect(paths: list[Path]) -> list[Submission]:
@@ -112,136 +113,142 @@ def collect(paths: list[Path]) -> list[Submission]:
     return submissions
 
 
-def lay_out(root: Path, autograder_zip: Path, submission: Submission,
-            settings: RuntimeSettings | None = None) -> Path:
-    """Gradescope's ``/autograder`` tree under ``root``; returns the tree's folder."""
-    tree = root / "autograder"
-    for folder in ("source", "submission", "results"):
-        (tree / folder).mkdir(parents=True)
-    with zipfile.ZipFile(autograder_zip) as archive:
-        archive.extractall(tree / "source")
-    shutil.copy(tree / "source" / "run_autograder", tree / "run_autograder")
-    (tree / "run_autograder").chmod(0o755)
-    for file in submission.files():
-        base = submission.path if submission.path.is_dir() else submission.path.parent
-        target = tree / "submission" / file.relative_to(base)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(file, target)
-    (tree / "submission_metadata.json").write_text("{}", encoding="utf-8")
-    if settings is not None:
-        (tree / "source" / "grading_runtime" / SETTINGS_FILE).write_text(settings.to_json(), encoding="utf-8")
-    return tree
+class Grader:
+    """The zip's own engine, running warm: give it submissions, get gradings back.
 
+    Use as a context manager; :meth:`grade` may be called many times while it is open (the
+    test suite grades hundreds of notebooks with one).
+    """
 
-def zip_settings(autograder_zip: Path) -> RuntimeSettings:
-    import json
+    def __init__(self, autograder_zip: Path, jobs: int = 1):
+        if not autograder_zip.is_file():
+            raise NotBuilt(f"{autograder_zip} does not exist", "run `autograder build` first")
+        self.autograder_zip = autograder_zip
+        self.jobs = max(1, jobs)
+        self._folder = Path(tempfile.mkdtemp(prefix="autograder-source-"))
+        self._questions = questions_in(autograder_zip)
+        with zipfile.ZipFile(autograder_zip) as archive:
+            archive.extractall(self._folder)
+        environment = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                           OPENBLAS_NUM_THREADS="1", MALLOC_ARENA_MAX="2")
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", str(self._folder / RUNNER), "--jobs", str(self.jobs)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=environment,
+            cwd=self._folder)
 
-    with zipfile.ZipFile(autograder_zip) as archive:
-        return RuntimeSettings.from_dict(json.loads(archive.read(f"grading_runtime/{SETTINGS_FILE}")))
+    def __enter__(self) -> "Grader":
+        return self
 
+    def __exit__(self, *exc) -> None:
+        self.close()
 
-def _kill_tree(pid: int) -> None:
-    """Kill a process and every descendant, including kernels started in their own session."""
-    try:
-        parent = psutil.Process(pid)
-        family = parent.children(recursive=True) + [parent]
-    except psutil.Error:
-        family = []
-    for process in family:
+    def close(self) -> None:
+        if self._process.poll() is None:
+            try:
+                self._process.stdin.close()
+                self._process.wait(timeout=60)
+            except (OSError, subprocess.TimeoutExpired):
+                self._process.kill()
+                self._process.wait()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def grade(self, jobs: Iterable[tuple[Submission, Path]], *, settings: RuntimeSettings | None = None,
+              done: Callable[[GradedSubmission], None] | None = None) -> dict[str, GradedSubmission]:
+        """Grade each ``(submission, results.json path)``; the gradings by submission name."""
+        wanted: dict[str, tuple[Submission, Path]] = {}
+        for submission, results_path in jobs:
+            results_path.parent.mkdir(parents=True, exist_ok=True)
+            results_path.unlink(missing_ok=True)
+            wanted[submission.name] = (submission, results_path)
+            line = {"name": submission.name, "submission": str(submission.path.resolve()),
+                    "results": str(results_path.resolve())}
+            if settings is not None:
+                line["settings"] = json.loads(settings.to_json())
+            self._process.stdin.write(json.dumps(line) + "\n")
+        self._process.stdin.flush()
+        finished: dict[str, GradedSubmission] = {}
+        while len(finished) < len(wanted):
+            line = self._process.stdout.readline()
+            if not line:
+                raise ToolkitError("the grading engine stopped", "see the messages above")
+            report = json.loads(line)
+            submission, results_path = wanted[report["name"]]
+            outcome = GradedSubmission(submission.path, submission.name,
+                                       self._read(results_path), report["seconds"])
+            finished[submission.name] = outcome
+            if done is not None:
+                done(outcome)
+        return finished
+
+    def _read(self, results_path: Path) -> gradescope.Grading:
         try:
-            process.kill()
-        except psutil.Error:
-            pass
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+            return gradescope.read(results_path)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            grading = gradescope.not_graded(
+                "The grader stopped without writing results; your instructor can see why.",
+                self._questions, {"grader error": str(error)})
+            gradescope.write(grading, results_path)
+            return grading
 
 
-def run_autograder(tree: Path, timeout: float) -> tuple[int | None, str]:
-    """Run the tree's ``run_autograder`` as Gradescope does, with our Python first on PATH."""
-    environment = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    process = subprocess.Popen(["bash", str(tree / "run_autograder")], cwd=tree, env=environment,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               errors="replace", start_new_session=True)
-    try:
-        output, _ = process.communicate(timeout=timeout)
-        return process.returncode, output
-    except subprocess.TimeoutExpired:
-        _kill_tree(process.pid)
-        output, _ = process.communicate()
-        return None, output
-    finally:
-        _kill_tree(process.pid)
+def zip_digest(autograder_zip: Path) -> str:
+    return hashlib.sha256(autograder_zip.read_bytes()).hexdigest()
 
 
 def grade_one(autograder_zip: Path, submission: Path | Submission,
               settings: RuntimeSettings | None = None) -> GradedSubmission:
-    """Grade one submission; never raises for anything the submission does."""
+    """Grade one submission in a scratch folder; never raises for anything the submission does."""
     if isinstance(submission, Path):
         submission = Submission(submission.stem, submission)
-    started = time.monotonic()
-    limits = settings or zip_settings(autograder_zip)
-    with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
-        tree = lay_out(Path(scratch), autograder_zip, submission, settings)
-        returncode, log = run_autograder(tree, limits.total_timeout_seconds + OUTER_GRACE_SECONDS)
-        results_file = tree / "results" / "results.json"
-        try:
-            outcome = gradescope.read(results_file)
-        except (OSError, ValueError) as error:
-            outcome = gradescope.failure(
-                "the grader stopped without writing results; your instructor can see why.",
-                questions_in(autograder_zip), f"exit code {returncode}: {error}\n\n{log[-20000:]}")
-            outcome["extra_data"] = {"status": gradescope.NOT_GRADED}
-    return GradedSubmission(submission.path, submission.name, outcome, time.monotonic() - started)
-
-
-def _write_feedback(outcome: GradedSubmission, folder: Path, digest: str) -> None:
-    from autograder import report
-
-    gradescope.write(outcome.results, folder / "results.json")
-    (folder / "feedback.txt").write_text(report.feedback_text(outcome), encoding="utf-8")
-    (folder / HASH_FILE).write_text(digest + "\n", encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="grade-") as scratch, Grader(autograder_zip) as grader:
+        return grader.grade([(submission, Path(scratch) / "results.json")], settings=settings)[submission.name]
 
 
 def _reuse(submission: Submission, folder: Path, digest: str) -> GradedSubmission | None:
     try:
         if (folder / HASH_FILE).read_text().strip() != digest:
             return None
-        return GradedSubmission(submission.path, submission.name, gradescope.read(folder / "results.json"),
-                                0.0, reused=True)
-    except (OSError, ValueError):
+        return GradedSubmission(submission.path, submission.name,
+                                gradescope.read(folder / "results.json"), 0.0, reused=True)
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_dir: Path, *,
                settings: RuntimeSettings | None = None, jobs: int = 1, regrade: bool = True,
-               progress: Callable[[GradedSubmission, int, int], None] | None = None) -> list[GradedSubmission]:
+               progress: Callable[[GradedSubmission], None] | None = None) -> list[GradedSubmission]:
     """Grade submissions ``jobs`` at a time into ``out_dir/<name>/``; results in input order.
 
-    Unless ``regrade``, a submission whose files are unchanged since its last grading here
-    keeps its earlier results.
+    Unless ``regrade``, a submission whose files and zip are both unchanged since its last
+    grading here keeps its earlier results.
     """
+    from autograder import report
+
     if not autograder_zip.is_file():
         raise NotBuilt(f"{autograder_zip} does not exist", "run `autograder build` first")
     items = [s if isinstance(s, Submission) else Submission(s.stem, s) for s in submissions]
+    build = zip_digest(autograder_zip)
+    digests = {s.name: f"{s.digest()} {build}" for s in items}
     outcomes: dict[str, GradedSubmission] = {}
-
-    def work(submission: Submission) -> GradedSubmission:
-        folder = out_dir / submission.name
-        digest = submission.digest()
-        reused = None if regrade else _reuse(submission, folder, digest)
+    todo = []
+    for submission in items:
+        reused = None if regrade else _reuse(submission, out_dir / submission.name, digests[submission.name])
         if reused is not None:
-            return reused
-        outcome = grade_one(autograder_zip, submission, settings)
-        _write_feedback(outcome, folder, digest)
-        return outcome
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(work, s): s for s in items}
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes[outcome.name] = outcome
+            outcomes[submission.name] = reused
             if progress:
-                progress(outcome, len(outcomes), len(items))
+                progress(reused)
+        else:
+            todo.append(submission)
+
+    def finished(outcome: GradedSubmission) -> None:
+        folder = out_dir / outcome.name
+        (folder / "feedback.txt").write_text(report.feedback_text(outcome), encoding="utf-8")
+        (folder / HASH_FILE).write_text(digests[outcome.name] + "\n", encoding="utf-8")
+        if progress:
+            progress(outcome)
+
+    if todo:
+        with Grader(autograder_zip, jobs) as grader:
+            outcomes |= grader.grade([(s, out_dir / s.name / "results.json") for s in todo],
+                                     settings=settings, done=finished)
     return [outcomes[s.name] for s in items]

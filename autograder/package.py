@@ -1,28 +1,38 @@
 """The grader version of an assignment: the solution notebook and ``autograder.zip``.
 
-The zip is otter's, with three changes: the grading runtime (``grading_runtime/``) and
-its scripts replace otter's ``run_autograder``, ``setup.sh`` and ``run_otter.py``; the
-runtime's limits travel in ``grading_runtime/settings.json``; and the Python environment
-is pinned to the library versions recorded in the assignment's reference numbers, so
-Gradescope grades with the very versions that made the expected values. PyTorch comes
-from its CPU-only index, which keeps the grading image small.
+The zip starts as otter's (the test files, the hidden checks, the data files) with three
+changes: the grading engine (``grading_runtime/``) and its scripts replace otter's
+``run_autograder``, ``setup.sh`` and ``run_otter.py``; the engine's limits travel in
+``grading_runtime/settings.json``; and ``environment.yml`` is ours. It pins torch and numpy
+to the versions recorded in the assignment's reference numbers, so Gradescope grades with
+the very versions that made the expected values, and the engine's own packages to the
+versions the build ran with; otter itself is not needed to grade. PyTorch comes from its
+CPU-only index, which keeps the grading image small.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
 
 from autograder import checker_cell, reproducible
+from autograder.errors import BuildError
 from autograder.grading_runtime.settings import SETTINGS_FILE, RuntimeSettings
 
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
-RUNTIME_DIR = Path(__file__).with_name("grading_runtime")
-RUNTIME_PACKAGE = "grading_runtime"
-ROOT_SCRIPTS = ("run_autograder", "setup.sh", "run_otter.py")  # at the zip's root
+TOOLKIT_DIR = Path(__file__).parent
+RUNTIME_DIR = TOOLKIT_DIR / "grading_runtime"
+REFERENCE_DIR = TOOLKIT_DIR.parent / "reference"
+RUNTIME_PACKAGE = "autograder/grading_runtime"
+OTTER_SCRIPTS = {"run_otter.py", "requirements.txt"}  # otter's, replaced by ours
+ROOT_SCRIPTS = ("run_autograder", "setup.sh", "run_grader.py")  # at the zip's root
 RUNTIME_SUFFIXES = (".py", ".json")
+# What the engine imports, by distribution name: pinned to the versions the build ran with.
+ENGINE_PACKAGES = ("ipython", "fastjsonschema", "nbformat", "matplotlib", "psutil", "pyseccomp",
+                   "landlock")
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,11 @@ class GradingEnvironment:
     python_version: str
     requirements: list[str]
     expected_versions: dict[str, str]
+
+    def environment_yml(self) -> str:
+        pins = "\n".join(f"      - {requirement}" for requirement in self.requirements)
+        return (f"name: autograder-env\nchannels:\n  - conda-forge\ndependencies:\n"
+                f"  - python={self.python_version}\n  - pip\n  - pip:\n{pins}\n")
 
 
 def grading_environment(versions: dict[str, str]) -> GradingEnvironment:
@@ -45,36 +60,76 @@ def grading_environment(versions: dict[str, str]) -> GradingEnvironment:
             f"--extra-index-url {TORCH_CPU_INDEX}",
             f"torch=={torch_version}",
             f"numpy=={versions['numpy']}",
+            *(f"{name}=={version(name)}" for name in ENGINE_PACKAGES),
         ],
         expected_versions={"torch": torch_version, "numpy": versions["numpy"]},
     )
 
 
-def runtime_entries(settings: RuntimeSettings) -> dict[str, bytes]:
-    """The grading runtime as zip entries: its scripts at the root, the package beside them."""
+def _package_files(folder: Path, prefix: str, names: list[str] | None = None) -> dict[str, bytes]:
+    """The source files of a package folder as zip entries under ``prefix``."""
     entries = {}
-    for path in sorted(RUNTIME_DIR.iterdir()):
-        if path.name in ROOT_SCRIPTS:
-            entries[path.name] = path.read_bytes()
-        elif path.is_file() and path.suffix in RUNTIME_SUFFIXES and path.name != SETTINGS_FILE:
-            entries[f"{RUNTIME_PACKAGE}/{path.name}"] = path.read_bytes()
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix in RUNTIME_SUFFIXES and (names is None or path.name in names):
+            entries[f"{prefix}/{path.name}"] = path.read_bytes()
+    return entries
+
+
+def runtime_entries(settings: RuntimeSettings) -> dict[str, bytes]:
+    """The grading engine as zip entries: its scripts at the root, the package under its name."""
+    entries = {path.name: path.read_bytes() for path in sorted(RUNTIME_DIR.iterdir())
+               if path.name in ROOT_SCRIPTS}
+    entries.update(_package_files(RUNTIME_DIR, RUNTIME_PACKAGE))
     entries[f"{RUNTIME_PACKAGE}/{SETTINGS_FILE}"] = settings.to_json().encode("utf-8")
     return entries
 
 
-def zip_entries(otter_zip: Path, environment: GradingEnvironment) -> dict[str, bytes]:
-    """otter's zip without compiled caches, with the grading runtime in place of otter's scripts."""
+def checks_entries(assignment: str, numbers_file: Path) -> dict[str, bytes]:
+    """The judge's own code and data: the assignment's checks, its reference module and numbers.
+
+    They keep their package names (``autograder.checks``, ``reference``), so a check
+    imports the same way in the zip as in the repository.
+    """
+    checks = TOOLKIT_DIR / "checks"
+    if not (checks / f"{assignment}.py").is_file():
+        raise BuildError(f"no checks for {assignment} at {checks / f'{assignment}.py'}")
+    entries = {"autograder/__init__.py": (TOOLKIT_DIR / "__init__.py").read_bytes()}
+    entries.update(_package_files(checks, "autograder/checks",
+                                  ["__init__.py", "values.py", f"{assignment}.py"]))
+    entries.update(_package_files(REFERENCE_DIR, "reference",
+                                  ["__init__.py", "encoding.py", "numbers.py", f"{assignment}.py"]))
+    entries[f"reference/numbers/{assignment}.json"] = numbers_file.read_bytes()
+    return entries
+
+
+def zip_entries(otter_zip: Path, environment: GradingEnvironment, assignment: str,
+                numbers_file: Path) -> dict[str, bytes]:
+    """otter's zip (tests and data files) with our engine, checks and environment in it."""
     entries = {
         name: data
         for name, data in reproducible.read_zip(otter_zip).items()
-        if "__pycache__" not in name.split("/")
+        if "__pycache__" not in name.split("/") and name not in OTTER_SCRIPTS
     }
     settings = RuntimeSettings(expected_versions=environment.expected_versions)
     entries.update(runtime_entries(settings))
+    entries.update(checks_entries(assignment, numbers_file))
+    entries["environment.yml"] = environment.environment_yml().encode("utf-8")
     return entries
+
+
+def student_library(assignment: str) -> dict[str, str]:
+    """The checks the public tests call, as the student's notebook carries them: the
+    assignment's checks and the probes they use, and no reference number."""
+    files = {"autograder/__init__.py": TOOLKIT_DIR / "__init__.py",
+             "autograder/grading_runtime/__init__.py": RUNTIME_DIR / "__init__.py",
+             "autograder/grading_runtime/probes.py": RUNTIME_DIR / "probes.py",
+             "autograder/checks/__init__.py": TOOLKIT_DIR / "checks" / "__init__.py",
+             "autograder/checks/values.py": TOOLKIT_DIR / "checks" / "values.py",
+             f"autograder/checks/{assignment}.py": TOOLKIT_DIR / "checks" / f"{assignment}.py"}
+    return {path: source.read_text(encoding="utf-8") for path, source in files.items()}
 
 
 def finish_notebook(notebook: nbformat.NotebookNode, public_tests: dict[str, str], prefix: str):
     """Give one of otter's notebooks the checker cell and stable ids, in place."""
-    checker_cell.add_checker_cell(notebook, public_tests)
+    checker_cell.add_checker_cell(notebook, public_tests, student_library(prefix))
     return reproducible.normalize_notebook(notebook, prefix)

@@ -4,10 +4,29 @@ from __future__ import annotations
 
 import csv
 import math
+import threading
 from pathlib import Path
 
-from autograder.grade import GradedSubmission
+from typing import TYPE_CHECKING
+
 from autograder.grading_runtime import results as gradescope
+
+if TYPE_CHECKING:
+    from autograder.grade import GradedSubmission
+
+
+def prepare() -> threading.Thread:
+    """Start importing the plotting library in the background (a third of a second), so that
+    it is ready when grading ends; the grading runs in another process meanwhile."""
+    def load():
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    return thread
 
 
 def _points(value: float) -> str:
@@ -21,26 +40,23 @@ def write_grades_csv(graded: list[GradedSubmission], questions: dict[str, float]
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["submission", "status", *questions, "total", "max", "message"])
         for outcome in graded:
-            scores = gradescope.question_scores(outcome.results)
-            cells = [_points(scores[q].score) if q in scores else "0" for q in questions]
-            message = outcome.results.get("output", "") if outcome.status != gradescope.GRADED else ""
+            scores = outcome.grading.question_scores()
+            cells = [_points(scores[q][0]) if q in scores else "0" for q in questions]
+            message = outcome.grading.message if outcome.status != gradescope.GRADED else ""
             writer.writerow([outcome.name, outcome.status, *cells, _points(outcome.score),
                              _points(sum(questions.values())), " ".join(message.split())])
 
 
 def feedback_text(outcome: GradedSubmission) -> str:
-    """A readable version of one submission's results, for the instructor or the student."""
+    """A readable version of one submission's results, as the student reads them once published."""
+    grading = outcome.grading
     lines = [f"Submission: {outcome.name}", f"Status: {outcome.status}",
              f"Score: {_points(round(outcome.score, 3))}", ""]
-    if outcome.results.get("output"):
-        lines += [outcome.results["output"], ""]
-    for test in outcome.results["tests"]:
-        if test.get("visibility") == gradescope.STAFF_ONLY:
-            continue
-        heading = test["name"]
-        if "max_score" in test:
-            heading += f": {_points(test.get('score', 0))} / {_points(test['max_score'])}"
-        lines += [heading, "-" * len(heading), test.get("output", "").rstrip(), ""]
+    message = gradescope.GRADED_SUMMARY if grading.status == gradescope.GRADED else grading.message
+    lines += ["\n\n".join([message, *grading.notes]).strip(), ""]
+    for question in grading.questions:
+        lines += [gradescope.question_text(question) if question.cases
+                  else f"{question.name}: 0 of {_points(question.max_score)} points (not graded)", ""]
     return "\n".join(lines)
 
 
@@ -67,8 +83,8 @@ def write_summary(graded: list[GradedSubmission], questions: dict[str, float], f
     folder.mkdir(parents=True, exist_ok=True)
     possible = sum(questions.values())
     totals = [g.score for g in graded]
-    means = {q: (math.fsum(gradescope.question_scores(g.results).get(q, gradescope.QuestionScore(0, 0)).score
-                           for g in graded) / len(graded) if graded else 0.0) for q in questions}
+    means = {q: (math.fsum(g.grading.question_scores().get(q, (0.0, 0.0))[0] for g in graded)
+                 / len(graded) if graded else 0.0) for q in questions}
 
     figure, axis = plt.subplots(figsize=(6, 3.5))
     axis.hist(totals, bins=min(20, max(5, len(totals))), range=(0, possible or 1), color="#4477aa")

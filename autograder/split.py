@@ -3,8 +3,8 @@
 The master owns the content (questions, tests, which files students get). The toolkit owns
 how it is packaged, so the build merges the settings below into the master's
 ``# ASSIGNMENT CONFIG`` cell in a staged copy, after checking that the master does not set
-them to something else. The staged copy also holds the hidden checks and the reference
-numbers, which reach the zip through otter's ``autograder_files``.
+them to something else. The grading engine, the checks and the reference numbers reach the
+zip later, from :mod:`autograder.package`, not through otter.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ import yaml
 from autograder.catalog import Assignment
 from autograder.errors import BuildError
 
-HIDDEN_CHECKS_PACKAGE = Path(__file__).with_name("hidden_checks")
-HIDDEN_CHECKS_SHARED = ["__init__.py", "values.py"]  # plus the assignment's own module
 CONFIG_MARKER = "# ASSIGNMENT CONFIG"
 REQUIREMENTS_FILE = "requirements.txt"
 
@@ -35,7 +33,6 @@ TOOLKIT_SETTINGS: dict = {
     "solutions_pdf": False,  # no LaTeX on the build machines
     "template_pdf": False,
     "tests": {"files": False, "ok_format": False},  # exception-based tests, kept in metadata
-    "autograder_files": ["hidden_checks"],
     "requirements": REQUIREMENTS_FILE,
     "overwrite_requirements": False,
     "generate": {
@@ -110,11 +107,10 @@ def assignment_config(master: nbformat.NotebookNode, assignment: Assignment,
     return _merge(config, {**TOOLKIT_SETTINGS, "python_version": python_version}, where)
 
 
-def stage(assignment: Assignment, numbers_file: Path, python_version: str,
-          requirements: list[str], staging: Path) -> Path:
-    """Copy the master's folder, the hidden checks and the numbers into ``staging``.
+def stage(assignment: Assignment, python_version: str, staging: Path) -> Path:
+    """Copy the master's folder into ``staging``, its config merged with the toolkit's settings.
 
-    ``python_version`` and ``requirements`` describe the grading image's environment.
+    ``python_version`` is the grading image's Python.
     """
     master = read_master(assignment)
     config = assignment_config(master, assignment, python_version)
@@ -124,16 +120,7 @@ def stage(assignment: Assignment, numbers_file: Path, python_version: str,
         assignment.source_dir, staging,
         ignore=shutil.ignore_patterns("samples", "__pycache__", ".ipynb_checkpoints"),
     )
-    checks = staging / "hidden_checks"
-    (checks / "numbers").mkdir(parents=True)
-    for module in HIDDEN_CHECKS_SHARED + [f"{assignment.name}.py"]:
-        source = HIDDEN_CHECKS_PACKAGE / module
-        if not source.is_file():
-            raise BuildError(f"no hidden checks for {assignment.name} at {source}")
-        shutil.copy(source, checks / module)
-    shutil.copy(numbers_file, checks / "numbers" / numbers_file.name)
-    (staging / REQUIREMENTS_FILE).write_text("\n".join(requirements) + "\n", encoding="utf-8")
-
+    (staging / REQUIREMENTS_FILE).write_text("", encoding="utf-8")  # environment.yml is ours
     staged_master = staging / assignment.master.name
     nbformat.write(master, staged_master)
     return staged_master

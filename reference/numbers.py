@@ -32,8 +32,6 @@ from pathlib import Path
 import numpy
 import torch
 
-from autograder.errors import UnknownAssignment
-
 NUMBERS_DIR = Path(__file__).with_name("numbers")
 DRIFT_TOLERANCE = 1e-12
 
@@ -58,6 +56,8 @@ def _module(assignment: str):
     known = known_assignments()
     if assignment not in known:
         import difflib
+
+        from autograder.errors import UnknownAssignment
 
         close = difflib.get_close_matches(assignment, known, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known) or 'none'}"

@@ -1,8 +1,9 @@
-"""The grading image's last build step: fail unless every package imports at its pinned version.
+"""The grading image's last build step: fail unless the image can grade.
 
-Run as ``python -m grading_runtime.environment_check`` from the zip's root. Exits non-zero,
-naming the problem, so Gradescope reports a failed image build instead of failing later,
-at the first submission, with a missing module.
+Run from the zip's root by ``setup.sh``. Exits non-zero, naming the problem, so Gradescope
+reports a failed image build instead of failing later, at the first submission: a package
+that does not import, one at another version than the one that made the reference numbers,
+or a Python environment that the student's user cannot read.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import importlib
 import sys
 from pathlib import Path
 
-from . import settings
+from . import sandbox, settings
 
-REQUIRED_MODULES = ["otter", "nbformat", "nbclient", "ipykernel", "jupyter_client", "jsonschema",
-                    "numpy", "torch"]
+REQUIRED_MODULES = ["numpy", "torch", "IPython", "fastjsonschema", "nbformat", "matplotlib",
+                    "psutil", "pyseccomp", "landlock"]
 
 
 def problems(expected_versions: dict[str, str]) -> list[str]:
@@ -31,15 +32,20 @@ def problems(expected_versions: dict[str, str]) -> list[str]:
     return found
 
 
+def unreadable_environment() -> list[str]:
+    """Folders of the Python environment the student's user could not read (on Gradescope no
+    mount namespace can show them to it, so the image must not need one)."""
+    return [f"{path} is not readable by other users: the student's user could not run Python "
+            "(install the environment under /opt)"
+            for path in sandbox.python_paths() if not sandbox.others_can_read(path)]
+
+
 def main() -> int:
     expected = settings.load(Path(__file__).resolve().parent).expected_versions
-    found = problems(expected)
+    found = problems(expected) + unreadable_environment()
     for problem in found:
         print(f"environment check: {problem}", file=sys.stderr)
     if not found:
-        print("environment check: all packages import at their pinned versions")
+        print("environment check: every package imports at its pinned version, and the "
+              "student's user can read the Python environment")
     return 1 if found else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,92 +1,123 @@
-"""Gradescope's autograder results format: the one module that reads or writes it.
+"""Gradescope's results format, and the typed grading it is made from: the one module that knows it.
 
-A results file is JSON with an overall ``score``, an optional top-level ``output`` shown to
-the student above the tests, ``execution_time`` in seconds, and a list of ``tests``, each
-with a ``name`` and, for scored tests, ``score`` and ``max_score``; ``visibility`` decides
-when a student sees an entry (``visible`` at once, ``after_published`` once grades are
-published, ``hidden`` never). ``gradescope_results.schema.json`` beside this file is the
-format as a JSON schema.
+A grading is a :class:`Grading`: its status, a message for the student, each question's test
+cases with their points and messages, notes, and a record for staff (which protections
+the student process ran under, what it printed, what went wrong in the grader). It is
+written as Gradescope's ``results.json``:
+
+* ``score``, ``execution_time`` and ``output`` (shown above the tests);
+* a visible "Public Tests" entry with the public checks' results, shown at once;
+* one entry per question with its score and every case's message, ``after_published``;
+* a staff-only entry (``visibility: hidden``) with the record;
+* ``extra_data``, which students do not see, with the grading itself in machine-readable
+  form, so that :func:`read` gives back the very :class:`Grading` that was written.
+
+``gradescope_results.schema.json`` beside this file is the format as a JSON schema.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 SCHEMA_FILE = Path(__file__).with_name("gradescope_results.schema.json")
-STAFF_ONLY = "hidden"
-GRADED, NOT_GRADED = "graded", "not graded"  # extra_data.status: did the notebook get graded?
+GRADED, NOT_GRADED = "graded", "not graded"
+PUBLIC_TESTS = "Public Tests"
+STAFF_RECORD = "Grading record (staff only)"
+GRADED_SUMMARY = (
+    "Your notebook was graded. Below are the public tests, the checks you could run "
+    "yourself; if one failed, its message says what to fix, and you may resubmit. "
+    "Your score and the hidden tests' results appear when grades are published."
+)
 
 
-@dataclass(frozen=True)
-class QuestionScore:
-    score: float
-    max_score: float
+@dataclass
+class CaseResult:
+    name: str
+    hidden: bool
+    points: float
+    passed: bool
+    message: str = ""  # what the student reads when it failed (or its success message)
+    diagnosis: str | None = None  # the key of the mistake a check recognised, if any
+
+    @property
+    def score(self) -> float:
+        return self.points if self.passed else 0.0
 
 
-def read(path: Path) -> dict:
-    results = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(results, dict) or not isinstance(results.get("tests"), list):
-        raise ValueError(f"{path} is not a Gradescope results file")
-    return results
+@dataclass
+class QuestionResult:
+    name: str
+    cases: list[CaseResult]
+    max_points: float | None = None  # for questions that never ran: their worth
+
+    @property
+    def max_score(self) -> float:
+        return self.max_points if self.max_points is not None else math.fsum(c.points for c in self.cases)
+
+    @property
+    def score(self) -> float:
+        return math.fsum(c.score for c in self.cases)
 
 
-def write(results: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+@dataclass
+class Grading:
+    status: str  # GRADED or NOT_GRADED
+    message: str  # for the student, above everything else
+    questions: list[QuestionResult]
+    notes: list[str] = field(default_factory=list)  # for the student, under the message
+    seconds: float = 0.0
+    staff: dict = field(default_factory=dict)  # isolation record, output, grader problems
+
+    @property
+    def score(self) -> float:
+        return math.fsum(q.score for q in self.questions)
+
+    @property
+    def max_score(self) -> float:
+        return math.fsum(q.max_score for q in self.questions)
+
+    def question_scores(self) -> dict[str, tuple[float, float]]:
+        return {q.name: (q.score, q.max_score) for q in self.questions}
 
 
-def schema_errors(results: dict) -> list[str]:
-    """What keeps ``results`` from matching Gradescope's format (empty when it matches)."""
-    import jsonschema
-
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
-            for e in validator.iter_errors(results)]
+def not_graded(message: str, questions: dict[str, float], staff: dict | None = None) -> Grading:
+    """A submission that could not be graded: zero on every question, and why."""
+    return Grading(NOT_GRADED, message, [QuestionResult(name, [], points) for name, points in questions.items()],
+                   staff=staff or {})
 
 
-def question_scores(results: dict) -> dict[str, QuestionScore]:
-    """The scored entries of a results file, by name."""
-    scores = {}
-    for test in results["tests"]:
-        if "max_score" in test:
-            scores[test["name"]] = QuestionScore(float(test.get("score", 0.0)), float(test["max_score"]))
-    return scores
+# --- writing results.json ------------------------------------------------------------------------
 
 
-def total_score(results: dict) -> float:
-    if "score" in results:
-        return float(results["score"])
-    return math.fsum(s.score for s in question_scores(results).values())
+def _points(value: float) -> float | int:
+    rounded = round(value, 5)
+    return int(rounded) if rounded == int(rounded) else rounded
 
 
-def status(results: dict) -> str:
-    """``graded``, or ``not graded`` for a submission that got the zero of ``failure``."""
-    return results.get("extra_data", {}).get("status", GRADED)
+def _case_line(case: CaseResult) -> str:
+    worth = f"{_points(case.points)} point{'s' if case.points != 1 else ''}"
+    kind = "hidden" if case.hidden else "public"
+    if case.passed:
+        extra = f": {case.message}" if case.message else ""
+        return f"  ✅ {case.name} ({kind}, {worth}){extra}"
+    return f"  ❌ {case.name} ({kind}, {worth}): {case.message}"
 
 
-def failure(message: str, questions: dict[str, float], staff_detail: str = "") -> dict:
-    """Results for a submission that could not be graded: zero on every question.
-
-    ``message`` is shown to the student; ``staff_detail`` (a traceback, a log) only to staff.
-    """
-    tests = [
-        {
-            "name": name,
-            "score": 0.0,
-            "max_score": max_score,
-            "status": "failed",
-            "visibility": "visible",
-            "output": "Not graded: " + message,
-        }
-        for name, max_score in questions.items()
-    ]
-    if staff_detail:
-        tests.append({"name": "Grader log (staff only)", "visibility": STAFF_ONLY, "output": staff_detail})
-    return {"score": 0.0, "output": message, "tests": tests}
+def question_text(question: QuestionResult, *, public_only: bool = False, limit: int = 4000) -> str:
+    cases = [c for c in question.cases if not (public_only and c.hidden)]
+    if not question.cases:
+        head = f"{question.name}: not graded"
+    elif public_only:
+        passed = sum(c.passed for c in cases)
+        head = f"{question.name}: {passed} of {len(cases)} public check{'s' if len(cases) != 1 else ''} passed"
+    else:
+        head = f"{question.name}: {_points(question.score)} of {_points(question.max_score)} points"
+    return _truncate("\n".join([head, *(_case_line(c) for c in cases)]), limit)
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -95,28 +126,100 @@ def _truncate(text: str, limit: int) -> str:
     return text[:limit] + f"\n... [{len(text) - limit} more characters cut]"
 
 
-def finalize(results: dict, *, seconds: float, notes: list[str], max_test_output_chars: int,
-             graded: bool) -> dict:
-    """Complete a results file for students: total, time, truncation and what to do next."""
-    finished = dict(results)
-    finished["tests"] = []
-    for test in results["tests"]:
-        test = dict(test)
-        if "output" in test and test.get("visibility") != STAFF_ONLY:
-            test["output"] = _truncate(test["output"], max_test_output_chars)
-        if "max_score" in test and "status" not in test:
-            test["status"] = "passed" if test.get("score", 0) >= test["max_score"] else "failed"
-        finished["tests"].append(test)
-    finished["score"] = round(total_score(finished), 5)
-    finished["execution_time"] = round(seconds, 1)
-    finished["extra_data"] = {"status": GRADED if graded else NOT_GRADED}
+def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dict:
+    graded = grading.status == GRADED
+    tests = []
     if graded:
-        summary = (
-            "Your notebook was graded. Below are the public tests, the checks you could run "
-            "yourself; if one failed, its message says what to fix, and you may resubmit. "
-            "Your score and the hidden tests' results appear when grades are published."
-        )
-        finished["output"] = "\n\n".join([summary, *notes])
-    else:
-        finished["output"] = "\n\n".join([results.get("output", ""), *notes]).strip()
-    return finished
+        public = "\n\n".join(question_text(q, public_only=True, limit=max_test_output_chars)
+                             for q in grading.questions if any(not c.hidden for c in q.cases))
+        failed = any(not c.passed for q in grading.questions for c in q.cases if not c.hidden)
+        tests.append({"name": PUBLIC_TESTS, "visibility": "visible",
+                      "status": "failed" if failed else "passed",
+                      "output": public or "This assignment has no public checks."})
+    for question in grading.questions:
+        output = question_text(question, limit=max_test_output_chars) if graded else (
+            f"Not graded: {grading.message}")
+        tests.append({"name": question.name, "score": _points(question.score),
+                      "max_score": _points(question.max_score),
+                      "status": "passed" if graded and question.score >= question.max_score else "failed",
+                      "visibility": "after_published" if graded else "visible",
+                      "output": output})
+    if grading.staff:
+        tests.append({"name": STAFF_RECORD, "visibility": "hidden",
+                      "output": json.dumps(grading.staff, indent=1, sort_keys=True, default=str)})
+    message = GRADED_SUMMARY if graded else grading.message
+    return {
+        "score": _points(grading.score),
+        "execution_time": round(grading.seconds, 1),
+        "output": "\n\n".join([message, *grading.notes]).strip(),
+        "tests": tests,
+        "extra_data": {"status": grading.status, "grading": dataclasses.asdict(grading)},
+    }
+
+
+def write(grading: Grading, path: Path, *, max_test_output_chars: int = 4000) -> dict:
+    """Write ``results.json``; a grading that would not match the schema becomes a grader failure."""
+    results = to_gradescope(grading, max_test_output_chars=max_test_output_chars)
+    problems = schema_errors(results)
+    if problems:
+        broken = not_graded(GRADER_FAILED, {q.name: q.max_score for q in grading.questions},
+                            {"invalid results": problems})
+        results = to_gradescope(broken)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    return results
+
+
+GRADER_FAILED = (
+    "The grader could not finish grading this submission. This is not a problem with your "
+    "answers as far as the grader can tell; your instructor can see the details."
+)
+
+
+# --- reading it back -------------------------------------------------------------------------------
+
+
+def from_gradescope(results: dict) -> Grading:
+    """The grading a results file was written from (or the closest reading of a foreign one)."""
+    stored = results.get("extra_data", {}).get("grading")
+    if isinstance(stored, dict):
+        questions = [QuestionResult(q["name"], [CaseResult(**c) for c in q["cases"]], q.get("max_points"))
+                     for q in stored["questions"]]
+        return Grading(stored["status"], stored["message"], questions, stored.get("notes", []),
+                       stored.get("seconds", 0.0), stored.get("staff", {}))
+    questions = [QuestionResult(t["name"], [CaseResult(t["name"], False, float(t["max_score"]),
+                                                       float(t.get("score", 0)) >= float(t["max_score"]),
+                                                       t.get("output", ""))])
+                 for t in results.get("tests", []) if "max_score" in t]
+    status = results.get("extra_data", {}).get("status", GRADED)
+    return Grading(status, results.get("output", ""), questions, seconds=results.get("execution_time", 0.0))
+
+
+def read(path: Path) -> Grading:
+    results = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(results, dict) or not isinstance(results.get("tests"), list):
+        raise ValueError(f"{path} is not a Gradescope results file")
+    return from_gradescope(results)
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import fastjsonschema
+
+    return fastjsonschema.compile(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+
+
+def schema_errors(results: dict) -> list[str]:
+    """What keeps ``results`` from matching Gradescope's format (empty when it matches).
+
+    fastjsonschema, not jsonschema: the latter takes most of a second to import, as long as
+    the grading of a whole submission.
+    """
+    import fastjsonschema
+
+    try:
+        _validator()(results)
+    except fastjsonschema.JsonSchemaException as error:
+        return [f"{'/'.join(map(str, error.path[1:])) or '(top)'}: {error.message}"]
+    return []

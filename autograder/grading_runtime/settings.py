@@ -20,21 +20,31 @@ class RuntimeSettings:
     cell_timeout_seconds: float = field(default=120.0, metadata={
         "help": "time one notebook cell may run before it is interrupted and the next cell runs"})
     test_timeout_seconds: float = field(default=60.0, metadata={
-        "help": "time one test case may spend in the student's code before it fails"})
+        "help": "time one test case may spend in the student's code; past it the student "
+                "process is killed, the test fails, and every later call of the same function "
+                "fails at once"})
     total_timeout_seconds: float = field(default=540.0, metadata={
         "help": "time the whole grading run may take; past it, every question still "
                 "unreported scores zero with an explanation (Gradescope's own limit is longer)"})
     memory_limit_mb: int = field(default=512, metadata={
-        "help": "memory (data segment) the notebook's kernel may allocate; past it, "
-                "allocations fail with MemoryError instead of the container being killed"})
+        "help": "memory the student process may allocate beyond what it starts with; past "
+                "it, allocations fail with MemoryError inside the student's code instead of "
+                "the container being killed"})
+    student_processes: int = field(default=64, metadata={
+        "help": "processes the student's user may run at once (a fork bomb stops there); "
+                "applies where the grader runs as root and gives the student a user of its own"})
+    student_open_files: int = field(default=512, metadata={
+        "help": "files the student process may hold open at once"})
+    student_file_mb: int = field(default=256, metadata={
+        "help": "size of the largest file the student process may write"})
     max_cell_output_chars: int = field(default=20_000, metadata={
-        "help": "output kept per cell; the rest is dropped, so printing in a loop cannot "
-                "exhaust memory"})
+        "help": "characters of the notebook's output kept for staff (students never see it); "
+                "the rest is dropped, so printing in a loop cannot exhaust memory"})
     max_test_output_chars: int = field(default=4_000, metadata={
         "help": "characters of feedback kept per question in results.json"})
     max_attempts: int = field(default=3, metadata={
-        "help": "gradings of one submission when a cell kills the kernel or never yields; "
-                "each retry skips the cell that stopped the previous attempt"})
+        "help": "fresh student processes one grading may start after a cell or a test ended "
+                "one (a crash, or a time limit); each skips the cell that stopped the last"})
     expected_versions: dict = field(default_factory=dict, metadata={
         "help": "library versions the image must have (those that made the reference numbers)"})
 

@@ -5,7 +5,12 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 apt-get update
-apt-get install -y --no-install-recommends wget ca-certificates bzip2
+apt-get install -y --no-install-recommends wget ca-certificates bzip2 libseccomp2
+
+# The student's code runs as its own unprivileged user (uid 64000; the grader takes 64000 +
+# n for concurrent gradings, so the name is only for ps and the like).
+id autograder-student >/dev/null 2>&1 || \
+  useradd --system --uid 64000 --no-create-home --shell /usr/sbin/nologin autograder-student
 
 case "$(uname -m)" in
   aarch64|arm64) installer=Miniforge3-Linux-aarch64.sh ;;
@@ -13,11 +18,11 @@ case "$(uname -m)" in
 esac
 wget -nv "https://github.com/conda-forge/miniforge/releases/download/25.3.1-0/$installer" \
   -O /tmp/miniforge.sh
-bash /tmp/miniforge.sh -b -p /root/miniforge3
-
-# Python, otter-grader and, from PyTorch's CPU index, the pinned torch and numpy.
-/root/miniforge3/bin/mamba env create -y -f /autograder/source/environment.yml
+# Under /opt, not /root: the student's user must be able to read the Python it runs on.
+bash /tmp/miniforge.sh -b -p /opt/miniforge3
+/opt/miniforge3/bin/mamba env create -y -p /opt/autograder-env -f /autograder/source/environment.yml
+chmod -R a+rX /opt/miniforge3 /opt/autograder-env
 
 # Stop here unless every package imports, at the versions that made the reference numbers.
 cd /autograder/source
-/root/miniforge3/envs/otter-env/bin/python -m grading_runtime.environment_check
+/opt/autograder-env/bin/python -I -c "import sys; sys.path.insert(0, '.'); from grading_runtime import environment_check; sys.exit(environment_check.main())"

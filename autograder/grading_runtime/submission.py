@@ -1,8 +1,9 @@
-"""Find the submitted notebook and make sure it is one, before any of it runs.
+"""Find the submitted notebook, make sure it is one, and pick the cells to run.
 
 Students upload a notebook, sometimes inside a zip, sometimes the wrong file. Each problem
 found here becomes a ``SubmissionProblem`` whose message tells the student what to upload
-instead; a notebook in an older format is upgraded to the current one in place.
+instead. The notebook is read as plain JSON (validating it with nbformat costs as much as
+importing torch); only a notebook in an older format goes through nbformat, to be upgraded.
 """
 
 from __future__ import annotations
@@ -12,20 +13,37 @@ import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
 
-import nbformat
+from .remote import Cell
 
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 IGNORED_PARTS = {"__MACOSX", ".ipynb_checkpoints"}
+IGNORE_TAG = "otter_ignore"  # cells that train or plot: skipped when grading, as otter does
+CHECKER_CELL_TITLE = "# @title Set up the public checks"  # the build's first cell
 
 
 class SubmissionProblem(Exception):
     """A submission that cannot be graded, with a message for the student."""
 
 
+def read_config(source: Path) -> dict:
+    path = source / "otter_config.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def receive(upload: Path, folder: Path) -> Path:
+    """A private copy of the upload (a folder as Gradescope gives it, or one file) in ``folder``."""
+    if upload.is_dir():
+        shutil.copytree(upload, folder, symlinks=True)
+    else:
+        folder.mkdir(parents=True)
+        shutil.copy(upload, folder / upload.name)
+    return folder
+
+
 def _notebooks(folder: Path) -> list[Path]:
     return sorted(
         p for p in folder.rglob("*.ipynb")
-        if p.is_file() and not IGNORED_PARTS & set(p.relative_to(folder).parts)
+        if p.is_file() and not p.is_symlink() and not IGNORED_PARTS & set(p.relative_to(folder).parts)
         and not p.name.startswith("._")
     )
 
@@ -46,7 +64,7 @@ def _unzip(archive_path: Path, destination: Path) -> None:
 
 
 def locate(submission_dir: Path) -> Path:
-    """The one notebook of the submission, brought to the submission folder's top level.
+    """The one notebook of the submission.
 
     A notebook at the top level wins; otherwise zips are unpacked and notebooks in
     sub-folders count too, so a zipped or nested notebook is found wherever it is.
@@ -56,10 +74,6 @@ def locate(submission_dir: Path) -> Path:
         for archive_path in sorted(submission_dir.glob("*.zip")):
             _unzip(archive_path, submission_dir / "unzipped" / archive_path.stem)
         notebooks = _notebooks(submission_dir)
-        if len(notebooks) == 1:
-            moved = submission_dir / notebooks[0].name
-            shutil.copy(notebooks[0], moved)
-            notebooks = [moved]
     if not notebooks:
         found = ", ".join(sorted(p.name for p in submission_dir.iterdir() if p.name != "unzipped")) or "nothing"
         raise SubmissionProblem(
@@ -75,15 +89,21 @@ def locate(submission_dir: Path) -> Path:
     return notebooks[0]
 
 
-def vet(notebook_path: Path, assignment_name: str | None) -> list[str]:
-    """Check that the file is this assignment's notebook; upgrade its format in place.
+def _upgrade(raw: dict, name: str) -> dict:
+    import nbformat
 
-    Returns notes for the student about anything that was repaired.
-    """
+    try:
+        return json.loads(nbformat.writes(nbformat.reads(json.dumps(raw), as_version=4)))
+    except Exception as error:  # nbformat raises several types for broken notebooks
+        raise SubmissionProblem(f"{name} is a damaged notebook ({error}).") from None
+
+
+def vet(notebook_path: Path, assignment_name: str | None) -> tuple[dict, list[str]]:
+    """The notebook as JSON (format 4), and notes for the student about anything repaired."""
     notes = []
     try:
         raw = json.loads(notebook_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise SubmissionProblem(
             f"{notebook_path.name} is not a notebook: it is not even JSON text. Download the "
             "notebook from Jupyter or Colab with File > Download > .ipynb and upload that."
@@ -93,25 +113,47 @@ def vet(notebook_path: Path, assignment_name: str | None) -> list[str]:
             f"{notebook_path.name} is JSON but not a Jupyter notebook. Upload the assignment's "
             ".ipynb file."
         )
-    try:
-        notebook = nbformat.reads(json.dumps(raw), as_version=4)
-    except Exception as error:  # nbformat raises several types for broken notebooks
-        raise SubmissionProblem(f"{notebook_path.name} is a damaged notebook ({error}).") from None
     if raw.get("nbformat") != 4:
-        notes.append(f"Your notebook was in the old format {raw.get('nbformat')}; it was upgraded to 4.")
-    submitted_name = notebook.metadata.get("otter", {}).get("assignment_name")
+        original = raw.get("nbformat")
+        raw = _upgrade(raw, notebook_path.name)
+        notes.append(f"Your notebook was in the old format {original}; it was upgraded to 4.")
+    if not isinstance(raw.get("cells"), list) or not isinstance(raw.get("metadata", {}), dict):
+        raise SubmissionProblem(f"{notebook_path.name} is a damaged notebook (no list of cells).")
+    metadata = raw.get("metadata") or {}
+    otter = metadata.get("otter") if isinstance(metadata.get("otter"), dict) else {}
+    submitted_name = otter.get("assignment_name")
     if assignment_name and submitted_name and submitted_name != assignment_name:
         raise SubmissionProblem(
             f"This notebook is for the assignment '{submitted_name}', but this is the "
             f"autograder of '{assignment_name}'. Upload it to the right assignment."
         )
     if assignment_name and not submitted_name:
-        notebook.metadata.setdefault("otter", {})["assignment_name"] = assignment_name
         notes.append("Your notebook did not say which assignment it is; it was graded as "
                      f"'{assignment_name}'. Start from the released notebook next time.")
-    for cell in notebook.cells:  # outputs are not graded; dropping them keeps memory small
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-    nbformat.write(notebook, notebook_path)
-    return notes
+    return raw, notes
+
+
+def _text(source) -> str:
+    if isinstance(source, list):
+        return "".join(part for part in source if isinstance(part, str))
+    return source if isinstance(source, str) else ""
+
+
+def graded_cells(notebook: dict) -> list[Cell]:
+    """The code cells grading runs, numbered by their place among all the notebook's cells.
+
+    Left out: cells tagged ``otter_ignore`` (training and plots), and the checker cell the
+    build puts first (it installs otter and writes the public tests, which grading needs not).
+    """
+    cells = []
+    for number, cell in enumerate(notebook.get("cells", []), start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+        tags = metadata.get("tags") if isinstance(metadata.get("tags"), list) else []
+        otter = metadata.get("otter") if isinstance(metadata.get("otter"), dict) else {}
+        source = _text(cell.get("source", ""))
+        if IGNORE_TAG in tags or otter.get("ignore") or source.lstrip().startswith(CHECKER_CELL_TITLE):
+            continue
+        cells.append(Cell(number, source))
+    return cells

@@ -9,14 +9,15 @@ mistake explains the answer, that mistake; the expected numbers are never shown.
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 import numpy as np
 import torch
 from torch import nn
 
+from autograder.grading_runtime.probes import build_module_from_spec
+
 from . import cases_for
-from .values import call, expect_close, for_each_case, to_array, to_int, unpack
+from .values import call, call_unchanged, expect_close, for_each_case, probe, to_array, to_int, unpack
 
 ASSIGNMENT = "deep_mlps"
 
@@ -25,93 +26,16 @@ def _cases(part: str, numbers: dict | None) -> list[dict]:
     return cases_for(ASSIGNMENT, part, numbers)
 
 
-# --- building the models of the parameter-counting cases -----------------------------------
-
-
-class TutorialNet(nn.Module):
-    """The tutorial's MLP (the notebook's helper ``Net``), with its layer names."""
-
-    def __init__(self, actv: str, input_feature_num: int, hidden_unit_nums: list[int],
-                 output_feature_num: int):
-        super().__init__()
-        self.input_feature_num = input_feature_num
-        self.mlp = nn.Sequential()
-        width = input_feature_num
-        for index, units in enumerate(hidden_unit_nums):
-            self.mlp.add_module(f"Linear_{index}", nn.Linear(width, units))
-            self.mlp.add_module(f"Activation_{index}", _activation(actv))
-            width = units
-        self.mlp.add_module("Output_Linear", nn.Linear(width, output_feature_num))
-
-    def forward(self, x):
-        return self.mlp(x.reshape(-1, self.input_feature_num))
-
-
-class Scale(nn.Module):
-    """A bare learnable tensor next to a buffer, as custom layers often hold them."""
-
-    def __init__(self, shape: list[int]):
-        super().__init__()
-        self.scale = nn.Parameter(torch.ones(*shape))
-        self.register_buffer("calls", torch.zeros(shape[-1]))
-
-    def forward(self, x):
-        return x * self.scale
-
-
-def _activation(actv: str) -> nn.Module:
-    name, _, rest = actv.partition("(")
-    arguments = [float(a) for a in rest.rstrip(")").split(",") if a.strip()]
-    return getattr(nn, name.strip())(*arguments)
-
-
-def _freeze(module: nn.Module, names) -> None:
-    for name in names:
-        getattr(module, name).requires_grad_(False)
-
-
-def _children(specs: list[dict]) -> list[nn.Module]:
-    built: list[nn.Module] = []
-    for spec in specs:
-        if spec["kind"] == "reuse":
-            built.append(built[spec["index"]])
-            continue
-        module = build_model(spec)
-        if "tie_weight_to" in spec:
-            module.weight = built[spec["tie_weight_to"]].weight
-        built.append(module)
-    return built
+# --- the models of the parameter-counting cases ------------------------------------------------
 
 
 def build_model(spec: dict) -> nn.Module:
-    """The ``nn.Module`` a model spec describes (the same structure for every call)."""
-    kind = spec["kind"]
-    if kind == "linear":
-        layer = nn.Linear(spec["in"], spec["out"], bias=spec.get("bias", True))
-        _freeze(layer, spec.get("frozen", []))
-        return layer
-    if kind == "batchnorm":
-        layer = nn.BatchNorm1d(spec["features"])
-        if spec.get("frozen"):
-            _freeze(layer, ["weight", "bias"])
-        return layer
-    if kind == "scale":
-        return Scale(spec["shape"])
-    if kind == "activation":
-        return getattr(nn, spec["name"])()
-    if kind == "sequential":
-        return nn.Sequential(*_children(spec["layers"]))
-    if kind == "module_list":
-        return nn.ModuleList(_children(spec["layers"]))
-    if kind == "module_dict":
-        names = list(spec["layers"])
-        return nn.ModuleDict(dict(zip(names, _children([spec["layers"][n] for n in names]))))
-    if kind == "net":
-        net = TutorialNet(spec["actv"], spec["input"], spec["hidden"], spec["output"])
-        for name in spec.get("frozen_layers", []):
-            getattr(net.mlp, name).requires_grad_(False)
-        return net
-    raise ValueError(f"unknown model spec kind {kind!r}")
+    """The model a spec describes (the format is in ``probes.build_module_from_spec``).
+
+    The judge builds its own copy to work out what the usual wrong counters would say; the
+    student's function gets one built the same way inside the student process.
+    """
+    return build_module_from_spec(spec)
 
 
 # --- count_parameters ----------------------------------------------------------------------
@@ -181,8 +105,8 @@ def _count_mistakes(model: nn.Module, want: int) -> list[tuple[list[int], str]]:
 def _count_check(count_parameters, part: str, numbers: dict | None) -> None:
     def check(case):
         model = build_model(case["model"])
-        got = to_int("the parameter count",
-                     call("count_parameters", count_parameters, model))
+        theirs = probe(count_parameters, "build_module", case["model"])
+        got = to_int("the parameter count", call("count_parameters", count_parameters, theirs))
         expect_close(
             "the parameter count", np.asarray([got], dtype=np.float64),
             np.asarray([case["count"]], dtype=np.float64), rtol=0.0, atol=0.5,
@@ -192,6 +116,44 @@ def _count_check(count_parameters, part: str, numbers: dict | None) -> None:
         )
 
     for_each_case(_cases(part, numbers), check)
+
+
+def _public_count(count_parameters, spec: dict) -> int:
+    count = call("count_parameters", count_parameters, probe(count_parameters, "build_module", spec))
+    if count is None:
+        raise AssertionError("count_parameters returned None; is the code finished?")
+    return to_int("the parameter count", count)
+
+
+def _linear_spec(n_in: int, n_out: int, **options) -> dict:
+    return {"kind": "linear", "in": n_in, "out": n_out, **options}
+
+
+PUBLIC_MLP = {"kind": "sequential", "layers": [
+    _linear_spec(2, 3), {"kind": "activation", "name": "ReLU"}, _linear_spec(3, 4)]}
+PUBLIC_FROZEN_MLP = {"kind": "sequential", "layers": [
+    _linear_spec(2, 3, frozen=["weight", "bias"]), {"kind": "activation", "name": "ReLU"},
+    _linear_spec(3, 4)]}
+
+
+def count_parameters_public(count_parameters) -> None:
+    """The public examples: Linear(2, 3) then Linear(3, 4), and a bias-free Linear(10, 1)."""
+    count = _public_count(count_parameters, PUBLIC_MLP)
+    if count != PUBLIC_EXAMPLE_COUNT:
+        raise AssertionError(f"got {count} for Linear(2, 3) then Linear(3, 4); expected "
+                             "2*3 + 3 + 3*4 + 4 = 25")
+    count = _public_count(count_parameters, _linear_spec(10, 1, bias=False))
+    if count != 10:
+        raise AssertionError(f"got {count} for a bias-free Linear(10, 1); expected 10")
+
+
+def count_parameters_public_frozen(count_parameters) -> None:
+    """The public example with its first layer frozen: only the second layer's 16 count."""
+    count = _public_count(count_parameters, PUBLIC_FROZEN_MLP)
+    if count != 16:
+        raise AssertionError(
+            f"got {count} with the first layer frozen; expected 16, the 3*4 + 4 parameters of "
+            "the second layer: frozen parameters (requires_grad=False) do not count")
 
 
 def count_parameters_plain_models(count_parameters, numbers: dict | None = None) -> None:
@@ -279,54 +241,40 @@ def _explain_width(hidden_units_for_budget, case_inputs: tuple[int, ...], got: i
     if len(matching) < 2:
         return [why for _, why in matching]
     consistent = list(matching)
-    for probe in _width_probes(*case_inputs):
+    for nearby in _width_probes(*case_inputs):
         try:
-            answer = to_int("the width", hidden_units_for_budget(*probe))
-        except Exception:  # an answer the probe cannot use tells nothing either way
+            answer = to_int("the width", _with_correct_counter(hidden_units_for_budget, *nearby))
+        except AssertionError:  # an answer the probe cannot use tells nothing either way
             continue
-        consistent = [(mistake, why) for mistake, why in consistent if mistake(*probe) == answer]
+        consistent = [(mistake, why) for mistake, why in consistent if mistake(*nearby) == answer]
     return [why for _, why in (consistent or matching)]
 
 
-def _reference_count(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
-@contextmanager
-def _correct_counter_for(function):
-    """Run ``function`` with a correct ``count_parameters`` in its globals, then restore theirs.
+def _with_correct_counter(hidden_units_for_budget, *inputs):
+    """Call the width search with a correct ``count_parameters`` in place of the notebook's.
 
     The notebook lets the width search count its networks with the student's own counter;
     swapping in a correct one grades the search alone, so a wrong counter costs points only
     on its own question.
     """
-    namespace = getattr(function, "__globals__", None)
-    if namespace is None or "count_parameters" not in namespace:
-        yield
-        return
-    theirs = namespace["count_parameters"]
-    namespace["count_parameters"] = _reference_count
-    try:
-        yield
-    finally:
-        namespace["count_parameters"] = theirs
+    if hidden_units_for_budget is None:
+        call("hidden_units_for_budget", hidden_units_for_budget)
+    return probe(hidden_units_for_budget, "call_with_stand_ins", list(inputs),
+                 {"count_parameters": "trainable_parameter_count"})
 
 
 def _width_check(hidden_units_for_budget, part: str, numbers: dict | None) -> None:
     def check(case):
         inputs = (case["max_par_count"], case["n_hidden_layers"], case["input_feature_num"],
                   case["output_feature_num"])
-        with _correct_counter_for(hidden_units_for_budget):
-            got = to_int("the width", call("hidden_units_for_budget", hidden_units_for_budget,
-                                           *inputs))
+        got = to_int("the width", _with_correct_counter(hidden_units_for_budget, *inputs))
         want = case["width"]
         if got == want:
             return
         if got < 1:
             raise AssertionError("the width should be at least 1: the search starts at one "
                                  "unit per hidden layer.")
-        with _correct_counter_for(hidden_units_for_budget):
-            explanations = _explain_width(hidden_units_for_budget, inputs, got)
+        explanations = _explain_width(hidden_units_for_budget, inputs, got)
         if explanations:
             raise AssertionError(" It could also be this: ".join(explanations))
         if got == want + 1:
@@ -340,6 +288,20 @@ def _width_check(hidden_units_for_budget, part: str, numbers: dict | None) -> No
             "together, one unit at a time, starting from 1.")
 
     for_each_case(_cases(part, numbers), check)
+
+
+def width_search_public(hidden_units_for_budget) -> None:
+    """The tutorial's example: a budget of 100, 2 inputs, 4 outputs, depths 1 to 5."""
+    widths = [_with_correct_counter(hidden_units_for_budget, TUTORIAL_BUDGET, depth, 2, 4)
+              for depth in range(1, 6)]
+    if any(width is None for width in widths):
+        raise AssertionError("hidden_units_for_budget returned None; is the code finished?")
+    widths = [to_int("the width", width) for width in widths]
+    if widths != [14, 7, 6, 5, 4]:
+        raise AssertionError(
+            f"for a budget of 100 parameters, 2 inputs and 4 outputs, depths 1 to 5 gave widths "
+            f"{widths}; expected [14, 7, 6, 5, 4] (for one hidden layer: 13 units make 95 "
+            "parameters, 14 units make 102)")
 
 
 def width_search_general(hidden_units_for_budget, numbers: dict | None = None) -> None:
@@ -446,10 +408,9 @@ def poly_features_match_reference(make_poly_features, numbers: dict | None = Non
     def check(case):
         degree = case["poly_degree"]
         X = torch.tensor(case["X"], dtype=torch.float32)
-        before = X.clone()
+        call_unchanged("make_poly_features", make_poly_features, degree, X,
+                       names=("poly_degree", "X"))
         poly_X, _ = _poly(make_poly_features, degree, X)
-        if not torch.equal(X, before):
-            raise AssertionError("make_poly_features changed its input X in place.")
         want = np.asarray(case["poly_X"], dtype=np.float64)
         public_columns = _feature_count(PUBLIC_EXAMPLE_DEGREE)
         if poly_X.ndim == 2 and poly_X.shape[1] == public_columns != want.shape[1]:

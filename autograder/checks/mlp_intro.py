@@ -14,7 +14,8 @@ import torch
 from torch import nn
 
 from . import cases_for
-from .values import call, close, expect_close, expect_shape, for_each_case, to_array, unpack
+from .values import (call, call_unchanged, close, expect_close, expect_shape, for_each_case,
+                     kind_of, probe, to_array, unpack)
 
 ASSIGNMENT = "mlp_intro"
 GRID_POINTS = 1000
@@ -166,30 +167,39 @@ def approximation_matches_reference(approximate_function, numbers: dict | None =
 # --- Net -----------------------------------------------------------------------------------
 
 
-def _modules_by_name(net: nn.Module) -> dict[str, nn.Module]:
-    """Modules keyed by the last part of their name, wherever they are registered.
+def _modules_by_name(net) -> dict[str, dict]:
+    """What the network registers, keyed by the last part of each name, wherever it sits.
 
     A module registered twice (say in a ModuleList and under its contract name) keeps both
-    names.
+    names. Each entry holds the module's class name and, for a Linear, its sizes.
     """
-    return {name.rsplit(".", 1)[-1]: module
-            for name, module in net.named_modules(remove_duplicate=False) if name}
+    return {layer["name"]: layer for layer in probe(net, "module_layers")["layers"]}
 
 
-def _build_net(Net, case: dict) -> nn.Module:
+def _build_net(Net, case: dict):
     args = (case["actv"], case["input_feature_num"], case["hidden_unit_nums"],
             case["output_feature_num"])
-    if Net is None:
-        raise AssertionError("`Net` is not defined. Keep the name `Net` and run its cell.")
-    try:
-        net = Net(*args)
-    except NotImplementedError:
-        raise AssertionError("`Net` is not implemented yet.") from None
-    except Exception as error:
-        raise AssertionError(f"Net{args} raised {type(error).__name__}: {error}") from None
-    if not isinstance(net, nn.Module):
-        raise AssertionError("Net(...) should create an nn.Module.")
+    net = call("Net", Net, *args)
+    return _expect_module(net)
+
+
+def _expect_module(net):
+    if isinstance(net, (int, float, str, list, tuple, dict, np.ndarray, torch.Tensor)) or net is None:
+        raise AssertionError(f"Net(...) should create an nn.Module, not a {kind_of(net)}.")
+    if not probe(net, "module_layers")["is_module"]:
+        raise AssertionError(f"Net(...) should create an nn.Module, not a {kind_of(net)}.")
     return net
+
+
+def net_layer_names_public(Net) -> None:
+    """The public example, ``Net('LeakyReLU(0.1)', 2, [100, 10, 5], 1)``, names its layers."""
+    modules = _modules_by_name(_expect_module(call("Net", Net, "LeakyReLU(0.1)", 2, [100, 10, 5], 1)))
+    for name in ["Linear_0", "Linear_1", "Linear_2", "Output_Linear"]:
+        if not modules.get(name, {}).get("linear"):
+            raise AssertionError(f"no nn.Linear named {name}")
+    for name in ["Activation_0", "Activation_1", "Activation_2"]:
+        if modules.get(name, {}).get("type") != "LeakyReLU":
+            raise AssertionError(f"no nn.LeakyReLU named {name}")
 
 
 def _expected_layers(case: dict) -> list[tuple[str, int, int]]:
@@ -203,32 +213,32 @@ def net_layers_named(Net, numbers: dict | None = None) -> None:
 
     def check(case):
         net = _build_net(Net, case)
-        modules = _modules_by_name(net)
-        linear_names = sorted(name for name, m in modules.items() if isinstance(m, nn.Linear))
-        linear_count = sum(isinstance(m, nn.Linear) for m in net.modules())  # each one once
+        summary = probe(net, "module_layers")
+        modules = {layer["name"]: layer for layer in summary["layers"]}
+        linear_names = sorted(name for name, layer in modules.items() if layer["linear"])
         expected = _expected_layers(case)
         for name, fan_in, fan_out in expected:
             layer = modules.get(name)
-            if not isinstance(layer, nn.Linear):
+            if layer is None or not layer["linear"]:
                 raise AssertionError(
                     f"no nn.Linear named {name} (found {', '.join(linear_names) or 'none'}); "
                     "register each layer with add_module under its contract name."
                 )
-            if (layer.in_features, layer.out_features) != (fan_in, fan_out):
+            if (layer["in_features"], layer["out_features"]) != (fan_in, fan_out):
                 raise AssertionError(
-                    f"{name} maps {layer.in_features} to {layer.out_features} features, "
+                    f"{name} maps {layer['in_features']} to {layer['out_features']} features, "
                     f"expected {fan_in} to {fan_out}."
                 )
-        if linear_count != len(expected):
+        if summary["distinct_linear"] != len(expected):
             raise AssertionError(
-                f"the network has {linear_count} linear layers, expected {len(expected)}: "
-                "one per hidden layer and one output layer."
+                f"the network has {summary['distinct_linear']} linear layers, expected "
+                f"{len(expected)}: one per hidden layer and one output layer."
             )
         activation_class = case["actv"].split("(", 1)[0]
         for index in range(len(case["hidden_unit_nums"])):
             activation = modules.get(f"Activation_{index}")
-            if activation is None or type(activation).__name__ != activation_class:
-                found = "nothing" if activation is None else type(activation).__name__
+            if activation is None or activation["type"] != activation_class:
+                found = "nothing" if activation is None else activation["type"]
                 raise AssertionError(
                     f"Activation_{index} should be nn.{case['actv']}, found {found}; build it "
                     "from the actv string."
@@ -265,19 +275,19 @@ def _forward_with_activations(case: dict, placement: str) -> np.ndarray:
         return x.numpy()
 
 
-def _works_on_flat_input(net: nn.Module, inputs: torch.Tensor) -> bool:
+def _works_on_flat_input(net, inputs: torch.Tensor) -> bool:
     try:
         net(inputs.reshape(inputs.shape[0], -1))
-    except Exception:  # the student's code, failing for any reason of its own
+    except AssertionError:  # the student's code, failing for any reason of its own
         return False
     return True
 
 
-def _forward_advice(case: dict, modules: dict[str, nn.Module]) -> str:
+def _forward_advice(case: dict, modules: dict[str, dict]) -> str:
     """What to look at when the outputs differ and no known mistake matches."""
     activation_class = case["actv"].split("(", 1)[0]
     for index in range(len(case["hidden_unit_nums"])):
-        if type(modules.get(f"Activation_{index}")).__name__ != activation_class:
+        if modules.get(f"Activation_{index}", {}).get("type") != activation_class:
             return (f"Activation_{index} is not nn.{case['actv']} yet (see the other hidden test "
                     "of this question); build every activation from the actv string.")
     return ("Apply every hidden Linear followed by its activation, then Output_Linear with no "
@@ -290,30 +300,26 @@ def net_forward_matches_reference(Net, numbers: dict | None = None) -> None:
     def check(case):
         net = _build_net(Net, case)
         modules = _modules_by_name(net)
-        with torch.no_grad():
-            for name, tensors in case["layers"].items():
-                layer = modules.get(name)
-                if not isinstance(layer, nn.Linear):
-                    raise AssertionError(f"no nn.Linear named {name}.")
-                for attribute in ("weight", "bias"):
-                    parameter = getattr(layer, attribute)
-                    wanted = torch.tensor(tensors[attribute], dtype=parameter.dtype)
-                    if parameter.shape != wanted.shape:
-                        raise AssertionError(f"{name}.{attribute} has shape {tuple(parameter.shape)}, "
-                                             f"expected {tuple(wanted.shape)}.")
-                    parameter.copy_(wanted)
-            dtype = next(net.parameters()).dtype
-            inputs = torch.tensor(case["inputs"], dtype=dtype)
-            try:
-                result = call("forward", net, inputs)
-            except AssertionError as failure:
-                if inputs.dim() > 2 and _works_on_flat_input(net, inputs):
-                    raise AssertionError(
-                        f"{failure}. It works once the input of shape {tuple(inputs.shape)} is "
-                        "flattened: flatten it to (batch, input_feature_num) in forward."
-                    ) from None
-                raise
-            outputs = to_array("the output of forward", result)
+        weights = {name: {attribute: torch.tensor(values, dtype=torch.float64)
+                          for attribute, values in tensors.items()}
+                   for name, tensors in case["layers"].items()}
+        loaded = probe(net, "load_linear_weights", weights)
+        if "problem" in loaded:
+            raise AssertionError(str(loaded["problem"]))
+        dtype = getattr(torch, str(loaded.get("dtype")), None)
+        if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+            dtype = torch.float32
+        inputs = torch.tensor(case["inputs"], dtype=dtype)
+        try:
+            result = call("forward", net, inputs)
+        except AssertionError as failure:
+            if inputs.dim() > 2 and _works_on_flat_input(net, inputs):
+                raise AssertionError(
+                    f"{failure}. It works once the input of shape {tuple(inputs.shape)} is "
+                    "flattened: flatten it to (batch, input_feature_num) in forward."
+                ) from None
+            raise
+        outputs = to_array("the output of forward", result)
         want = np.asarray(case["outputs"])
         if outputs.shape != want.shape:
             raise AssertionError(
@@ -355,10 +361,8 @@ def cross_entropy_matches_reference(cross_entropy_loss, numbers: dict | None = N
     def check(case):
         logits = torch.tensor(case["logits"], dtype=torch.float32)
         labels = torch.tensor(case["labels"], dtype=torch.long)
-        before = logits.clone()
-        loss = to_array("the loss", call("cross_entropy_loss", cross_entropy_loss, logits, labels))
-        if not torch.equal(logits, before):
-            raise AssertionError("cross_entropy_loss changed its input x in place.")
+        loss = to_array("the loss", call_unchanged("cross_entropy_loss", cross_entropy_loss,
+                                                   logits, labels, names=("x", "labels")))
         if loss.size != 1:
             raise AssertionError(
                 f"the loss should be a single number (the mean over the batch), got shape "
@@ -446,10 +450,8 @@ def split_properties(shuffle_and_split_data, numbers: dict | None = None) -> Non
     def check(case):
         n, test_size = case["n_samples"], case["test_size"]
         X, y = _split_inputs(n)
-        X_copy, y_copy = X.clone(), y.clone()
-        call("shuffle_and_split_data", shuffle_and_split_data, X, y, case["seed"])
-        if not (torch.equal(X, X_copy) and torch.equal(y, y_copy)):
-            raise AssertionError("shuffle_and_split_data changed X or y in place.")
+        call_unchanged("shuffle_and_split_data", shuffle_and_split_data, X, y, case["seed"],
+                       names=("X", "y"))
         X_test, y_test, X_train, y_train = _split(shuffle_and_split_data, case)
         _diagnose_sizes(_rows(X_test), _rows(X_train), n, test_size)
         expect_shape("X_test", X_test, (test_size, 3))

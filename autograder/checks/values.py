@@ -1,0 +1,204 @@
+"""How checks reach the student's objects, and the comparisons they make on what comes back.
+
+A check receives the student's objects in one of two forms, and the functions here treat
+both alike:
+
+* in the judge, *proxies* from the grading engine (:mod:`autograder.grading_runtime.remote`):
+  a call runs in the student process and what comes back is plain data the engine decoded,
+  so no student object ever takes part in a comparison; errors arrive already worded;
+* in the student's own notebook (public checks), the objects themselves: the functions
+  here call them directly and word their errors the same way.
+
+Every check raises ``AssertionError`` with a message written for the student: what was
+checked and what looks wrong, in that order (missing, type, shape, finite, close), and never
+an expected number. Results are coerced to float64 arrays before any comparison, so
+tensors, arrays, lists and plain numbers of any float width are all welcome.
+
+This module travels in ``autograder.zip`` and in the student's notebook, so it imports
+nothing of the toolkit but the probes.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import torch
+
+
+def is_proxy(value: Any) -> bool:
+    """Whether ``value`` is the grading engine's stand-in for a student's object."""
+    return bool(getattr(type(value), "GRADING_PROXY", False))
+
+
+def _not_defined(name: str) -> AssertionError:
+    return AssertionError(
+        f"`{name}` is not defined. Keep the name `{name}` and run the cell that defines it.")
+
+
+def call(name: str, function: Any, *args: Any) -> Any:
+    """Call a student's function; a missing name or a raised error becomes feedback.
+
+    Through a proxy, the engine has done the wording; on the object itself (in the notebook)
+    it is done here, in the same words.
+    """
+    if function is None:
+        raise _not_defined(name)
+    if is_proxy(function):
+        return function(*args)
+    if not callable(function):
+        raise AssertionError(f"`{name}` should be a function, but it is a {type(function).__name__}.")
+    try:
+        return function(*args)
+    except NotImplementedError:
+        raise AssertionError(f"`{name}` is not implemented yet.") from None
+    except Exception as error:  # the student's own error, reported as such
+        raise AssertionError(f"`{name}` raised {type(error).__name__}: {error}".rstrip()) from None
+
+
+def _same(sent: Any, returned: Any) -> bool:
+    return (isinstance(returned, type(sent)) and tuple(returned.shape) == tuple(sent.shape)
+            and bool(np.array_equal(np.asarray(returned), np.asarray(sent), equal_nan=True)))
+
+
+def call_unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...]) -> Any:
+    """``call``, also failing when the function changed one of its array arguments in place.
+
+    Through a proxy the student process works on its own copies, which the engine sends back
+    as they are after the call; here each is compared with what was sent. ``names`` names
+    the arguments for the message.
+    """
+    if function is None:
+        raise _not_defined(name)
+    if is_proxy(function):
+        value, after, _ = function.call_and_echo(*args)
+        sent = args
+    else:
+        sent = [copy.deepcopy(a) if isinstance(a, (torch.Tensor, np.ndarray)) else a for a in args]
+        value = call(name, function, *args)
+        after = args
+    for argument, before, now in zip(names, sent, after):
+        if isinstance(before, (torch.Tensor, np.ndarray)) and not _same(before, now):
+            raise AssertionError(f"`{name}` changed its input {argument} in place; work on a "
+                                 "copy, or on new tensors, and leave the caller's as they were.")
+    return value
+
+
+def probe(student_object: Any, name: str, *args: Any) -> Any:
+    """Run an inspection of :mod:`autograder.grading_runtime.probes` on a student's object,
+    where the object lives: in the student process, or here in the notebook."""
+    if is_proxy(student_object):
+        return student_object.probe(name, *args)
+    from autograder.grading_runtime.probes import PROBES
+
+    try:
+        return PROBES[name](None, student_object, *args)
+    except Exception as error:  # the student's object failed the inspection
+        raise AssertionError(f"inspecting your {type(student_object).__name__} raised "
+                             f"{type(error).__name__}: {error}".rstrip()) from None
+
+
+def kind_of(value: Any) -> str:
+    """What a value is, in words for feedback (a proxy says its object's type)."""
+    if is_proxy(value):
+        return f"{value.student_type()} object"
+    return type(value).__name__
+
+
+def error_text(error: BaseException) -> str:
+    """All an error says, for matching hints: the student's own message where there is one
+    (checks may read it to choose their words, never to quote it in a hidden test)."""
+    return f"{error} {getattr(error, 'detail', '')}"
+
+
+PLAIN = (int, float, bool, np.ndarray, np.generic, list, tuple)
+
+
+def to_array(what: str, value: Any) -> np.ndarray:
+    """A float64 copy of ``value`` (tensor, array, list or number), or feedback if it is none."""
+    if value is None or value is Ellipsis:
+        raise AssertionError(f"{what} is missing (got {value!r}); is the code finished?")
+    if isinstance(value, torch.Tensor):
+        if value.is_complex():
+            raise AssertionError(f"{what} should be real numbers, got a complex tensor.")
+        value = value.detach().cpu().double().numpy()
+    elif not isinstance(value, PLAIN):
+        raise AssertionError(
+            f"{what} should be numbers (a tensor, an array or a float), got a {kind_of(value)}.")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise AssertionError(
+            f"{what} should be numbers (a tensor, an array or a float), got a {kind_of(value)}."
+        ) from None
+    return array
+
+
+def to_int(what: str, value: Any) -> int:
+    """A whole number from an int, a whole-valued float or a 0-dim tensor or array."""
+    array = to_array(what, value)
+    if array.size != 1:
+        raise AssertionError(f"{what} should be a single number, got shape {array.shape}.")
+    number = float(array.reshape(()))
+    if not np.isfinite(number) or number != round(number):
+        raise AssertionError(f"{what} should be a whole number.")
+    return int(round(number))
+
+
+def unpack(what: str, value: Any, count: int) -> tuple:
+    """The items of a returned tuple, checking that there are ``count`` of them."""
+    if not isinstance(value, (tuple, list)):
+        raise AssertionError(f"{what} should return {count} values, got a {kind_of(value)}.")
+    if len(value) != count:
+        raise AssertionError(f"{what} should return {count} values, got {len(value)}.")
+    return tuple(value)
+
+
+def expect_shape(what: str, array: np.ndarray, *allowed: tuple[int, ...]) -> None:
+    """The shape of ``array`` must be one of ``allowed``; the first is the one to name."""
+    if tuple(array.shape) not in [tuple(shape) for shape in allowed]:
+        wanted = " or ".join(str(tuple(shape)) for shape in allowed)
+        raise AssertionError(f"{what} has shape {tuple(array.shape)}, expected {wanted}.")
+
+
+def expect_finite(what: str, array: np.ndarray) -> None:
+    if not np.isfinite(array).all():
+        raise AssertionError(f"{what} contains NaN or infinity.")
+
+
+def close(got: np.ndarray, want: np.ndarray, *, rtol: float, atol: float) -> bool:
+    """Whether two arrays of the same shape agree within the tolerances."""
+    return got.shape == want.shape and bool(np.allclose(got, want, rtol=rtol, atol=atol))
+
+
+def expect_close(
+    what: str,
+    got: np.ndarray,
+    want: np.ndarray,
+    *,
+    rtol: float,
+    atol: float,
+    diagnoses: Iterable[tuple[np.ndarray, str]] = (),
+    advice: str = "",
+) -> None:
+    """``got`` must match ``want``; if not, name the first diagnosed mistake it matches.
+
+    ``diagnoses`` pairs what a known mistake would produce with the words that describe it.
+    """
+    expect_finite(what, got)
+    if close(got, want, rtol=rtol, atol=atol):
+        return
+    for wrong, explanation in diagnoses:
+        if close(got, np.asarray(wrong, dtype=np.float64), rtol=rtol, atol=atol):
+            raise AssertionError(f"{what} differs from the reference: {explanation}")
+    raise AssertionError(f"{what} differs from the reference. {advice}".rstrip())
+
+
+def for_each_case(cases: Iterable[dict], check: Callable[[dict], None]) -> None:
+    """Run ``check`` on every hidden case, naming the case in the message of the first failure."""
+    for case in cases:
+        try:
+            check(case)
+        except AssertionError as failure:
+            raise AssertionError(f"On a hidden case ({case['label']}): {failure}") from None

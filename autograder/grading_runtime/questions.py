@@ -1,0 +1,110 @@
+"""The questions of an assignment, read from the test files ``otter assign`` wrote into the zip.
+
+Each ``tests/<question>.py`` is one question in otter's exception-based format: a ``name``,
+``points`` (a list with one value per test case, or a total shared out), and test functions
+decorated with ``@test_case(points=..., hidden=..., success_message=...)`` whose parameters
+name the notebook's objects they test. The files are read here without importing otter
+(which costs as much as importing torch): the decorator is ours, the rest is plain Python
+that the build wrote from the master notebook.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+OTTER_MODULE = "otter.test_files"
+
+
+class QuestionsError(ValueError):
+    """A test file the grader cannot use; a build or packaging problem, never the student's."""
+
+
+@dataclass(frozen=True)
+class TestCase:
+    name: str  # the test function's name
+    hidden: bool
+    points: float
+    function: Callable = field(repr=False, compare=False)
+    success_message: str | None = None
+    failure_message: str | None = None
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        return tuple(inspect.signature(self.function).parameters)
+
+    @property
+    def title(self) -> str:
+        return self.name.removeprefix("test_").replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    cases: tuple[TestCase, ...]
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(case.points for case in self.cases))
+
+
+def _without_otter_import(tree: ast.Module) -> ast.Module:
+    tree.body = [node for node in tree.body
+                 if not (isinstance(node, ast.ImportFrom) and node.module == OTTER_MODULE)]
+    return tree
+
+
+def read_question(source: str, path: str) -> Question:
+    cases: list[dict] = []
+
+    def test_case(points=None, hidden=False, success_message=None, failure_message=None):
+        def record(function):
+            cases.append({"name": function.__name__, "hidden": bool(hidden), "points": points,
+                          "function": function, "success_message": success_message,
+                          "failure_message": failure_message})
+            return function
+        return record
+
+    try:
+        tree = _without_otter_import(ast.parse(source, filename=path))
+        namespace = {"test_case": test_case, "__name__": f"tests.{Path(path).stem}"}
+        exec(compile(tree, path, "exec"), namespace)
+    except Exception as error:
+        raise QuestionsError(f"{path}: the test file does not load ({error})") from None
+    name = namespace.get("name")
+    if not isinstance(name, str) or not cases:
+        raise QuestionsError(f"{path}: no question name, or no test case")
+    points = _resolve_points(namespace.get("points"), [c["points"] for c in cases], path)
+    return Question(name, tuple(TestCase(points=p, **{k: v for k, v in c.items() if k != "points"})
+                                for c, p in zip(cases, points)))
+
+
+def _resolve_points(total, per_case: list, path: str) -> list[float]:
+    """otter's rule: a list gives each case its points; a number is shared among the cases
+    that name none; nothing at all makes each case worth one point."""
+    if isinstance(total, list):
+        if len(total) != len(per_case):
+            raise QuestionsError(f"{path}: {len(total)} point values for {len(per_case)} test cases")
+        return [float(p) for p in total]
+    given = [p for p in per_case if p is not None]
+    if total is None:
+        return [float(p) if p is not None else 1.0 for p in per_case]
+    if not isinstance(total, (int, float)) or sum(given) > total:
+        raise QuestionsError(f"{path}: points {total!r} do not fit the test cases")
+    unnamed = sum(1 for p in per_case if p is None)
+    share = (total - sum(given)) / unnamed if unnamed else 0.0
+    return [float(p) if p is not None else share for p in per_case]
+
+
+def read_questions(tests_dir: Path) -> list[Question]:
+    """Every question in ``tests_dir``, in file-name order (the order otter grades them)."""
+    return [read_question(path.read_text(encoding="utf-8"), f"tests/{path.name}")
+            for path in sorted(tests_dir.glob("*.py"))]
+
+
+def points_of(tests_dir: Path) -> dict[str, float]:
+    """Each question's name and its points; what a grading that never ran still reports."""
+    return {question.name: question.max_score for question in read_questions(tests_dir)}

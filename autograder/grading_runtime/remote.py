@@ -1,0 +1,570 @@
+"""The judge's view of the student process: a session that runs the notebook, and proxies.
+
+A test receives, for each name of the notebook it asks for, a proxy. Calling a proxy, or
+reading an attribute, an item or a length of it, sends a request to the student process
+and returns what came back, decoded by :mod:`.wire`: plain values the judge owns, or a
+new proxy for an object that stayed in the student process. So a check compares only
+values it decoded itself, whatever the student's objects claim to be.
+
+The :class:`Session` owns the student process. It runs the notebook's cells one by one,
+each under the cell time limit; a cell past its limit, or one that ends the process, is
+killed (not asked to stop), skipped, and the notebook is run again without it in a fresh
+process. During tests it enforces the test's time limit the same way: a call past it ends
+the process, fails that test, and every later call of the same function fails at once with
+the same message, so one endless loop costs one limit.
+
+Student errors reach checks as :class:`StudentError`, an ``AssertionError`` whose message is
+written for the student: during a hidden test it names the error's type and the line of the
+student's own cell, never the error's text (which could carry a hidden input). Timeouts and
+a process that died are :class:`StudentTimeout` and :class:`StudentGone`, which are not
+``Exception``s, so no check can swallow them by accident.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import select
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import wire
+
+HELLO_SECONDS = 20.0
+# Exception names a hidden test may quote: Python's own and the libraries' usual ones.
+KNOWN_ERRORS = {name for name, value in vars(builtins).items()
+                if isinstance(value, type) and issubclass(value, BaseException)} | {
+    "AxisError", "LinAlgError", "WireError"}
+
+
+class StudentError(AssertionError):
+    """The student's code raised, or answered with something that is not plain data.
+
+    Its message is for the student; ``detail`` is the student's own error message, which a
+    check may read to choose its words but never quotes in a hidden test.
+    """
+
+    def __init__(self, message: str, error_type: str = "", detail: str = ""):
+        super().__init__(message)
+        self.error_type = error_type
+        self.detail = detail
+
+
+class StudentTimeout(BaseException):
+    """A cell or a call ran past its time limit; the student process was killed."""
+
+
+class StudentGone(BaseException):
+    """The student process ended while the judge waited for it."""
+
+
+# --- one student process ----------------------------------------------------------------------------
+
+
+class OutputLog:
+    """The first characters a student process prints (fds 1 and 2), for staff; the rest is counted."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.kept: list[str] = []
+        self.size = 0
+        self.dropped = 0
+        self._lock = threading.Lock()
+
+    def drain(self, fd: int) -> None:
+        with os.fdopen(fd, "rb", buffering=0) as stream:
+            while True:
+                chunk = stream.read(65536)
+                if not chunk:
+                    return
+                text = chunk.decode("utf-8", errors="replace")
+                with self._lock:
+                    room = self.limit - self.size
+                    self.kept.append(text[:max(room, 0)])
+                    self.size += min(len(text), max(room, 0))
+                    self.dropped += max(len(text) - max(room, 0), 0)
+
+    def text(self) -> str:
+        with self._lock:
+            note = f"\n[{self.dropped} more characters of output were dropped]" if self.dropped else ""
+            return "".join(self.kept) + note
+
+
+class StudentProcess:
+    """One running student process, as the judge holds it: its pid, channel and output."""
+
+    def __init__(self, pid: int, channel, output_fd: int, log: OutputLog):
+        self.pid = pid
+        self.channel = channel
+        self.alive = True
+        self._buffer = b""
+        self._drainer = threading.Thread(target=log.drain, args=(output_fd,), daemon=True)
+        self._drainer.start()
+
+    def send(self, message: bytes) -> None:
+        try:
+            self.channel.sendall(message)
+        except OSError:
+            self.alive = False
+            raise StudentGone() from None
+
+    def receive(self, deadline: float) -> tuple[Any, bytes]:
+        """The next frame, or ``StudentTimeout`` at ``deadline``, or ``StudentGone``."""
+
+        def read_exactly(size: int) -> bytes:
+            while len(self._buffer) < size:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise StudentTimeout()
+                ready, _, _ = select.select([self.channel], [], [], remaining)
+                if not ready:
+                    raise StudentTimeout()
+                try:
+                    chunk = self.channel.recv(min(1 << 20, max(size - len(self._buffer), 65536)))
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    self.alive = False
+                    raise StudentGone()
+                self._buffer += chunk
+            data, self._buffer = self._buffer[:size], self._buffer[size:]
+            return data
+
+        return wire.read_frame(read_exactly)
+
+    def close(self) -> None:
+        self.alive = False
+        try:
+            self.channel.close()
+        except OSError:
+            pass
+
+
+class LocalProcess:
+    """A student "process" that is this very process: the same requests, answers and codec,
+    without the fork. For tests of checks on implementations held in memory; never for
+    grading, since the student's code then shares the judge's process."""
+
+    pid = 0
+    alive = True
+
+    def __init__(self, workspace):
+        self._workspace = workspace
+        self._answer = b""
+
+    def send(self, message: bytes) -> None:
+        view = memoryview(message)
+        offset = [0]
+
+        def read_exactly(size: int) -> bytes:
+            data = bytes(view[offset[0]:offset[0] + size])
+            offset[0] += size
+            return data
+
+        self._answer = self._workspace.handle(*wire.read_frame(read_exactly))
+
+    def receive(self, deadline: float) -> tuple[Any, bytes]:
+        view = memoryview(self._answer)
+        offset = [0]
+
+        def read_exactly(size: int) -> bytes:
+            data = bytes(view[offset[0]:offset[0] + size])
+            offset[0] += size
+            return data
+
+        return wire.read_frame(read_exactly)
+
+    def close(self) -> None:
+        pass
+
+
+# --- the session --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    number: int  # its position in the notebook, from 1, counting every cell
+    source: str
+
+    @property
+    def first_line(self) -> str:
+        return (self.source.strip().splitlines() or [""])[0][:80]
+
+
+@dataclass
+class CellOutcome:
+    cell: Cell
+    error: dict | None = None  # the error it raised, as the student process described it
+    skipped: str = ""  # why it was left out of the notebook: "" if it ran
+
+
+@dataclass
+class Session:
+    """The student process of one grading, from the first cell to the last test."""
+
+    spawn: Callable[[], tuple[int, Any, int]]  # starts a sandboxed student process
+    end: Callable[[int], None]  # kills one for certain, with all it started
+    cells: list[Cell]
+    cell_seconds: float
+    max_restarts: int
+    log: OutputLog
+    isolation: dict = field(default_factory=dict)
+    outcomes: list[CellOutcome] = field(default_factory=list)
+    restarts: int = 0
+    process: StudentProcess | None = None
+    test_seconds: float = 60.0
+    deadline: float = float("inf")  # of the current test
+    hidden: bool = False  # whether the current test is hidden (then no student text is quoted)
+    timed_out: dict[str, str] = field(default_factory=dict)  # root name -> the message
+    notes: list[str] = field(default_factory=list)  # for the student
+
+    @classmethod
+    def in_process(cls, namespace: dict) -> "Session":
+        """A session whose "student process" is this process, over ``namespace``: for tests of
+        checks, with the very requests, codec and proxies of a grading (see :class:`LocalProcess`)."""
+        from .student import Workspace
+
+        def cannot_spawn():
+            raise RuntimeError("an in-process session cannot start a student process")
+
+        session = cls(spawn=cannot_spawn, end=lambda pid: None, cells=[], cell_seconds=0.0,
+                      max_restarts=0, log=OutputLog(0))
+        session.process = LocalProcess(Workspace.of_namespace(namespace))
+        return session
+
+    # --- the process --------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        pid, channel, output_fd = self.spawn()
+        self.process = StudentProcess(pid, channel, output_fd, self.log)
+        hello, _ = self.process.receive(time.monotonic() + HELLO_SECONDS)
+        if not self.isolation and isinstance(hello, dict):
+            self.isolation = hello.get("isolation", {})
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.close()
+            self.end(self.process.pid)
+            self.process = None
+
+    @staticmethod
+    def _message(request: dict) -> bytes:
+        """A request as a frame; a value the judge cannot send is the judge's own error."""
+        encoder = wire.Encoder(refer=_reference_of)
+        fields = {key: value for key, value in request.items() if key != "op"}
+        try:
+            body = encoder.encode(fields)
+        except wire.WireError as problem:
+            raise TypeError(f"a check tried to send what the channel cannot carry: {problem}") from None
+        return wire.frame({"op": request["op"], "body": body}, encoder.blob())
+
+    def _ask(self, request: dict, deadline: float) -> Any:
+        """Send one request, wait for its answer until ``deadline``; the decoded document."""
+        message = self._message(request)
+        self.process.send(message)
+        document, blob = self.process.receive(deadline)
+        if type(document) is not dict:
+            raise wire.WireError("an answer that is not a JSON object")
+        if "error" in document:
+            if type(document["error"]) is not dict:
+                raise wire.WireError("a badly described error")
+            return {"error": document["error"]}
+        return {"value": wire.decode(document.get("value"), blob)}
+
+    # --- the notebook -----------------------------------------------------------------------
+
+    def run_notebook(self) -> None:
+        """Run every cell; a cell that kills the process or outlives its limit is skipped."""
+        done: list[Cell] = []
+        pending = list(self.cells)
+        self._start()
+        while pending:
+            cell = pending.pop(0)
+            outcome = self._run_cell(cell)
+            if outcome.skipped:
+                self.outcomes.append(outcome)
+                self.notes.append(
+                    f"Cell {cell.number} of your notebook (starting `{cell.first_line}`) "
+                    f"{outcome.skipped}. It was skipped and the rest of the notebook was graded "
+                    "without it.")
+                if not self._restart(done):
+                    for rest in pending:
+                        self.outcomes.append(CellOutcome(rest, skipped="was not run"))
+                    return
+                continue
+            self.outcomes.append(outcome)
+            done.append(cell)
+
+    def _run_cell(self, cell: Cell) -> CellOutcome:
+        try:
+            answer = self._ask({"op": "run_cell", "number": cell.number, "source": cell.source},
+                               time.monotonic() + self.cell_seconds)
+        except StudentTimeout:
+            self.kill()
+            return CellOutcome(cell, skipped=f"ran longer than {self.cell_seconds:g} s and was stopped")
+        except (StudentGone, wire.WireError):
+            self.kill()
+            return CellOutcome(cell, skipped="stopped the notebook's kernel (a crash, os._exit, "
+                                             "or running out of memory)")
+        return CellOutcome(cell, error=answer.get("error"))
+
+    def _restart(self, cells: list[Cell], limited: bool = True) -> bool:
+        """A fresh process with ``cells`` run again (their earlier outcomes stand).
+
+        While the notebook runs, restarts are limited (``max_restarts``); a test that ended
+        the process always gets one, since each test can end at most one.
+        """
+        self.kill()
+        if limited and self.restarts >= self.max_restarts:
+            self.notes.append("The notebook stopped the grader's process too often; the cells "
+                              "after this point were not run.")
+            return False
+        self.restarts += 1
+        self._start()
+        for cell in cells:
+            try:
+                self._ask({"op": "run_cell", "number": cell.number, "source": cell.source},
+                          time.monotonic() + self.cell_seconds)
+            except (StudentTimeout, StudentGone, wire.WireError):
+                self.kill()
+                self._start()
+        return True
+
+    def recover(self) -> None:
+        """After a test ended the process: a fresh one, with the notebook's cells run again."""
+        self._restart([o.cell for o in self.outcomes if not o.skipped], limited=False)
+
+    # --- requests from tests ----------------------------------------------------------------
+
+    def request(self, request: dict, root: str, label: str, unfinished: bool = False) -> Any:
+        """The decoded answer to a request about the student's object named ``root``."""
+        if root in self.timed_out:
+            raise StudentTimeout(self.timed_out[root])
+        if self.process is None:
+            raise StudentGone("the student process is not running")
+        try:
+            answer = self._ask(request, self.deadline)
+        except StudentTimeout:
+            self.kill()
+            message = (f"{label} did not finish within {self.test_seconds:g} s; look for an "
+                       "endless loop or for work far larger than the exercise needs.")
+            self.timed_out[root] = message
+            raise StudentTimeout(message) from None
+        except StudentGone:
+            self.kill()
+            raise StudentGone(f"{label} stopped the student process (a crash, os._exit, or "
+                              "running out of memory).") from None
+        except wire.WireError as problem:
+            self.kill()
+            raise StudentGone(f"{label} answered with something the grader cannot read "
+                              f"({problem}).") from None
+        if "error" in answer:
+            raise self.student_error(answer["error"], label, unfinished)
+        return self.wrap(answer["value"], root, label)
+
+    def student_error(self, described: dict, label: str, unfinished: bool) -> StudentError:
+        kind = described.get("type") if isinstance(described.get("type"), str) else "an error"
+        detail = described.get("message") if isinstance(described.get("message"), str) else ""
+        if described.get("grader"):
+            return StudentError(f"{label} answered with something the grader cannot read "
+                                f"({detail[:200]}).", "WireError", detail)
+        if described.get("cell") is None and kind == "NameError" and label.startswith("`") \
+                and label.count("`") == 2:
+            name = label.strip("`")
+            return StudentError(f"`{name}` is not defined. Keep the name `{name}` and run the "
+                                "cell that defines it.", kind, detail)
+        if described.get("not_implemented"):
+            return StudentError(f"{label} is not implemented yet.", kind, detail)
+        if unfinished:
+            return StudentError(f"{label} is not finished yet (it still has `...`): "
+                                f"{self._raised(kind, described)}", kind, detail)
+        return StudentError(f"{label} raised {self._raised(kind, described)}", kind, detail)
+
+    def _raised(self, kind: str, described: dict) -> str:
+        shown = kind if kind in KNOWN_ERRORS or not self.hidden else "an error of its own type"
+        text = shown
+        message = described.get("message")
+        if not self.hidden and isinstance(message, str) and message.strip():
+            text += f": {message.strip()[:300]}"
+        place = self._place(described.get("cell"), described.get("line"))
+        return f"{text}{place}".rstrip(".") + "."
+
+    def _place(self, number, line) -> str:
+        if type(number) is not int or type(line) is not int:
+            return ""
+        cell = next((c for c in self.cells if c.number == number), None)
+        if cell is None:
+            return ""
+        lines = cell.source.splitlines()
+        if not 1 <= line <= len(lines):
+            return f" (in your cell {number})"
+        return f" (in your cell {number}, line {line}: `{lines[line - 1].strip()[:100]}`)"
+
+    def wrap(self, value: Any, root: str, label: str) -> Any:
+        """Replace every remote reference in a decoded value by a proxy."""
+        if isinstance(value, wire.RemoteRef):
+            return Remote(self, wire.Ref(value.id), root, f"your `{value.type_name}` object",
+                          value.type_name)
+        if type(value) is list:
+            return [self.wrap(item, root, label) for item in value]
+        if type(value) is tuple:
+            return tuple(self.wrap(item, root, label) for item in value)
+        if type(value) is dict:
+            return {key: self.wrap(item, root, label) for key, item in value.items()}
+        return value
+
+    def describe(self, names: list[str]) -> dict[str, dict]:
+        answer = self._ask({"op": "describe", "names": names}, time.monotonic() + HELLO_SECONDS)
+        if "error" in answer or type(answer["value"]) is not dict:
+            return {}
+        return answer["value"]
+
+    def proxies(self, names: list[str]) -> dict[str, Any]:
+        """What each name of the notebook is, as a test receives it."""
+        try:
+            described = self.describe(names)
+        except (StudentTimeout, StudentGone, wire.WireError):
+            self.kill()
+            described = {}
+        found = {}
+        for name in names:
+            about = described.get(name)
+            if type(about) is not dict or not about.get("defined"):
+                found[name] = Missing(name)
+            elif about.get("callable"):
+                found[name] = Remote(self, name, name, f"`{name}`", str(about.get("type", "")),
+                                     unfinished=about.get("unfinished") is True)
+            else:  # a value, such as a constant the notebook sets: the test gets the value
+                found[name] = self.request({"op": "value", "target": name}, name, f"`{name}`")
+        return found
+
+
+def _reference_of(value: Any) -> wire.Ref | wire.NameRef | None:
+    """How a proxy travels back to the student process: its reference, or the name it stands for."""
+    if isinstance(value, Remote):
+        target = object.__getattribute__(value, "_target")
+        return target if isinstance(target, wire.Ref) else wire.NameRef(target)
+    return None
+
+
+# --- proxies ----------------------------------------------------------------------------------------------
+
+
+class Missing:
+    """A name the notebook does not define: any use fails with the same message."""
+
+    GRADING_PROXY = True  # how checks tell a proxy from a student's object itself
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def _fail(self, *args, **kwargs):
+        raise StudentError(f"`{self._name}` is not defined. Keep the name `{self._name}` and run "
+                           "the cell that defines it.", "NameError")
+
+    __call__ = _fail
+
+    def __getattr__(self, attribute):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        self._fail()
+
+    def __repr__(self) -> str:
+        return f"<{self._name}: not defined in the notebook>"
+
+    def student_type(self) -> str:
+        return "undefined"
+
+    def call_and_echo(self, *args, **kwargs):
+        self._fail()
+
+    def probe(self, *args):
+        self._fail()
+
+
+class Remote:
+    """A student's object that stays in the student process; every use is a request."""
+
+    __slots__ = ("_session", "_target", "_root", "_label", "_type", "_unfinished")
+    GRADING_PROXY = True  # how checks tell a proxy from a student's object itself
+
+    def __init__(self, session: Session, target, root: str, label: str, type_name: str,
+                 unfinished: bool = False):
+        set_ = object.__setattr__
+        set_(self, "_session", session)
+        set_(self, "_target", target)
+        set_(self, "_root", root)
+        set_(self, "_label", label)
+        set_(self, "_type", type_name)
+        set_(self, "_unfinished", unfinished)
+
+    def _request(self, op: str, label: str, **fields) -> Any:
+        get = object.__getattribute__
+        return get(self, "_session").request({"op": op, "target": get(self, "_target"), **fields},
+                                             get(self, "_root"), label, get(self, "_unfinished"))
+
+    def __call__(self, *args, **kwargs):
+        return self._request("call", object.__getattribute__(self, "_label"),
+                             args=list(args), kwargs=kwargs)
+
+    def call_and_echo(self, *args, **kwargs) -> tuple[Any, list, dict]:
+        """Call, and also get the arguments back as they are after the call (to see changes)."""
+        answer = self._request("call", object.__getattribute__(self, "_label"),
+                               args=list(args), kwargs=kwargs, echo_args=True)
+        if type(answer) is not dict or not {"value", "args", "kwargs"} <= set(answer):
+            raise StudentError("the student process answered a call badly.", "WireError")
+        return answer["value"], answer["args"], answer["kwargs"]
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        label = object.__getattribute__(self, "_label")
+        value = self._request("getattr", f"reading `{name}` of {label.removeprefix('your ')}",
+                              name=name)
+        if isinstance(value, Remote):
+            object.__setattr__(value, "_label", f"`{name}` of {label.removeprefix('your ')}")
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        label = object.__getattribute__(self, "_label")
+        self._request("setattr", f"setting `{name}` of {label.removeprefix('your ')}", name=name,
+                      value=value)
+
+    def __getitem__(self, key):
+        return self._request("getitem", object.__getattribute__(self, "_label"), key=key)
+
+    def __len__(self) -> int:
+        length = self._request("len", object.__getattribute__(self, "_label"))
+        if type(length) is not int or length < 0:
+            raise StudentError("the length of a student's object is not a count.", "TypeError")
+        return length
+
+    def __iter__(self):
+        items = self._request("list", object.__getattribute__(self, "_label"))
+        if type(items) is not list:
+            raise StudentError("a student's object did not list its items.", "TypeError")
+        return iter(items)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def student_type(self) -> str:
+        """The type name the student process gave this object (for messages only)."""
+        return object.__getattribute__(self, "_type") or "object"
+
+    def __repr__(self) -> str:
+        get = object.__getattribute__
+        return f"<student {get(self, '_type') or 'object'} {get(self, '_root')}>"
+
+    def probe(self, name: str, *args) -> Any:
+        """Run the inspection ``name`` of :mod:`.probes` on this object, in the student process."""
+        get = object.__getattribute__
+        return get(self, "_session").request(
+            {"op": "probe", "probe": name, "args": [self, *args]}, get(self, "_root"),
+            get(self, "_label"), get(self, "_unfinished"))
+
+
+def is_remote(value: Any) -> bool:
+    return isinstance(value, Remote)
