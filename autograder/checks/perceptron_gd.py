@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import cases_for
-from .values import (call, close, expect_close, expect_finite, expect_shape, for_each_case,
-                     to_array, unpack)
+from .values import (call, close, error_text, expect_close, expect_finite, expect_shape,
+                     for_each_case, to_array, unpack)
 
 ASSIGNMENT = "perceptron_gd"
 WEIGHT_SHAPES = [(3,), (3, 1), (1, 3)]
@@ -36,7 +36,7 @@ def _call_with_hints(name: str, function, *args, hints=()):
         return call(name, function, *args)
     except AssertionError as error:
         for words, advice in hints:
-            if words in str(error):
+            if words in error_text(error):
                 raise AssertionError(f"{str(error).rstrip('.')}. {advice}") from None
         raise
 

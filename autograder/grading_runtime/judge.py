@@ -235,7 +235,8 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
              seconds: float) -> tuple[results.CaseResult, str]:
     """Run one test case with the proxies of the names it takes, under its time limit.
 
-    Returns the case's result and, when a check itself broke, the traceback for staff.
+    Returns the case's result and, when the test's code raised anything but an
+    ``AssertionError`` (odd data it did not expect, or a bug), the traceback for staff.
     """
     session.hidden = case.hidden
     session.deadline = time.monotonic() + seconds
@@ -248,10 +249,14 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
     except (StudentTimeout, StudentGone) as stopped:
         outcome.message = str(stopped)
         session.recover()
-    except Exception:  # a check that broke: the grader's fault, told to staff in full
-        outcome.message = ("The grader could not run this test; your instructor can see why. "
-                           "It counts as failed until they look.")
+    except Exception as error:  # the test's own code stopped: on odd answers, or a grader bug
         problem = f"{case.name}:\n{traceback.format_exc()}"
+        if case.hidden:
+            outcome.message = ("The grader could not run this test on what your code returned; "
+                               "your instructor can see why.")
+        else:
+            outcome.message = (f"The check stopped with {type(error).__name__}: "
+                               f"{str(error)[:300]}; look at what your code returns.")
     else:
         outcome.passed = True
         outcome.message = case.success_message or ""

@@ -16,8 +16,19 @@ them to that. Where a notebook's answers build on each other (``gradient_descent
 ``grad_loss_i``), ``load`` takes the notebook's other answers as ``notebook``, and a variant
 may call those too, as a notebook cell calls the cells above it.
 
-``Question.run`` runs one question's test file, exactly as it ships in ``autograder.zip``,
-the way otter does (``ExceptionTestFile.run`` on an environment holding the student's object).
+Each assignment's folder also holds ``expectations.py``: what the grader must make of the
+corpus beyond each variant's own verdict (which mistakes keep which hidden cases, which pass
+the public checks, which notebooks go the whole way, which fields of the hidden cases are
+expected answers). ``tests/test_corpus.py`` runs every assignment's corpus from that data.
+
+Two levels of grading:
+
+* :func:`run_question` runs one question's test cases, exactly as they ship in
+  ``autograder.zip``, with the grading engine's own proxies, codec and test runner, but with
+  the student's objects in this process (:meth:`Session.in_process`), so hundreds of
+  variants take seconds;
+* :func:`grade_whole_notebooks` puts variants into the released notebook and grades it with
+  the built zip, sandbox and all.
 """
 
 from __future__ import annotations
@@ -25,13 +36,16 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
-import sys
 import types
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any
+
+from autograder.grading_runtime import results as gradescope
+from autograder.grading_runtime.judge import run_case
+from autograder.grading_runtime.questions import Question, read_question
+from autograder.grading_runtime.remote import Session
 
 CORPUS_DIR = Path(__file__).resolve().parent
 KINDS = ("correct", "wrong", "partial")
@@ -118,37 +132,78 @@ def load(assignment: str, graded_name: str, notebook: dict[str, Any] | None = No
     return variants
 
 
-@dataclass(frozen=True)
-class CaseResult:
-    name: str
-    hidden: bool
-    passed: bool
-    message: str  # otter's message, as the student would read it
+CaseResult = gradescope.CaseResult
+EXPECTATIONS = "expectations"
 
 
-@dataclass(frozen=True)
-class Question:
-    """One question's test file, as it ships in ``autograder.zip``."""
-
-    name: str  # e.g. "q3_cross_entropy"
-    path: str  # e.g. "tests/q3_cross_entropy.py"
-    source: str
-    parameters: frozenset[str]  # the names its test cases take from the notebook
-
-    def run(self, environment: dict[str, Any]) -> list[CaseResult]:
-        """Every test case, as otter runs them on a notebook's globals (``environment``)."""
-        from otter.test_files import ExceptionTestFile
-
-        test_file = ExceptionTestFile.from_string(self.source, path=self.path)
-        test_file.run(environment)
-        return [
-            CaseResult(r.test_case.name, r.test_case.hidden, r.passed, r.message)
-            for r in test_file.test_case_results
-        ]
+def assignments() -> list[str]:
+    """Every assignment with a corpus: a folder here holding ``expectations.py``."""
+    return sorted(p.parent.name for p in CORPUS_DIR.glob(f"*/{EXPECTATIONS}.py"))
 
 
-def questions(test_sources: dict[str, str]) -> dict[str, Question]:
-    """The question testing each graded name, from ``{path in the zip: test file source}``.
+def graded_names(assignment: str) -> list[str]:
+    """The graded names with a corpus file, in file-name order."""
+    return sorted(p.stem for p in (CORPUS_DIR / assignment).glob("*.py") if p.stem != EXPECTATIONS)
+
+
+def expectations(assignment: str) -> types.ModuleType:
+    return _load_module(CORPUS_DIR / assignment / f"{EXPECTATIONS}.py")
+
+
+# --- a notebook's answers, defined as the notebook defines them -------------------------------
+
+
+def notebook_namespace(student, answer_source: str) -> dict:
+    """The names a student notebook defines with ``answer_source``'s answers in its cells.
+
+    The graded cells run here, in this process (no sandbox: these are the project's own
+    samples), after IPython's transforms, with ``grader`` standing in for otter's; a cell that
+    fails is left out, as grading would leave its names undefined.
+    """
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from autograder import answers
+    from autograder.grading_runtime.student import NoChecks
+    from autograder.grading_runtime.submission import graded_cells
+
+    filled = answers.fill(student, answers.definitions(answer_source))
+    namespace: dict = {"__name__": "__main__", "grader": NoChecks()}
+    transform = TransformerManager().transform_cell
+    for cell in graded_cells(_as_dict(filled)):
+        try:
+            exec(compile(transform(cell.source), f"<notebook cell {cell.number}>", "exec"), namespace)
+        except Exception:  # noqa: BLE001 - a failing cell defines nothing, as when grading
+            continue
+    return namespace
+
+
+def _as_dict(notebook) -> dict:
+    import json
+
+    import nbformat
+
+    return json.loads(nbformat.writes(notebook))
+
+
+# --- the unit level: one question, the engine's proxies, objects in this process ------------------
+
+
+def questions_in_zip(autograder_zip: Path) -> dict[str, Question]:
+    """Every question of a built zip, by question name."""
+    found = {}
+    with zipfile.ZipFile(autograder_zip) as archive:
+        for name in sorted(n for n in archive.namelist() if n.startswith("tests/") and n.endswith(".py")):
+            question = read_question(archive.read(name).decode("utf-8"), name)
+            found[question.name] = question
+    return found
+
+
+def parameters(question: Question) -> set[str]:
+    return {p for case in question.cases for p in case.parameters}
+
+
+def owners(questions: dict[str, Question]) -> dict[str, Question]:
+    """The question testing each graded name.
 
     A question tests the names its test cases take as parameters. A graded name may also
     appear in another question's case beside that question's own name (a gradient checked
@@ -156,43 +211,33 @@ def questions(test_sources: dict[str, str]) -> dict[str, Question]:
     alone. A name with no such single question is an error, since a variant could then lose
     points on several.
     """
-    from otter.test_files import ExceptionTestFile
-
-    taking: dict[str, list[Question]] = {}  # every question with a case taking the name
-    alone: dict[str, list[Question]] = {}  # the questions with a case taking it alone
-    for path, source in sorted(test_sources.items()):
-        test_file = ExceptionTestFile.from_string(source, path=path)
-        cases = [frozenset(case.body._get_func_params()) for case in test_file.test_cases]
-        question = Question(test_file.name, path, source, frozenset().union(*cases))
-        for graded_name in question.parameters:
+    taking: dict[str, list[Question]] = {}
+    alone: dict[str, list[Question]] = {}
+    for question in questions.values():
+        for graded_name in parameters(question):
             taking.setdefault(graded_name, []).append(question)
-            if frozenset({graded_name}) in cases:
+            if any(case.parameters == (graded_name,) for case in question.cases):
                 alone.setdefault(graded_name, []).append(question)
-    found: dict[str, Question] = {}
+    found = {}
     for graded_name, candidates in taking.items():
-        owners = alone.get(graded_name, candidates)
-        if len(owners) != 1:
-            raise ValueError(f"{' and '.join(q.path for q in owners)} all test {graded_name}")
-        found[graded_name] = owners[0]
+        chosen = alone.get(graded_name, candidates)
+        if len(chosen) != 1:
+            raise ValueError(f"{' and '.join(q.name for q in chosen)} all test {graded_name}")
+        found[graded_name] = chosen[0]
     return found
 
 
-def _forget(name: str) -> None:
-    for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-        del sys.modules[module]
-
-
-@contextmanager
-def importable(package_dir: Path) -> Iterator[None]:
-    """Make the package at ``package_dir`` importable under its folder's name, then forget it."""
-    name = package_dir.name
-    _forget(name)  # a package of that name imported from elsewhere must not answer instead
-    sys.path.insert(0, str(package_dir.parent))
-    try:
-        yield
-    finally:
-        sys.path.remove(str(package_dir.parent))
-        _forget(name)
+def run_question(question: Question, environment: dict[str, Any]) -> list[CaseResult]:
+    """Every test case of ``question`` on the objects of ``environment``, as the judge runs them."""
+    session = Session.in_process(dict(environment))
+    proxies = session.proxies(sorted(parameters(question)))
+    results = []
+    for case in question.cases:
+        outcome, problem = run_case(session, case, proxies, seconds=600.0)
+        # a hidden check words every failure itself; a public test may just stop on odd data
+        assert not (problem and case.hidden), problem
+        results.append(outcome)
+    return results
 
 
 # --- the whole way: student notebooks carrying variants, graded with the built zip ------------
@@ -202,98 +247,68 @@ def grade_whole_notebooks(assignment, whole_notebooks: dict[str, list[str]], var
                           folder: Path) -> dict[str, tuple[list[Variant], Any]]:
     """Fill the released notebook with the complete sample plus each kind's variants, grade each.
 
-    Returns ``{kind: (variants, GradedSubmission)}``; the notebooks are graded in parallel.
+    Returns ``{kind: (variants, GradedSubmission)}``; the notebooks are graded in one batch.
     """
     import nbformat
 
     from autograder import answers
-    from autograder.grade import grade_one
+    from autograder.grade import Grader, Submission
 
     student = nbformat.read(assignment.student_dir / f"{assignment.name}.ipynb", as_version=4)
     complete = answers.definitions((assignment.samples_dir / "complete.py").read_text(encoding="utf-8"))
     by_id = {v.id: v for v in variants}
-    notebooks = {}
+    jobs, chosen = [], {}
     for kind, variant_ids in whole_notebooks.items():
-        chosen = [by_id[i] for i in variant_ids]
-        filled = answers.fill(student, {**complete, **{v.graded_name: v.as_answer() for v in chosen}})
+        chosen[kind] = [by_id[i] for i in variant_ids]
+        filled = answers.fill(student, {**complete, **{v.graded_name: v.as_answer() for v in chosen[kind]}})
         path = folder / kind / f"{assignment.name}.ipynb"
         path.parent.mkdir(parents=True)
         nbformat.write(filled, path)
-        notebooks[kind] = (chosen, path)
-    with ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
-        futures = {kind: pool.submit(grade_one, assignment.autograder_zip, path)
-                   for kind, (_, path) in notebooks.items()}
-        return {kind: (notebooks[kind][0], future.result()) for kind, future in futures.items()}
+        jobs.append((Submission(kind, path), folder / kind / "results.json"))
+    with Grader(assignment.autograder_zip, jobs=2) as grader:
+        graded = grader.grade(jobs)
+    return {kind: (chosen[kind], graded[kind]) for kind in whole_notebooks}
 
 
-def assert_whole_notebook_fair(chosen: list[Variant], outcome, questions: dict[str, "Question"]) -> None:
+def assert_whole_notebook_fair(chosen: list[Variant], outcome, questions: dict[str, Question]) -> None:
     """Each question keeps full marks unless a variant breaks it, and then loses what it should."""
-    assert outcome.status == "graded", outcome.results.get("output")
-    tests = {t["name"]: t for t in outcome.results["tests"] if "max_score" in t}
-    assert set(tests) == {q.name for q in questions.values()}
-    own = {questions[v.graded_name].name: v for v in chosen}
-    for name, test in tests.items():
-        score, max_score = test["score"], test["max_score"]
+    grading = outcome.grading
+    assert grading.status == gradescope.GRADED, grading.message
+    scores = {q.name: q for q in grading.questions}
+    assert set(scores) == {q.name for q in questions.values()}
+    mine = owners(questions)
+    own = {mine[v.graded_name].name: v for v in chosen}
+    for name, question in scores.items():
         variant = own.get(name)
+        text = gradescope.question_text(question)
         if variant is None or variant.kind == "correct":
-            assert score == max_score, f"{name}: {score} of {max_score}\n{test.get('output')}"
+            assert question.score == question.max_score, text
         elif variant.kind == "wrong":
-            assert score < max_score, f"{name}: {score} of {max_score}"
+            assert question.score < question.max_score, text
         else:
-            assert 0 < score < max_score, f"{name}: {score} of {max_score}"
+            assert 0 < question.score < question.max_score, text
         if variant is not None and variant.hint:
-            assert variant.hint in test.get("output", ""), test.get("output")
+            assert variant.hint in text, text
 
 
 # --- reading the results of a run ----------------------------------------------------------
 
 
-def failures(results: list["CaseResult"]) -> list["CaseResult"]:
+def failures(results: list[CaseResult]) -> list[CaseResult]:
     return [r for r in results if not r.passed]
 
 
 def feedback(message: str) -> str:
-    """What a failure tells the student, without otter's frame or the hidden case's label."""
-    error = re.search(r"^\w+: (.*)", message, re.MULTILINE | re.DOTALL)
-    text = error.group(1) if error else message
-    return re.sub(r"^On a hidden case \(.*?\): ", "", text)
+    """What a failure tells the student, without the hidden case's label."""
+    return re.sub(r"^On a hidden case \(.*?\): ", "", message)
 
 
-def names_the_mistake(failed: list["CaseResult"], hint: str) -> bool:
+def names_the_mistake(failed: list[CaseResult], hint: str) -> bool:
     return any(hint in feedback(f.message) for f in failed)
 
 
-def summary(results: list["CaseResult"]) -> str:
+def summary(results: list[CaseResult]) -> str:
     return "\n\n".join(f"{r.name}: {r.message}" for r in results)
-
-
-# --- the shipped questions: what autograder.zip holds, built fresh -------------------------
-
-
-class Shipped(NamedTuple):
-    questions: dict[str, "Question"]  # by graded name
-    numbers_file: Path
-
-
-@contextmanager
-def shipped(assignment: str, root: Path, scratch: Path) -> Iterator[Shipped]:
-    """The questions and hidden checks of a fresh build, laid out as in ``autograder.zip``.
-
-    While the context is open, the zip's ``hidden_checks`` is importable under that name.
-    """
-    from autograder.build import build_in_memory
-    from autograder.catalog import Assignment
-
-    built = build_in_memory(Assignment(assignment, root), scratch / "build")
-    files = scratch / "zip"
-    for path, data in built.zip_entries.items():
-        (files / path).parent.mkdir(parents=True, exist_ok=True)
-        (files / path).write_bytes(data)
-    tests = {path: data.decode("utf-8") for path, data in built.zip_entries.items()
-             if path.startswith("tests/") and path.endswith(".py")}
-    checks = files / "files" / "hidden_checks"
-    with importable(checks):
-        yield Shipped(questions(tests), checks / "numbers" / f"{assignment}.json")
 
 
 def notebook_imports(notebook) -> set[str]:
@@ -311,3 +326,46 @@ def notebook_imports(notebook) -> set[str]:
                 names |= {(a.asname or a.name).split(".", 1)[0] for a in node.names}
     return names
 
+
+# --- the hidden answers, as a message might print them ----------------------------------------
+
+
+def _numbers(value):
+    if isinstance(value, list):
+        for item in value:
+            yield from _numbers(item)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield value
+
+
+def whole_numbers(text: str) -> set[str]:
+    return set(re.findall(r"(?<![\d.])\d+(?![\d.]*\d)", text))
+
+
+def hidden_answers(numbers: dict, fields: dict[str, set[str]], seen: str) -> set[str]:
+    """The expected answers of the hidden cases, written the ways a message might print them.
+
+    ``fields`` names, for each group of cases, the fields that hold expected answers. Integers
+    (counts, widths) are kept as written; floats at a few precisions, except whole ones and
+    those below 0.01 in size, which appear in any message (shapes, sizes, zeros). Left out:
+    what students see anyway, the numbers in ``seen`` (the case labels, the public tests).
+    """
+    visible = whole_numbers(seen)
+    shown = set()
+    for group, names in fields.items():
+        for case in numbers["cases"][group]:
+            for field in names & set(case):
+                for value in _numbers(case[field]):
+                    if isinstance(value, int):
+                        if str(value) not in visible:
+                            shown.add(str(value))
+                    elif abs(value) >= 0.01 and value != round(value):
+                        shown |= {f"{value:.3f}", f"{value:.4f}", f"{value:.6f}", repr(value)}
+    return {text for text in shown if text.isdigit() or text not in seen}
+
+
+def shows(message: str, value: str) -> bool:
+    """Whether ``message`` prints ``value`` (a whole number only as a whole word)."""
+    if value.isdigit():
+        return value in whole_numbers(message)
+    return value in message

@@ -1,0 +1,28 @@
+"""What the grader must make of mlp_intro's corpus, beyond each variant's own verdict."""
+
+# At least this many (correct, wrong) variants per graded name.
+LEAST = {"Net": (4, 5)}
+LEAST_OTHERWISE = (6, 8)
+# For each graded name, the groups of hidden cases and their fields that hold expected answers:
+# no feedback may show one of them.
+HIDDEN_ANSWERS = {
+    "approximate_function": {"approximate_function": {"x", "relu_acts", "y_hat"}},
+    "Net": {"Net": {"outputs"}},
+    "cross_entropy_loss": {"cross_entropy_loss": {"loss"}},
+    "shuffle_and_split_data": {},
+}
+# Graded names whose mistakes the grader keeps from costing points where another answer calls
+# them: the name, and the answers that call it (graded with a correct stand-in in its place).
+SHIELDED: dict[str, set[str]] = {}
+# Wrong variants whose mistake leaves some hidden cases right, and those cases.
+KEEPS: dict[str, set[str]] = {}
+# Wrong variants that pass the public checks (None: not recorded for this assignment).
+PASS_THE_PUBLIC_CHECKS = None
+# The whole-notebook sample, graded with the built zip: correct variants of every graded name
+# at once, a wrong class, a partial function. Everything else in a notebook is the complete sample.
+WHOLE_NOTEBOOKS = {
+    "correct": ["approximate_function-correct_triangular_solve", "Net-correct_attributes_built_in_reverse",
+                "cross_entropy_loss-correct_one_hot", "shuffle_and_split_data-correct_random_split_indices"],
+    "wrong": ["Net-wrong_activation_after_output"],
+    "partial": ["shuffle_and_split_data-partial_numpy_generator"],
+}
