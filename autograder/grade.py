@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 from autograder.errors import NotBuilt, ToolkitError
 from autograder.grading_runtime import results as gradescope
 from autograder.grading_runtime.questions import read_question
-from autograder.grading_runtime.settings import SETTINGS_FILE, RuntimeSettings
+from autograder.grading_runtime.settings import PACKAGE_IN_ZIP, SETTINGS_FILE, RuntimeSettings
 
 SUBMISSION_SUFFIXES = (".ipynb", ".zip")
 HASH_FILE = "submission.sha256"
@@ -82,7 +82,7 @@ def questions_in(autograder_zip: Path) -> dict[str, float]:
 
 def zip_settings(autograder_zip: Path) -> RuntimeSettings:
     with zipfile.ZipFile(autograder_zip) as archive:
-        return RuntimeSettings.from_dict(json.loads(archive.read(f"grading_runtime/{SETTINGS_FILE}")))
+        return RuntimeSettings.from_dict(json.loads(archive.read(f"{PACKAGE_IN_ZIP}/{SETTINGS_FILE}")))
 
 
 def collect(paths: list[Path]) -> list[Submission]:

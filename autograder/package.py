@@ -20,13 +20,13 @@ import nbformat
 
 from autograder import checker_cell, reproducible
 from autograder.errors import BuildError
+from autograder.grading_runtime.settings import PACKAGE_IN_ZIP as RUNTIME_PACKAGE
 from autograder.grading_runtime.settings import SETTINGS_FILE, RuntimeSettings
 
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 TOOLKIT_DIR = Path(__file__).parent
 RUNTIME_DIR = TOOLKIT_DIR / "grading_runtime"
 REFERENCE_DIR = TOOLKIT_DIR.parent / "reference"
-RUNTIME_PACKAGE = "autograder/grading_runtime"
 OTTER_SCRIPTS = {"run_otter.py", "requirements.txt"}  # otter's, replaced by ours
 ROOT_SCRIPTS = ("run_autograder", "setup.sh", "run_grader.py")  # at the zip's root
 RUNTIME_SUFFIXES = (".py", ".json")
@@ -117,19 +117,19 @@ def zip_entries(otter_zip: Path, environment: GradingEnvironment, assignment: st
     return entries
 
 
-def student_library(assignment: str) -> dict[str, str]:
-    """The checks the public tests call, as the student's notebook carries them: the
-    assignment's checks and the probes they use, and no reference number."""
+def student_library() -> dict[str, str]:
+    """What the public tests may import, as the student's notebook carries it: the generic
+    helpers of the checks and the probes, and neither an assignment's checks (they compute
+    right answers, to recognise wrong ones) nor any reference number."""
     files = {"autograder/__init__.py": TOOLKIT_DIR / "__init__.py",
              "autograder/grading_runtime/__init__.py": RUNTIME_DIR / "__init__.py",
              "autograder/grading_runtime/probes.py": RUNTIME_DIR / "probes.py",
              "autograder/checks/__init__.py": TOOLKIT_DIR / "checks" / "__init__.py",
-             "autograder/checks/values.py": TOOLKIT_DIR / "checks" / "values.py",
-             f"autograder/checks/{assignment}.py": TOOLKIT_DIR / "checks" / f"{assignment}.py"}
+             "autograder/checks/values.py": TOOLKIT_DIR / "checks" / "values.py"}
     return {path: source.read_text(encoding="utf-8") for path, source in files.items()}
 
 
 def finish_notebook(notebook: nbformat.NotebookNode, public_tests: dict[str, str], prefix: str):
     """Give one of otter's notebooks the checker cell and stable ids, in place."""
-    checker_cell.add_checker_cell(notebook, public_tests, student_library(prefix))
+    checker_cell.add_checker_cell(notebook, public_tests, student_library())
     return reproducible.normalize_notebook(notebook, prefix)

@@ -23,6 +23,7 @@ class Expect:
     zero: set[str] = field(default_factory=set)  # questions that score nothing
     words: tuple[str, ...] = ()  # must appear in what the student reads (output or feedback)
     all_full: bool = False
+    limits_spent: int = 0  # time limits (of a cell or a test) the grading may wait out
 
 
 def _write(notebook, folder: Path, name: str) -> Path:
@@ -96,11 +97,28 @@ def endless_loop_in_a_cell(nb, folder):
     return _write(_with_cell(nb, "while True:\n    pass", "class Net("), folder, "endless_loop_in_a_cell")
 
 
+def _loop_forever(notebook, name: str, signature: str):
+    return _edit_answer(notebook, name, lambda s: s.replace(
+        f"def {name}({signature}):", f"def {name}({signature}):\n    while True:\n        pass", 1))
+
+
 def endless_loop_in_a_graded_function(nb, folder):
-    return _write(_edit_answer(nb, "cross_entropy_loss",
-                               lambda s: s.replace("def cross_entropy_loss(x, labels):",
-                                                   "def cross_entropy_loss(x, labels):\n    while True:\n        pass", 1)),
-                  folder, "endless_loop_in_a_graded_function")
+    return _write(_loop_forever(nb, "cross_entropy_loss", "x, labels"), folder,
+                  "endless_loop_in_a_graded_function")
+
+
+def endless_loops_in_two_graded_functions(nb, folder):
+    """Two functions that never return, each called by several tests: one limit each."""
+    looping = _loop_forever(_loop_forever(nb, "cross_entropy_loss", "x, labels"),
+                            "shuffle_and_split_data", "X, y, seed")
+    return _write(looping, folder, "endless_loops_in_two_graded_functions")
+
+
+def cell_that_ignores_interrupts_and_sleeps(nb, folder):
+    """A cell no interrupt can stop: it must be killed at its limit, and the rest graded."""
+    source = ("import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+              "signal.signal(signal.SIGTERM, signal.SIG_IGN)\ntime.sleep(10**6)")
+    return _write(_with_cell(nb, source, "class Net("), folder, "cell_that_ignores_interrupts_and_sleeps")
 
 
 def sys_exit_in_a_cell(nb, folder):
@@ -172,13 +190,19 @@ SCENARIOS: dict[Callable, Expect] = {
                              zero={"q1_approximate_function"}, words=("`approximate_function` is not defined",)),
     syntax_error: Expect("graded", full_marks=OTHERS("q4_shuffle_split"), zero={"q4_shuffle_split"}),
     exception_in_a_cell: Expect("graded", all_full=True),
-    endless_loop_in_a_cell: Expect("graded", all_full=True),
+    endless_loop_in_a_cell: Expect("graded", all_full=True, words=("was skipped",), limits_spent=1),
     endless_loop_in_a_graded_function: Expect("graded", full_marks=OTHERS("q3_cross_entropy"),
-                                              zero={"q3_cross_entropy"}, words=("did not finish within",)),
+                                              zero={"q3_cross_entropy"}, words=("did not finish within",),
+                                              limits_spent=1),
+    endless_loops_in_two_graded_functions: Expect(
+        "graded", full_marks=OTHERS("q3_cross_entropy", "q4_shuffle_split"),
+        zero={"q3_cross_entropy", "q4_shuffle_split"}, words=("did not finish within",), limits_spent=2),
+    cell_that_ignores_interrupts_and_sleeps: Expect("graded", all_full=True, words=("was skipped",),
+                                                    limits_spent=1),
     sys_exit_in_a_cell: Expect("graded", all_full=True),
     os_exit_in_a_cell: Expect("graded", all_full=True, words=("was skipped",)),
     kernel_crash: Expect("graded", all_full=True, words=("was skipped",)),
-    memory_bomb: Expect("graded", all_full=True),
+    memory_bomb: Expect("graded", all_full=True, words=("ran out of memory", "was skipped")),
     output_flood: Expect("graded", all_full=True),
     zip_holding_the_notebook: Expect("graded", all_full=True),
     zip_without_a_notebook: Expect("not graded", zero=ALL_QUESTIONS, words=("No notebook",)),

@@ -58,6 +58,35 @@ def graded_samples(built_project, tmp_path_factory):
     return _Lazy(grade)
 
 
+class ThroughTheJudge:
+    """A module of checks whose check functions receive proxies, as in the judge.
+
+    ``ThroughTheJudge(checks).some_check(function, numbers=...)`` hands ``some_check`` the
+    engine's proxy of ``function`` (named after the check's parameter) instead of the function
+    itself; every other attribute of the module is its own.
+    """
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        import inspect
+
+        value = getattr(self._module, name)
+        if not inspect.isfunction(value) or value.__module__ != self._module.__name__:
+            return value
+        parameters = list(inspect.signature(value).parameters)
+        if "numbers" not in parameters and not name.endswith("_public") and "_public_" not in name:
+            return value
+        graded = [p for p in parameters if p != "numbers"]
+
+        def judged(*objects, **options):
+            proxies = [as_student(o, n) if o is not None else None for o, n in zip(objects, graded)]
+            return value(*proxies, **options)
+
+        return judged
+
+
 def as_student(obj, name: str):
     """``obj`` as a check receives it in the judge: the engine's proxy for the notebook name
     ``name`` (the student's "process" being this one, with the very codec of a grading)."""

@@ -103,7 +103,7 @@ def test_regrading_skips_unchanged_submissions_unless_asked(built_project, tmp_p
     out = tmp_path / "out"
     (first,) = grade_many(assignment.autograder_zip, [submission], out, regrade=False)
     (again,) = grade_many(assignment.autograder_zip, [submission], out, regrade=False)
-    assert not first.reused and again.reused and again.results == first.results
+    assert not first.reused and again.reused and again.grading == first.grading
     submission.write_bytes((assignment.built_samples_dir / "complete.ipynb").read_bytes())
     (changed,) = grade_many(assignment.autograder_zip, [submission], out, regrade=False)
     assert not changed.reused and changed.score > first.score

@@ -15,7 +15,10 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from autograder.hidden_checks import deep_mlps as checks
+from autograder.checks import deep_mlps
+from conftest import ThroughTheJudge
+
+checks = ThroughTheJudge(deep_mlps)
 from reference import deep_mlps as ref
 from reference import numbers
 

@@ -3,36 +3,54 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
 
-from autograder.grade import Submission, lay_out, run_autograder
 from autograder.grading_runtime import environment_check, results
 from autograder.grading_runtime.settings import RuntimeSettings
 from scratch_project import ASSIGNMENT_NAMES
 
+ENGINE = "autograder/grading_runtime"
+
 
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
-def test_zip_has_gradescopes_entry_points_and_our_runtime(built_project, name):
+def test_zip_has_gradescopes_entry_points_our_engine_and_its_own_checks_only(built_project, name):
     with zipfile.ZipFile(built_project[name].autograder_zip) as archive:
         infos = {info.filename: info for info in archive.infolist()}
-        assert {"setup.sh", "run_autograder", "run_otter.py", "grading_runtime/entry.py",
-                "grading_runtime/settings.json", f"files/hidden_checks/{name}.py",
-                f"files/hidden_checks/numbers/{name}.json"} <= set(infos)
+        assert {"setup.sh", "run_autograder", "run_grader.py", f"{ENGINE}/judge.py",
+                f"{ENGINE}/settings.json", f"autograder/checks/{name}.py", f"reference/{name}.py",
+                f"reference/numbers/{name}.json", "otter_config.json"} <= set(infos)
+        assert not {"run_otter.py", "requirements.txt"} & set(infos), "otter's runner is not shipped"
         for script in ("setup.sh", "run_autograder"):
             assert infos[script].external_attr >> 16 & 0o111, f"{script} must be executable"
+        others = [n for n in infos if n.endswith(".py") and (n.startswith("autograder/checks/")
+                  or n.startswith("reference/")) and n.rsplit("/", 1)[-1].removesuffix(".py") in
+                  set(ASSIGNMENT_NAMES) - {name}]
+        assert not others, "the zip ships only its own assignment's checks and reference"
+        assert [n for n in infos if n.startswith("reference/numbers/")] == [f"reference/numbers/{name}.json"]
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_the_grading_image_pins_what_made_the_numbers_and_serves_the_student_user(built_project, name):
+    with zipfile.ZipFile(built_project[name].autograder_zip) as archive:
         setup = archive.read("setup.sh").decode()
-        assert "set -euo pipefail" in setup and "grading_runtime.environment_check" in setup
         environment = archive.read("environment.yml").decode()
-        numbers = json.loads(archive.read(f"files/hidden_checks/numbers/{name}.json"))
-        assert "--extra-index-url https://download.pytorch.org/whl/cpu" in environment
-        assert f"torch=={numbers['versions']['torch']}" in environment
-        assert f"numpy=={numbers['versions']['numpy']}" in environment
-        assert "python=3.11" in environment
-        other_checks = [n for n in infos if n.startswith("files/hidden_checks/") and n.endswith(".py")
-                        and n.rsplit("/", 1)[-1] not in {"__init__.py", "values.py", f"{name}.py"}]
-        assert not other_checks, "the zip ships only its own assignment's checks"
+        numbers = json.loads(archive.read(f"reference/numbers/{name}.json"))
+        settings = json.loads(archive.read(f"{ENGINE}/settings.json"))
+    assert "set -euo pipefail" in setup and "environment_check" in setup
+    assert "useradd" in setup and "/opt/" in setup and "/root/" not in setup
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in environment
+    assert f"torch=={numbers['versions']['torch']}" in environment
+    assert f"numpy=={numbers['versions']['numpy']}" in environment
+    assert "python=3.11" in environment and "otter-grader" not in environment
+    for package in ("ipython==", "pyseccomp==", "landlock==", "fastjsonschema=="):
+        assert package in environment, package
+    assert settings["expected_versions"]["numpy"] == numbers["versions"]["numpy"]
 
 
 def test_environment_check_passes_here_and_names_a_mismatch():
@@ -50,9 +68,10 @@ def test_settings_reject_unknown_keys_with_a_suggestion():
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
 def test_every_results_file_matches_gradescopes_schema(graded_samples, name):
     for stem, outcome in graded_samples[name].items():
-        assert results.schema_errors(outcome.results) == [], stem
-        assert outcome.results["execution_time"] > 0
-        assert outcome.results["output"].startswith("Your notebook was graded")
+        written = results.to_gradescope(outcome.grading)
+        assert results.schema_errors(written) == [], stem
+        assert written["execution_time"] > 0
+        assert written["output"].startswith("Your notebook was graded")
 
 
 def test_the_schema_catches_what_gradescope_would_refuse():
@@ -61,30 +80,41 @@ def test_the_schema_catches_what_gradescope_would_refuse():
     assert results.schema_errors({"tests": [{"name": "q1", "max_score": 2}]}), "no score anywhere"
 
 
-def test_harness_runs_the_zips_own_run_autograder(built_project, tmp_path):
-    """The very script Gradescope calls, in Gradescope's tree, writes a valid results file."""
+def test_the_zips_own_run_autograder_grades_in_gradescopes_tree(built_project, tmp_path):
+    """The very script Gradescope calls, in Gradescope's layout, writes a valid results file."""
     assignment = built_project["mlp_intro"]
-    sample = Submission("complete", assignment.built_samples_dir / "complete.ipynb")
-    tree = lay_out(tmp_path, assignment.autograder_zip, sample)
-    assert (tree / "run_autograder").is_file() and (tree / "source" / "setup.sh").is_file()
-    code, log = run_autograder(tree, timeout=600)
-    assert code == 0, log
-    written = results.read(tree / "results" / "results.json")
+    tree = tmp_path / "autograder"
+    for folder in ("source", "submission", "results"):
+        (tree / folder).mkdir(parents=True)
+    with zipfile.ZipFile(assignment.autograder_zip) as archive:
+        archive.extractall(tree / "source")
+    shutil.copy(tree / "source" / "run_autograder", tree / "run_autograder")
+    shutil.copy(assignment.built_samples_dir / "partly_wrong.ipynb", tree / "submission" / "notebook.ipynb")
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}"
+    finished = subprocess.run(["bash", str(tree / "run_autograder")], env=dict(os.environ, PATH=path),
+                              capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    written = json.loads((tree / "results" / "results.json").read_text())
     assert results.schema_errors(written) == []
-    assert written["score"] == sum(s.max_score for s in results.question_scores(written).values())
+    assert written["score"] == 10
+    if os.geteuid() == 0:
+        assert (tree / "source").stat().st_mode & 0o777 == 0o700, "the tests are the judge's alone"
 
 
-def test_a_failing_test_shows_the_line_that_failed(graded_samples):
-    outputs = [t["output"] for t in graded_samples["mlp_intro"]["partly_wrong"].results["tests"]
-               if t["name"] == "q3_cross_entropy"]
-    assert "Error at line" in outputs[0]
-    assert "mlp_intro.cross_entropy_matches_reference(cross_entropy_loss)" in outputs[0]
+def test_a_failing_hidden_test_shows_the_checks_words_not_its_code(graded_samples):
+    grading = graded_samples["mlp_intro"]["partly_wrong"].grading
+    text = results.question_text(next(q for q in grading.questions if q.name == "q3_cross_entropy"))
+    assert "the loss looks like the sum over the batch, not the mean" in text
+    assert "cross_entropy_matches_reference" not in text and "Error at line" not in text
 
 
-def test_run_otter_finds_its_tree_from_its_own_location(built_project):
-    """No /autograder path is baked in: the entry works wherever the tree is unpacked."""
+def test_the_runner_finds_its_tree_from_its_own_location(built_project):
+    """No /autograder path is baked into the engine: it works wherever the zip is unpacked."""
     with zipfile.ZipFile(built_project["mlp_intro"].autograder_zip) as archive:
-        entry = archive.read("run_otter.py").decode()
-        runner = archive.read("run_autograder").decode()
-    assert '"/autograder' not in entry and "Path(__file__)" in entry
-    assert 'cd "$here"' in runner and "source/run_otter.py" in runner
+        runner = archive.read("run_grader.py").decode()
+        script = archive.read("run_autograder").decode()
+        engine = {n: archive.read(n).decode() for n in archive.namelist()
+                  if n.startswith(ENGINE) and n.endswith(".py")}
+    assert "Path(__file__)" in runner and '"/autograder' not in runner
+    assert "source/run_grader.py" in script and "python -I" in script
+    assert not [n for n, text in engine.items() if '"/autograder' in text]

@@ -20,7 +20,7 @@ PARTLY_WRONG_LOSES = {
 
 
 def _scores(outcome):
-    return gradescope.question_scores(outcome.results)
+    return outcome.grading.question_scores()
 
 
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
@@ -29,7 +29,7 @@ def test_correct_notebooks_score_full_marks(graded_samples, built_project, name,
     outcome = graded_samples[name][stem]
     possible = sum(questions_in(built_project[name].autograder_zip).values())
     assert outcome.status == "graded"
-    lost = {q: s for q, s in _scores(outcome).items() if s.score != s.max_score}
+    lost = {q: s for q, s in _scores(outcome).items() if s[0] != s[1]}
     assert not lost, f"{stem} lost points: {lost}"
     assert outcome.score == pytest.approx(possible)
 
@@ -40,7 +40,7 @@ def test_released_notebook_scores_zero_without_crashing(graded_samples, built_pr
     assert outcome.status == "graded"
     scores = _scores(outcome)
     assert set(scores) == set(questions_in(built_project[name].autograder_zip))
-    assert all(s.score == 0 for s in scores.values()), scores
+    assert all(s[0] == 0 for s in scores.values()), scores
     assert outcome.score == 0
 
 
@@ -50,25 +50,45 @@ def test_partly_wrong_loses_points_only_where_it_is_wrong(graded_samples, name):
     broken = PARTLY_WRONG_LOSES[name]
     for question, score in scores.items():
         if question in broken:
-            assert score.score < score.max_score, f"{question} should lose points"
+            assert score[0] < score[1], f"{question} should lose points"
         else:
-            assert score.score == score.max_score, f"{question} should keep full marks"
+            assert score[0] == score[1], f"{question} should keep full marks"
 
 
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
 def test_every_lost_point_comes_with_a_message(graded_samples, name):
     outcome = graded_samples[name]["partly_wrong"]
-    for test in outcome.results["tests"]:
-        if test.get("max_score") and test["score"] < test["max_score"]:
-            assert "AssertionError: " in test["output"], test["output"]
+    for question in outcome.grading.questions:
+        for case in question.cases:
+            if not case.passed:
+                assert len(case.message) > 20, (question.name, case.name, case.message)
 
 
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
 def test_results_visibility_follows_gradescope_rules(graded_samples, name):
-    tests = graded_samples[name]["partly_wrong"].results["tests"]
+    tests = gradescope.to_gradescope(graded_samples[name]["partly_wrong"].grading)["tests"]
     public = [t for t in tests if t["name"] == "Public Tests"]
     assert public and public[0]["visibility"] == "visible"
     assert all(t["visibility"] == "after_published" for t in tests if "max_score" in t)
+    assert [t["visibility"] for t in tests if "max_score" not in t][1:] == ["hidden"], "the staff record"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_public_results_show_no_hidden_test(graded_samples, name):
+    tests = gradescope.to_gradescope(graded_samples[name]["partly_wrong"].grading)["tests"]
+    public = next(t for t in tests if t["name"] == "Public Tests")["output"]
+    hidden = [c.name for q in graded_samples[name]["partly_wrong"].grading.questions
+              for c in q.cases if c.hidden]
+    assert hidden and not [n for n in hidden if n in public]
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_staff_see_which_protections_the_student_code_ran_under(graded_samples, name):
+    isolation = graded_samples[name]["complete"].grading.staff["isolation"]
+    assert isolation["separate_process"] is True
+    assert set(isolation) >= {"user", "resource_limits", "landlock", "seccomp", "python_environment"}
+    if __import__("os").geteuid() == 0:
+        assert "unprivileged user of its own" in isolation["user"], isolation
 
 
 def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(graded_samples, built_project, tmp_path):

@@ -13,7 +13,10 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.hidden_checks import perceptron_gd as checks
+from autograder.checks import perceptron_gd
+from conftest import ThroughTheJudge
+
+checks = ThroughTheJudge(perceptron_gd)
 from reference import numbers as reference_numbers
 from reference import perceptron_gd as ref
 

@@ -8,7 +8,7 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder.grading_runtime.submission import SubmissionProblem, locate, vet
+from autograder.grading_runtime.submission import SubmissionProblem, graded_cells, locate, vet
 
 
 def _notebook(name="mlp_intro"):
@@ -17,12 +17,12 @@ def _notebook(name="mlp_intro"):
     return notebook
 
 
-def test_a_notebook_in_a_subfolder_is_brought_to_the_top(tmp_path):
+def test_a_notebook_in_a_subfolder_is_found_and_checkpoints_are_not(tmp_path):
     (tmp_path / "homework").mkdir()
     nbformat.write(_notebook(), tmp_path / "homework" / "mine.ipynb")
     (tmp_path / "homework" / ".ipynb_checkpoints").mkdir()
     nbformat.write(_notebook(), tmp_path / "homework" / ".ipynb_checkpoints" / "mine-checkpoint.ipynb")
-    assert locate(tmp_path) == tmp_path / "mine.ipynb"
+    assert locate(tmp_path) == tmp_path / "homework" / "mine.ipynb"
 
 
 def test_a_zip_that_escapes_its_folder_is_refused(tmp_path):
@@ -42,8 +42,8 @@ def test_a_corrupt_zip_is_named(tmp_path):
 def test_an_old_notebook_is_upgraded_with_a_note(tmp_path):
     path = tmp_path / "old.ipynb"
     path.write_text(nbformat.writes(nbformat.convert(_notebook(), 3), version=3))
-    notes = vet(path, "mlp_intro")
-    assert json.loads(path.read_text())["nbformat"] == 4
+    notebook, notes = vet(path, "mlp_intro")
+    assert notebook["nbformat"] == 4 and [c.source for c in graded_cells(notebook)] == ["x = 1"]
     assert any("old format 3" in note for note in notes)
 
 
@@ -52,8 +52,7 @@ def test_a_notebook_without_an_assignment_name_is_graded_as_this_one(tmp_path):
     notebook = _notebook()
     del notebook.metadata["otter"]
     nbformat.write(notebook, path)
-    notes = vet(path, "mlp_intro")
-    assert nbformat.read(path, as_version=4).metadata["otter"]["assignment_name"] == "mlp_intro"
+    _, notes = vet(path, "mlp_intro")
     assert any("did not say which assignment" in note for note in notes)
 
 
@@ -64,10 +63,14 @@ def test_another_assignments_notebook_is_refused(tmp_path):
         vet(path, "mlp_intro")
 
 
-def test_outputs_are_dropped_before_grading(tmp_path):
-    path = tmp_path / "big.ipynb"
-    notebook = _notebook()
-    notebook.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x" * 100_000)]
-    nbformat.write(notebook, path)
-    vet(path, "mlp_intro")
-    assert nbformat.read(path, as_version=4).cells[0].outputs == []
+def test_grading_runs_the_code_cells_but_exploration_and_the_checker_cell():
+    notebook = {"cells": [
+        {"cell_type": "code", "metadata": {}, "source": ["# @title Set up the public checks\n", "import otter"]},
+        {"cell_type": "markdown", "metadata": {}, "source": "# Title"},
+        {"cell_type": "code", "metadata": {}, "source": ["def f(x):\n", "    return x\n"]},
+        {"cell_type": "code", "metadata": {"tags": ["otter_ignore"]}, "source": "train()"},
+        {"cell_type": "code", "metadata": {"otter": {"ignore": True}}, "source": "plot()"},
+        {"cell_type": "code", "metadata": {}, "source": "f(1)", "outputs": [{"text": "x" * 100}]},
+    ]}
+    cells = graded_cells(notebook)
+    assert [(c.number, c.source) for c in cells] == [(3, "def f(x):\n    return x\n"), (6, "f(1)")]

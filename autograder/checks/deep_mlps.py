@@ -29,13 +29,40 @@ def _cases(part: str, numbers: dict | None) -> list[dict]:
 # --- the models of the parameter-counting cases ------------------------------------------------
 
 
-def build_model(spec: dict) -> nn.Module:
-    """The model a spec describes (the format is in ``probes.build_module_from_spec``).
+def generic_spec(spec: dict) -> dict:
+    """A model spec in the probes' generic kinds: the tutorial's MLP (``net``) becomes a
+    module holding ``mlp``, a Sequential of ``Linear_i``/``Activation_i`` and ``Output_Linear``.
 
-    The judge builds its own copy to work out what the usual wrong counters would say; the
-    student's function gets one built the same way inside the student process.
+    The translation happens here, in the judge, so that the student process holds no builder
+    of the network an exercise asks students to write.
     """
-    return build_module_from_spec(spec)
+    kind = spec["kind"]
+    if kind == "net":
+        name, _, rest = spec["actv"].partition("(")
+        arguments = [float(a) for a in rest.rstrip(")").split(",") if a.strip()]
+        widths = [spec["input"], *spec["hidden"]]
+        layers = []
+        for index in range(len(spec["hidden"])):
+            frozen = ["weight", "bias"] if f"Linear_{index}" in spec.get("frozen_layers", []) else []
+            layers.append([f"Linear_{index}", {"kind": "linear", "in": widths[index],
+                                               "out": widths[index + 1], "frozen": frozen}])
+            layers.append([f"Activation_{index}", {"kind": "activation", "name": name.strip(),
+                                                   "args": arguments}])
+        frozen = ["weight", "bias"] if "Output_Linear" in spec.get("frozen_layers", []) else []
+        layers.append(["Output_Linear", {"kind": "linear", "in": widths[-1], "out": spec["output"],
+                                         "frozen": frozen}])
+        return {"kind": "module", "children": {"mlp": {"kind": "sequential", "layers": layers}}}
+    if kind in ("sequential", "module_list"):
+        return {**spec, "layers": [generic_spec(layer) for layer in spec["layers"]]}
+    if kind == "module_dict":
+        return {**spec, "layers": {name: generic_spec(layer) for name, layer in spec["layers"].items()}}
+    return spec
+
+
+def build_model(spec: dict) -> nn.Module:
+    """The model a spec describes, built by the judge to work out what the usual wrong
+    counters would say; the student's function gets one built the same way in its process."""
+    return build_module_from_spec(generic_spec(spec))
 
 
 # --- count_parameters ----------------------------------------------------------------------
@@ -105,7 +132,7 @@ def _count_mistakes(model: nn.Module, want: int) -> list[tuple[list[int], str]]:
 def _count_check(count_parameters, part: str, numbers: dict | None) -> None:
     def check(case):
         model = build_model(case["model"])
-        theirs = probe(count_parameters, "build_module", case["model"])
+        theirs = probe(count_parameters, "build_module", generic_spec(case["model"]))
         got = to_int("the parameter count", call("count_parameters", count_parameters, theirs))
         expect_close(
             "the parameter count", np.asarray([got], dtype=np.float64),
@@ -116,44 +143,6 @@ def _count_check(count_parameters, part: str, numbers: dict | None) -> None:
         )
 
     for_each_case(_cases(part, numbers), check)
-
-
-def _public_count(count_parameters, spec: dict) -> int:
-    count = call("count_parameters", count_parameters, probe(count_parameters, "build_module", spec))
-    if count is None:
-        raise AssertionError("count_parameters returned None; is the code finished?")
-    return to_int("the parameter count", count)
-
-
-def _linear_spec(n_in: int, n_out: int, **options) -> dict:
-    return {"kind": "linear", "in": n_in, "out": n_out, **options}
-
-
-PUBLIC_MLP = {"kind": "sequential", "layers": [
-    _linear_spec(2, 3), {"kind": "activation", "name": "ReLU"}, _linear_spec(3, 4)]}
-PUBLIC_FROZEN_MLP = {"kind": "sequential", "layers": [
-    _linear_spec(2, 3, frozen=["weight", "bias"]), {"kind": "activation", "name": "ReLU"},
-    _linear_spec(3, 4)]}
-
-
-def count_parameters_public(count_parameters) -> None:
-    """The public examples: Linear(2, 3) then Linear(3, 4), and a bias-free Linear(10, 1)."""
-    count = _public_count(count_parameters, PUBLIC_MLP)
-    if count != PUBLIC_EXAMPLE_COUNT:
-        raise AssertionError(f"got {count} for Linear(2, 3) then Linear(3, 4); expected "
-                             "2*3 + 3 + 3*4 + 4 = 25")
-    count = _public_count(count_parameters, _linear_spec(10, 1, bias=False))
-    if count != 10:
-        raise AssertionError(f"got {count} for a bias-free Linear(10, 1); expected 10")
-
-
-def count_parameters_public_frozen(count_parameters) -> None:
-    """The public example with its first layer frozen: only the second layer's 16 count."""
-    count = _public_count(count_parameters, PUBLIC_FROZEN_MLP)
-    if count != 16:
-        raise AssertionError(
-            f"got {count} with the first layer frozen; expected 16, the 3*4 + 4 parameters of "
-            "the second layer: frozen parameters (requires_grad=False) do not count")
 
 
 def count_parameters_plain_models(count_parameters, numbers: dict | None = None) -> None:
@@ -250,17 +239,32 @@ def _explain_width(hidden_units_for_budget, case_inputs: tuple[int, ...], got: i
     return [why for _, why in (consistent or matching)]
 
 
-def _with_correct_counter(hidden_units_for_budget, *inputs):
-    """Call the width search with a correct ``count_parameters`` in place of the notebook's.
+def parameter_counts(budget: int, depth: int, n_in: int, n_out: int) -> dict:
+    """The count of every network a width search for ``budget`` may build, right or wrong: the
+    tutorial's MLP at this depth, one layer more or fewer, a single hidden layer, and with
+    inputs and outputs swapped, at each width until the count passes the budget (and two more)."""
+    networks = []
+    for layers in sorted({depth, max(1, depth - 1), depth + 1, 1}):
+        for inputs, outputs in {(n_in, n_out), (n_out, n_in)}:
+            by_width, width = [], 1
+            while len(by_width) < 3 or by_width[-3] <= max(budget, TUTORIAL_BUDGET):
+                by_width.append(_mlp_count(layers, width, inputs, outputs))
+                width += 1
+            networks.append({"n_in": inputs, "n_out": outputs, "depth": layers, "by_width": by_width})
+    return {"networks": networks}
 
-    The notebook lets the width search count its networks with the student's own counter;
-    swapping in a correct one grades the search alone, so a wrong counter costs points only
-    on its own question.
+
+def _with_correct_counter(hidden_units_for_budget, *inputs):
+    """Call the width search with the judge's counts in place of the notebook's counter.
+
+    The notebook lets the width search count its networks with the student's own
+    ``count_parameters``; answering those counts from the judge's table grades the search
+    alone, so a wrong counter costs points only on its own question.
     """
     if hidden_units_for_budget is None:
         call("hidden_units_for_budget", hidden_units_for_budget)
-    return probe(hidden_units_for_budget, "call_with_stand_ins", list(inputs),
-                 {"count_parameters": "trainable_parameter_count"})
+    return probe(hidden_units_for_budget, "call_with_parameter_counts", list(inputs),
+                 "count_parameters", parameter_counts(*inputs))
 
 
 def _width_check(hidden_units_for_budget, part: str, numbers: dict | None) -> None:
@@ -288,20 +292,6 @@ def _width_check(hidden_units_for_budget, part: str, numbers: dict | None) -> No
             "together, one unit at a time, starting from 1.")
 
     for_each_case(_cases(part, numbers), check)
-
-
-def width_search_public(hidden_units_for_budget) -> None:
-    """The tutorial's example: a budget of 100, 2 inputs, 4 outputs, depths 1 to 5."""
-    widths = [_with_correct_counter(hidden_units_for_budget, TUTORIAL_BUDGET, depth, 2, 4)
-              for depth in range(1, 6)]
-    if any(width is None for width in widths):
-        raise AssertionError("hidden_units_for_budget returned None; is the code finished?")
-    widths = [to_int("the width", width) for width in widths]
-    if widths != [14, 7, 6, 5, 4]:
-        raise AssertionError(
-            f"for a budget of 100 parameters, 2 inputs and 4 outputs, depths 1 to 5 gave widths "
-            f"{widths}; expected [14, 7, 6, 5, 4] (for one hidden layer: 13 units make 95 "
-            "parameters, 14 units make 102)")
 
 
 def width_search_general(hidden_units_for_budget, numbers: dict | None = None) -> None:

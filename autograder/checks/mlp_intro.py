@@ -191,17 +191,6 @@ def _expect_module(net):
     return net
 
 
-def net_layer_names_public(Net) -> None:
-    """The public example, ``Net('LeakyReLU(0.1)', 2, [100, 10, 5], 1)``, names its layers."""
-    modules = _modules_by_name(_expect_module(call("Net", Net, "LeakyReLU(0.1)", 2, [100, 10, 5], 1)))
-    for name in ["Linear_0", "Linear_1", "Linear_2", "Output_Linear"]:
-        if not modules.get(name, {}).get("linear"):
-            raise AssertionError(f"no nn.Linear named {name}")
-    for name in ["Activation_0", "Activation_1", "Activation_2"]:
-        if modules.get(name, {}).get("type") != "LeakyReLU":
-            raise AssertionError(f"no nn.LeakyReLU named {name}")
-
-
 def _expected_layers(case: dict) -> list[tuple[str, int, int]]:
     widths = [case["input_feature_num"], *case["hidden_unit_nums"]]
     layers = [(f"Linear_{i}", widths[i], widths[i + 1]) for i in range(len(widths) - 1)]

@@ -99,6 +99,12 @@ def probe(student_object: Any, name: str, *args: Any) -> Any:
                              f"{type(error).__name__}: {error}".rstrip()) from None
 
 
+def with_parameter_counts(function: Any, args: list, counts: dict) -> Any:
+    """Call ``function(*args)`` with its ``count_parameters`` answering from ``counts`` (see
+    the probe ``call_with_parameter_counts``), where ``function`` is a student's."""
+    return probe(function, "call_with_parameter_counts", list(args), "count_parameters", counts)
+
+
 def kind_of(value: Any) -> str:
     """What a value is, in words for feedback (a proxy says its object's type)."""
     if is_proxy(value):

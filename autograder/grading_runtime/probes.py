@@ -14,7 +14,8 @@ student's objects). ``PROBES`` lists them.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections import OrderedDict
+from typing import Callable
 
 
 def _nn():
@@ -105,21 +106,16 @@ def _children(specs: list[dict]) -> list:
     return built
 
 
-def activation_from_string(actv: str):
-    """``nn.<actv>`` from a string such as ``'LeakyReLU(0.1)'``, without ``eval``."""
-    nn = _nn()
-    name, _, rest = actv.partition("(")
-    return getattr(nn, name.strip())(*[float(a) for a in rest.rstrip(")").split(",") if a.strip()])
-
-
 def build_module_from_spec(spec: dict):
     """The ``nn.Module`` a model spec describes: plain data in, the same structure every time.
 
     Kinds: ``linear`` (in, out, bias, frozen: names of parameters to freeze), ``batchnorm``
-    (features, frozen), ``scale`` (shape), ``activation`` (name), ``sequential``,
-    ``module_list``, ``module_dict`` (layers), ``net`` (the tutorials' MLP: actv, input,
-    hidden, output, frozen_layers), and inside containers ``reuse`` (index of an earlier
-    layer) and ``tie_weight_to`` (index of the layer whose weight this one shares).
+    (features, frozen), ``scale`` (shape), ``activation`` (name, args), ``sequential``,
+    ``module_list`` (layers: a list), ``module_dict`` (layers: a mapping), ``module``
+    (children: a mapping of attribute names; a bare container); inside ``sequential`` layers
+    may be ``[name, spec]`` pairs to register them under names; ``reuse`` (index of an
+    earlier sibling) and ``tie_weight_to`` (index of the sibling whose weight this one
+    shares). Nothing here knows any exercise's model: checks describe theirs in these terms.
     """
     nn = _nn()
     kind = spec["kind"]
@@ -137,43 +133,24 @@ def build_module_from_spec(spec: dict):
     if kind == "scale":
         return _scale_module(spec["shape"])
     if kind == "activation":
-        return getattr(nn, spec["name"])()
+        return getattr(nn, spec["name"])(*spec.get("args", []))
     if kind == "sequential":
-        return nn.Sequential(*_children(spec["layers"]))
+        layers = spec["layers"]
+        if layers and isinstance(layers[0], list):
+            names = [name for name, _ in layers]
+            return nn.Sequential(OrderedDict(zip(names, _children([layer for _, layer in layers]))))
+        return nn.Sequential(*_children(layers))
     if kind == "module_list":
         return nn.ModuleList(_children(spec["layers"]))
     if kind == "module_dict":
         names = list(spec["layers"])
         return nn.ModuleDict(dict(zip(names, _children([spec["layers"][n] for n in names]))))
-    if kind == "net":
-        return tutorial_mlp(spec["actv"], spec["input"], spec["hidden"], spec["output"],
-                            spec.get("frozen_layers", []))
+    if kind == "module":
+        container = nn.Module()
+        for name, child in spec["children"].items():
+            container.add_module(name, build_module_from_spec(child))
+        return container
     raise ValueError(f"unknown model spec kind {kind!r}")
-
-
-def tutorial_mlp(actv: str, n_in: int, hidden: list[int], n_out: int, frozen_layers=()):
-    """The tutorials' MLP: ``mlp`` holds ``Linear_i``, ``Activation_i``, then ``Output_Linear``."""
-    nn = _nn()
-
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.input_feature_num = n_in
-            self.mlp = nn.Sequential()
-            width = n_in
-            for index, units in enumerate(hidden):
-                self.mlp.add_module(f"Linear_{index}", nn.Linear(width, units))
-                self.mlp.add_module(f"Activation_{index}", activation_from_string(actv))
-                width = units
-            self.mlp.add_module("Output_Linear", nn.Linear(width, n_out))
-
-        def forward(self, x):
-            return self.mlp(x.reshape(-1, self.input_feature_num))
-
-    net = Net()
-    for name in frozen_layers:
-        getattr(net.mlp, name).requires_grad_(False)
-    return net
 
 
 def build_module(workspace, function, spec: dict):
@@ -182,41 +159,51 @@ def build_module(workspace, function, spec: dict):
     return build_module_from_spec(spec)
 
 
-def trainable_parameter_count(model) -> int:
-    """The number of trainable scalars of ``model``, each shared parameter once."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+def _linear_sizes(model) -> list[tuple[int, int]]:
+    nn = _nn()
+    return [(m.in_features, m.out_features) for m in model.modules() if isinstance(m, nn.Linear)]
 
 
-# Correct helpers a graded function may be run with, in place of the notebook's own.
-STAND_INS: dict[str, Callable] = {
-    "trainable_parameter_count": trainable_parameter_count,
-}
+def call_with_parameter_counts(workspace, function, args: list, name: str, counts: dict):
+    """Call ``function(*args)`` with its global ``name`` (a parameter counter) replaced by one
+    that answers from ``counts``, a table the judge computed, then restored.
 
-
-def call_with_stand_ins(workspace, function, args: list, stand_ins: dict) -> Any:
-    """Call ``function(*args)`` with some names of its globals bound to correct helpers.
-
-    A graded function may lean on another the student wrote (the width search counts its
-    networks with the notebook's ``count_parameters``). With a correct helper in its place,
-    a mistake in the helper costs points only on the helper's own question.
+    A graded function may lean on another the student wrote: the width search counts its
+    networks with the notebook's ``count_parameters``. With the judge's counts in its place, a
+    mistake in the counter costs points only on the counter's own question. The stand-in
+    knows only the networks of the table, each ``{"n_in", "depth", "n_out", "by_width"}``: an
+    MLP of ``n_in`` inputs, ``depth`` hidden layers of one width ``w`` and ``n_out`` outputs
+    has ``by_width[w - 1]`` parameters. It counts nothing else, for anyone.
     """
+    networks = counts["networks"]
+
+    def stand_in(model):
+        sizes = _linear_sizes(model)
+        width = sizes[0][1] if sizes else 0
+        for network in networks:
+            n_in, n_out, depth, by_width = (network["n_in"], network["n_out"], network["depth"],
+                                            network["by_width"])
+            expected = [(n_in, width)] + [(width, width)] * (depth - 1) + [(width, n_out)]
+            if sizes == expected and 1 <= width <= len(by_width):
+                return by_width[width - 1]
+        raise LookupError("the grader counts here only networks such as the exercise builds, "
+                          "Net('ReLU()', input_feature_num, [width] * n_hidden_layers, "
+                          "output_feature_num)")
+
     namespace = getattr(function, "__globals__", None)
-    saved = {}
-    if isinstance(namespace, dict):
-        for name, helper in stand_ins.items():
-            if name in namespace:
-                saved[name] = namespace[name]
-                namespace[name] = STAND_INS[helper]
+    swapped = isinstance(namespace, dict) and name in namespace
+    if swapped:
+        saved, namespace[name] = namespace[name], stand_in
     try:
         return function(*args)
     finally:
-        for name, original in saved.items():
-            namespace[name] = original
+        if swapped:
+            namespace[name] = saved
 
 
 PROBES: dict[str, Callable] = {
     "module_layers": module_layers,
     "load_linear_weights": load_linear_weights,
     "build_module": build_module,
-    "call_with_stand_ins": call_with_stand_ins,
+    "call_with_parameter_counts": call_with_parameter_counts,
 }

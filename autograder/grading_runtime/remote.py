@@ -118,7 +118,7 @@ class StudentProcess:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise StudentTimeout()
-                ready, _, _ = select.select([self.channel], [], [], remaining)
+                ready, _, _ = select.select([self.channel], [], [], min(remaining, 3600.0))
                 if not ready:
                     raise StudentTimeout()
                 try:
@@ -308,7 +308,13 @@ class Session:
             self.kill()
             return CellOutcome(cell, skipped="stopped the notebook's kernel (a crash, os._exit, "
                                              "or running out of memory)")
-        return CellOutcome(cell, error=answer.get("error"))
+        error = answer.get("error")
+        if _out_of_memory(error):
+            # what the cell allocated before it failed may still be held by its names; a fresh
+            # process without the cell is the only way to give the rest of the notebook memory
+            self.kill()
+            return CellOutcome(cell, skipped="ran out of memory")
+        return CellOutcome(cell, error=error)
 
     def _restart(self, cells: list[Cell], limited: bool = True) -> bool:
         """A fresh process with ``cells`` run again (their earlier outcomes stand).
@@ -436,9 +442,24 @@ class Session:
             elif about.get("callable"):
                 found[name] = Remote(self, name, name, f"`{name}`", str(about.get("type", "")),
                                      unfinished=about.get("unfinished") is True)
-            else:  # a value, such as a constant the notebook sets: the test gets the value
-                found[name] = self.request({"op": "value", "target": name}, name, f"`{name}`")
+            else:  # a value (a constant, a module such as nn): the test gets it, or a proxy
+                self.deadline = time.monotonic() + HELLO_SECONDS
+                try:
+                    found[name] = self.request({"op": "value", "target": name}, name, f"`{name}`")
+                except (StudentError, StudentTimeout, StudentGone):
+                    self.recover() if self.process is None else None
+                    found[name] = Missing(name)
+                finally:
+                    self.deadline = float("inf")
         return found
+
+
+def _out_of_memory(error: dict | None) -> bool:
+    if not isinstance(error, dict):
+        return False
+    message = error.get("message") if isinstance(error.get("message"), str) else ""
+    return error.get("type") == "MemoryError" or (
+        error.get("type") == "RuntimeError" and "allocate memory" in message)
 
 
 def _reference_of(value: Any) -> wire.Ref | wire.NameRef | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SETTINGS_FILE = "settings.json"
+PACKAGE_IN_ZIP = "autograder/grading_runtime"  # where this package sits in autograder.zip
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import pytest
 from torch import nn
 
-from autograder.hidden_checks import mlp_intro as checks
+from autograder.checks import mlp_intro
+from conftest import ThroughTheJudge
+
+checks = ThroughTheJudge(mlp_intro)
 from reference import mlp_intro as ref
 from reference import numbers as reference_numbers
 
