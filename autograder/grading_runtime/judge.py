@@ -87,6 +87,7 @@ class Judge:
 
     def run(self) -> None:
         sandbox.become_subreaper()
+        sandbox.guard_memory()
         deadline = threading.Timer(self.limits.total_timeout_seconds, self._expire)
         deadline.daemon = True
         deadline.start()
@@ -153,7 +154,7 @@ class Judge:
         notebook_path = submission.locate(folder)
         notebook, notes = submission.vet(notebook_path, config.get("assignment_name"))
         scratch = self._scratch(notebook_path)
-        plan = sandbox.Plan(scratch, self._limits(), self.slot.uid, (os.getpid(), os.getppid()))
+        plan = sandbox.Plan(scratch, self._limits(), self.slot.uid, sandbox.protected_processes())
         self.zygote = sandbox.Zygote(lambda channel, output: _student_main(plan, channel, output))
         self.session = Session(spawn=self.zygote.spawn,
                                end=lambda pid: sandbox.kill_student(pid, self.slot.uid),

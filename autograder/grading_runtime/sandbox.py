@@ -18,7 +18,11 @@ The zygote forks the student process, which then, before any student code runs:
    reference numbers, the grading runtime and the results folder are not among them;
 5. applies a seccomp filter where libseccomp is present: no sockets but Unix ones, no
    ptrace or access to other processes' memory, no io_uring, no namespaces or mounts, no
-   signals to the judge's processes.
+   signals to the judge, its ancestors or their process groups.
+
+It keeps none of the grader's environment variables but the few that shape numerics
+(``KEPT_VARIABLES``); and the judge makes itself non-dumpable, so that where the student
+process keeps the grader's user (a laptop), it still cannot read the judge's memory.
 
 Each layer that could not be applied is recorded, with the reason, in the :class:`Isolation`
 record the student process sends as its first message (before any student code has run,
@@ -44,6 +48,7 @@ STUDENT_UID_BASE = 64000  # students get uids 64000, 64001, ... one per concurre
 SLOT_LOCKS = Path("/tmp/autograder-student-slots")
 MAX_SLOTS = 64
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_DUMPABLE = 4
 CLONE_NEWNS = 0x00020000
 MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
@@ -83,7 +88,7 @@ class Plan:
     scratch: Path
     limits: Limits
     uid: int | None  # None: the grader is not root, the student process keeps its user
-    judge_pids: tuple[int, ...]  # processes the student process may not signal (and its parent)
+    judge_pids: tuple[int, ...]  # processes and groups it may not signal (and its parent)
 
 
 # --- the judge's side: slots and the zygote --------------------------------------------------------
@@ -127,6 +132,31 @@ def become_subreaper() -> None:
         _libc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+
+def guard_memory() -> None:
+    """Make this process non-dumpable: no other process of its user may ptrace it or read its
+    memory through /proc (where the student's code keeps the grader's user, on a laptop)."""
+    try:
+        _libc().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def protected_processes() -> tuple[int, ...]:
+    """This process, its ancestors and their process groups: what student code may not signal."""
+    found, pid = set(), os.getpid()
+    for _ in range(64):
+        if pid <= 1:
+            break
+        found.add(pid)
+        try:
+            found.add(os.getpgid(pid))
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            break
+        pid = int(fields[1])
+    return tuple(sorted(p for p in found if p > 1))
 
 
 class Zygote:
@@ -343,9 +373,18 @@ def _mount(source, target, kind, flags, data=None) -> None:
         raise OSError(ctypes.get_errno(), f"mount {target}")
 
 
+# Variables of the grader's environment the student process keeps; the rest (tokens, paths to
+# the grader's files) stay out of its reach.
+KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                  "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MALLOC_ARENA_MAX")
+
+
 def _prepare_scratch(scratch: Path, uid: int | None) -> None:
     os.chdir(scratch)
     home = str(scratch)
+    kept = {name: os.environ[name] for name in KEPT_VARIABLES if name in os.environ}
+    os.environ.clear()
+    os.environ.update(kept)
     os.environ.update({
         "HOME": home, "TMPDIR": home, "IPYTHONDIR": str(scratch / ".ipython"),
         "MPLCONFIGDIR": str(scratch / ".matplotlib"), "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
@@ -432,12 +471,17 @@ def _apply_seccomp(judge_pids: tuple[int, ...]) -> str:
                 rules.add_rule(denied, call)
             except (OSError, ValueError, RuntimeError):
                 pass  # a call this architecture does not have
+        # a pid is a 32-bit int: compare the low 32 bits only, so -pid matches however the
+        # register holding it was extended
+        def pid_is(value: int):
+            return seccomp.Arg(0, seccomp.MASKED_EQ, 0xFFFFFFFF, value & 0xFFFFFFFF)
+
         for pid in judge_pids:
             for call in ("kill", "tkill"):
-                rules.add_rule(denied, call, seccomp.Arg(0, seccomp.EQ, pid))
-                rules.add_rule(denied, call, seccomp.Arg(0, seccomp.EQ, -pid & 0xFFFFFFFF))
-            rules.add_rule(denied, "tgkill", seccomp.Arg(0, seccomp.EQ, pid))
-        rules.add_rule(denied, "kill", seccomp.Arg(0, seccomp.EQ, 0xFFFFFFFF))  # kill(-1, ...)
+                rules.add_rule(denied, call, pid_is(pid))
+                rules.add_rule(denied, call, pid_is(-pid))
+            rules.add_rule(denied, "tgkill", pid_is(pid))
+        rules.add_rule(denied, "kill", pid_is(-1))
         rules.load()
     except Exception as error:  # no libseccomp, or a kernel without seccomp filters
         return f"unavailable: {error}".splitlines()[0]
