@@ -61,7 +61,8 @@ def build_in_memory(assignment: Assignment, scratch: Path,
                     numbers_dir: Path = reference_numbers.NUMBERS_DIR) -> BuiltAssignment:
     """Run every build stage for ``assignment`` inside ``scratch``."""
     numbers_file = _numbers_file(assignment, numbers_dir)
-    versions = json.loads(numbers_file.read_text(encoding="utf-8"))["versions"]
+    numbers = json.loads(numbers_file.read_text(encoding="utf-8"))
+    versions = numbers["versions"]
     environment = package.grading_environment(versions)
     staged = split.stage(assignment, environment.python_version, scratch / "staged")
     result = split.run_otter_assign(staged, scratch / "otter", assignment)
@@ -69,7 +70,7 @@ def build_in_memory(assignment: Assignment, scratch: Path,
     notebook_name = assignment.master.name
     student = nbformat.read(result.student_dir / notebook_name, as_version=4)
     tests = checker_cell.public_tests(student)
-    package.finish_notebook(student, tests, assignment.name)
+    package.finish_notebook(student, tests, assignment.name, numbers)
     built = BuiltAssignment(assignment)
     built.student_files[notebook_name] = _notebook_bytes(student)
     for path in sorted(result.student_dir.rglob("*")):
@@ -77,7 +78,7 @@ def build_in_memory(assignment: Assignment, scratch: Path,
         if path.is_file() and relative != notebook_name:
             built.student_files[relative] = path.read_bytes()
     built.solution_notebook = _notebook_bytes(package.finish_notebook(
-        nbformat.read(result.solution_notebook, as_version=4), tests, assignment.name))
+        nbformat.read(result.solution_notebook, as_version=4), tests, assignment.name, numbers))
     built.zip_entries = package.zip_entries(result.autograder_zip, environment, assignment.name,
                                             numbers_file)
     built.samples = _samples(assignment, student)

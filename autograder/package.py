@@ -12,6 +12,7 @@ CPU-only index, which keeps the grading image small.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -117,19 +118,38 @@ def zip_entries(otter_zip: Path, environment: GradingEnvironment, assignment: st
     return entries
 
 
-def student_library() -> dict[str, str]:
-    """What the public tests may import, as the student's notebook carries it: the generic
-    helpers of the checks and the probes, and neither an assignment's checks (they compute
-    right answers, to recognise wrong ones) nor any reference number."""
+def _rounded(value):
+    """Floats to ten significant digits: far finer than any check's tolerance, half the text."""
+    if isinstance(value, float):
+        return float(f"{value:.10g}")
+    if isinstance(value, list):
+        return [_rounded(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    return value
+
+
+def student_library(assignment: str, numbers: dict) -> dict[str, str]:
+    """What the public tests import, as the student's notebook carries it: the generic helpers
+    of the checks, the probes, and (once its reference stores the answers of its known
+    mistakes, so that its checks compute none) the assignment's checks with the public
+    examples. Never a hidden case, nor code that computes a right answer."""
     files = {"autograder/__init__.py": TOOLKIT_DIR / "__init__.py",
              "autograder/grading_runtime/__init__.py": RUNTIME_DIR / "__init__.py",
              "autograder/grading_runtime/probes.py": RUNTIME_DIR / "probes.py",
              "autograder/checks/__init__.py": TOOLKIT_DIR / "checks" / "__init__.py",
              "autograder/checks/values.py": TOOLKIT_DIR / "checks" / "values.py"}
-    return {path: source.read_text(encoding="utf-8") for path, source in files.items()}
+    library = {path: source.read_text(encoding="utf-8") for path, source in files.items()}
+    if "examples" in numbers:
+        checks = TOOLKIT_DIR / "checks" / f"{assignment}.py"
+        library[f"autograder/checks/{assignment}.py"] = checks.read_text(encoding="utf-8")
+        examples = json.dumps(_rounded(numbers["examples"]), sort_keys=True, separators=(",", ":"))
+        library[f"autograder/checks/examples/{assignment}.json"] = examples
+    return library
 
 
-def finish_notebook(notebook: nbformat.NotebookNode, public_tests: dict[str, str], prefix: str):
+def finish_notebook(notebook: nbformat.NotebookNode, public_tests: dict[str, str], assignment: str,
+                    numbers: dict):
     """Give one of otter's notebooks the checker cell and stable ids, in place."""
-    checker_cell.add_checker_cell(notebook, public_tests, student_library())
-    return reproducible.normalize_notebook(notebook, prefix)
+    checker_cell.add_checker_cell(notebook, public_tests, student_library(assignment, numbers))
+    return reproducible.normalize_notebook(notebook, assignment)

@@ -69,7 +69,10 @@ def generate(assignment: str) -> dict:
     """Run the reference implementations on the assignment's hidden cases."""
     module = _module(assignment)
     torch.use_deterministic_algorithms(True)
-    return {"assignment": assignment, "versions": library_versions(), "cases": module.hidden_cases()}
+    numbers = {"assignment": assignment, "versions": library_versions(), "cases": module.hidden_cases()}
+    if hasattr(module, "public_examples"):
+        numbers["examples"] = module.public_examples()
+    return numbers
 
 
 def render(numbers: dict) -> str:
@@ -94,7 +97,7 @@ class Drift:
 
     assignment: str
     changes: list[str]  # one line per place that differs beyond the tolerance, or in structure
-    largest: float  # the largest difference between two floats, however small (0.0 if none)
+    largest: float  # the largest scaled difference between two floats (see _scaled_difference)
     versions: tuple[dict, dict] | None  # (stored, fresh) when the library versions differ
 
     @property
@@ -115,8 +118,10 @@ class Drift:
         return "\n".join(lines)
 
 
-def _close(stored: float, fresh: float) -> bool:
-    return abs(fresh - stored) <= DRIFT_TOLERANCE * max(1.0, abs(stored))
+def _scaled_difference(stored: float, fresh: float) -> float:
+    """How far apart two floats are, on the tolerance's scale: the difference, relative to the
+    stored value where that is above one."""
+    return abs(fresh - stored) / max(1.0, abs(stored))
 
 
 class _Walk:
@@ -134,9 +139,9 @@ class _Walk:
             if stored != fresh:
                 self.note(case, f"{where}: the integer {stored} is now {fresh}")
         else:
-            difference = abs(float(fresh) - float(stored))
+            difference = _scaled_difference(float(stored), float(fresh))
             self.largest = max(self.largest, difference)
-            if not _close(float(stored), float(fresh)):
+            if difference > DRIFT_TOLERANCE:
                 self.note(case, f"{where}: moved by {difference:.3g}", difference)
 
     def _structure(self, stored, fresh, where: str, case: str) -> None:
@@ -182,7 +187,8 @@ def compare(stored: dict, fresh: dict, assignment: str) -> Drift:
     still equal numbers.
     """
     walk = _Walk()
-    stored_cases, fresh_cases = stored.get("cases", {}), fresh.get("cases", {})
+    stored_cases = {**stored.get("cases", {}), **_prefixed(stored.get("examples", {}))}
+    fresh_cases = {**fresh.get("cases", {}), **_prefixed(fresh.get("examples", {}))}
     if stored.get("assignment") != fresh.get("assignment"):
         walk.note("assignment", f"assignment: {stored.get('assignment')!r} is now "
                    f"{fresh.get('assignment')!r}")
@@ -204,6 +210,10 @@ def compare(stored: dict, fresh: dict, assignment: str) -> Drift:
     stored_versions, fresh_versions = stored.get("versions", {}), fresh.get("versions", {})
     versions = (stored_versions, fresh_versions) if stored_versions != fresh_versions else None
     return Drift(assignment, walk.changes(), walk.largest, versions)
+
+
+def _prefixed(examples: dict) -> dict:
+    return {f"example {name}": cases for name, cases in examples.items()}
 
 
 def _count(cases) -> str:

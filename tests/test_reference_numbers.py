@@ -62,12 +62,15 @@ def test_last_bit_drift_on_another_cpu_is_not_a_change(name, tmp_path):
 
 def test_a_real_change_is_named_with_its_case_and_size(tmp_path, capsys):
     data = numbers.load("mlp_intro")
+    loss = data["cases"]["cross_entropy_loss"][0]["loss"]
     data["cases"]["cross_entropy_loss"][0]["loss"] += 1e-9
     numbers.path_for("mlp_intro", tmp_path).write_text(numbers.render(data))
     found = numbers.drift("mlp_intro", tmp_path)
+    scaled = 1e-9 / max(1.0, abs(loss))  # the difference on the tolerance's scale
     assert found.stale
-    assert found.changes == ["cross_entropy_loss case 0 (six samples, five classes).loss: moved by 1e-09"]
-    assert found.largest == pytest.approx(1e-9, rel=1e-3)
+    assert found.changes == [f"cross_entropy_loss case 0 (six samples, five classes).loss: "
+                             f"moved by {scaled:.3g}"]
+    assert found.largest == pytest.approx(scaled, rel=1e-3)
     assert "mlp_intro: 1 place(s) differ" in found.describe()
     written = numbers.write("mlp_intro", tmp_path)
     assert written.stale

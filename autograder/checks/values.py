@@ -21,6 +21,7 @@ nothing of the toolkit but the probes.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -178,33 +179,81 @@ def close(got: np.ndarray, want: np.ndarray, *, rtol: float, atol: float) -> boo
     return got.shape == want.shape and bool(np.allclose(got, want, rtol=rtol, atol=atol))
 
 
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake: a stable key (what reports count, e.g. ``sum_instead_of_mean``) and
+    the words that tell a student what it looks like and what to do."""
+
+    key: str
+    explanation: str
+
+
+class Diagnosed(AssertionError):
+    """A failure that recognised a known mistake; ``key`` names it for the class report."""
+
+    def __init__(self, message: str, key: str):
+        super().__init__(message)
+        self.key = key
+
+
+def vocabulary(**explanations: str) -> dict[str, Mistake]:
+    """An assignment's mistakes, by key: ``vocabulary(sum_instead_of_mean="...")``."""
+    return {key: Mistake(key, text) for key, text in explanations.items()}
+
+
+def diagnose(mistake: Mistake, prefix: str = "") -> Diagnosed:
+    """The failure for ``mistake``, its explanation after ``prefix``."""
+    return Diagnosed(f"{prefix}{mistake.explanation}", mistake.key)
+
+
+def stored_mistakes(case: dict, field: str, mistakes: dict[str, Mistake]) -> list[tuple[Any, Mistake]]:
+    """What each known mistake would have returned on ``case`` for ``field``, in the order the
+    reference stored them (the first that matches is named): ``case["mistakes"][field]``."""
+    found = []
+    for key, value in case.get("mistakes", {}).get(field, []):
+        if value is not None:
+            found.append((value, mistakes[key]))
+    return found
+
+
 def expect_close(
     what: str,
     got: np.ndarray,
-    want: np.ndarray,
+    want: Any,
     *,
     rtol: float,
     atol: float,
-    diagnoses: Iterable[tuple[np.ndarray, str]] = (),
+    diagnoses: Iterable[tuple[Any, Mistake]] = (),
     advice: str = "",
 ) -> None:
-    """``got`` must match ``want``; if not, name the first diagnosed mistake it matches.
+    """``got`` must match ``want``; if not, name the first known mistake it matches.
 
-    ``diagnoses`` pairs what a known mistake would produce with the words that describe it.
+    ``diagnoses`` pairs what a known mistake would produce with the :class:`Mistake`.
     """
+    want = np.asarray(want, dtype=np.float64)
     expect_finite(what, got)
     if close(got, want, rtol=rtol, atol=atol):
         return
-    for wrong, explanation in diagnoses:
+    for wrong, mistake in diagnoses:
         if close(got, np.asarray(wrong, dtype=np.float64), rtol=rtol, atol=atol):
-            raise AssertionError(f"{what} differs from the reference: {explanation}")
+            if isinstance(mistake, str):  # words without a key: named, but not counted
+                raise AssertionError(f"{what} differs from the reference: {mistake}")
+            raise diagnose(mistake, f"{what} differs from the reference: ")
     raise AssertionError(f"{what} differs from the reference. {advice}".rstrip())
 
 
 def for_each_case(cases: Iterable[dict], check: Callable[[dict], None]) -> None:
-    """Run ``check`` on every hidden case, naming the case in the message of the first failure."""
+    """Run ``check`` on every case, naming the case in the message of the first failure.
+
+    A hidden case is named by its label only ("On a hidden case (six samples, five
+    classes)"); a public example, which the student has in the notebook, as the example.
+    """
     for case in cases:
         try:
             check(case)
         except AssertionError as failure:
-            raise AssertionError(f"On a hidden case ({case['label']}): {failure}") from None
+            where = "On the example" if case.get("public") else "On a hidden case"
+            message = f"{where} ({case['label']}): {failure}"
+            if isinstance(failure, Diagnosed):
+                raise Diagnosed(message, failure.key) from None
+            raise AssertionError(message) from None

@@ -57,10 +57,16 @@ class _Results:
         self._lock = threading.Lock()
         self.written = False
 
-    def write(self, grading: results.Grading) -> bool:
+    def write(self, grading: results.Grading | None = None, *, make=None, before=None) -> bool:
+        """Write ``grading`` (or what ``make()`` returns), after running ``before()``, unless a
+        results file was written already; holding the lock all along, so that what the other
+        thread does while this one ends the student processes cannot write first."""
         with self._lock:
             if self.written:
                 return False
+            if before is not None:
+                before()
+            grading = grading if grading is not None else make()
             grading.seconds = time.monotonic() - self.started
             results.write(grading, self.path, max_test_output_chars=self.limits.max_test_output_chars)
             self.written = True
@@ -106,11 +112,10 @@ class Judge:
         self._clean_up()
 
     def _expire(self) -> None:
-        self._end_students()
-        self.out.write(results.not_graded(
+        self.out.write(make=lambda: results.not_graded(
             f"Grading took longer than {self.limits.total_timeout_seconds:g} s and was stopped. "
             "Look for a cell that never finishes or trains far longer than the exercise needs, "
-            "and resubmit.", self._points(), self._staff()))
+            "and resubmit.", self._points(), self._staff()), before=self._end_students)
         self._clean_up()
         os._exit(0)
 
@@ -247,6 +252,8 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
         case.function(**{name: proxies[name] for name in case.parameters})
     except AssertionError as failure:
         outcome.message = str(failure).strip() or case.failure_message or "a check failed."
+        key = getattr(failure, "key", None)
+        outcome.diagnosis = key if isinstance(key, str) else None
     except (StudentTimeout, StudentGone) as stopped:
         outcome.message = str(stopped)
         session.recover()

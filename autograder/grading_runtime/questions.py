@@ -83,20 +83,30 @@ def read_question(source: str, path: str) -> Question:
 
 
 def _resolve_points(total, per_case: list, path: str) -> list[float]:
-    """otter's rule: a list gives each case its points; a number is shared among the cases
-    that name none; nothing at all makes each case worth one point."""
+    """otter's rule: a list gives each case its points; a total is shared among the cases that
+    name none; with no total, the cases that name none are worth nothing, unless none names
+    any, and then the question is worth one point, shared."""
+    def number(value) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise QuestionsError(f"{path}: {value!r} is not a number of points")
+        return float(value)
+
     if isinstance(total, list):
         if len(total) != len(per_case):
             raise QuestionsError(f"{path}: {len(total)} point values for {len(per_case)} test cases")
-        return [float(p) for p in total]
-    given = [p for p in per_case if p is not None]
-    if total is None:
-        return [float(p) if p is not None else 1.0 for p in per_case]
-    if not isinstance(total, (int, float)) or sum(given) > total:
-        raise QuestionsError(f"{path}: points {total!r} do not fit the test cases")
+        return [number(p) for p in total]
+    given = [number(p) for p in per_case if p is not None]
     unnamed = sum(1 for p in per_case if p is None)
+    if total is None:
+        if not any(given):  # only zeros, or nothing: one point, shared by the cases naming none
+            share = 1.0 / unnamed if unnamed else 0.0
+            return [share if p is None else 0.0 for p in per_case]
+        return [number(p) if p is not None else 0.0 for p in per_case]
+    total = number(total)
+    if sum(given) > total:
+        raise QuestionsError(f"{path}: the test cases name more points than the question's {total:g}")
     share = (total - sum(given)) / unnamed if unnamed else 0.0
-    return [float(p) if p is not None else share for p in per_case]
+    return [number(p) if p is not None else share for p in per_case]
 
 
 def read_questions(tests_dir: Path) -> list[Question]:

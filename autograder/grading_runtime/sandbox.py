@@ -252,10 +252,30 @@ def enter(plan: Plan, channel: socket.socket, output_fd: int) -> Isolation:
     elif plan.uid is None:
         record.user = f"uid {os.getuid()}, the grader's own: the grader does not run as root"
     else:
-        record.user = f"uid {os.getuid()}, the grader's own: {exposure}"
+        dropped = _drop_capabilities()
+        record.user = f"uid {os.getuid()}, the grader's own: {exposure}; {dropped}"
     record.landlock = _apply_landlock(rules)
     record.seccomp = _apply_seccomp((*plan.judge_pids, os.getppid()))
     return record
+
+
+class _CapabilityHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapabilityData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def _drop_capabilities() -> str:
+    """Keep the uid (root) but no capability: no reading others' files past their modes, no
+    ptrace of the non-dumpable judge, no signals to other users' processes."""
+    header = _CapabilityHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    data = (_CapabilityData * 2)()
+    if _libc().capset(ctypes.byref(header), data) != 0:
+        return f"its capabilities could not be dropped ({os.strerror(ctypes.get_errno())})"
+    return "every capability dropped"
 
 
 def _keep_only_fds(channel_fd: int, output_fd: int) -> None:
@@ -481,6 +501,8 @@ def _apply_seccomp(judge_pids: tuple[int, ...]) -> str:
                 rules.add_rule(denied, call, pid_is(pid))
                 rules.add_rule(denied, call, pid_is(-pid))
             rules.add_rule(denied, "tgkill", pid_is(pid))
+            rules.add_rule(denied, "rt_sigqueueinfo", pid_is(pid))
+            rules.add_rule(denied, "rt_tgsigqueueinfo", pid_is(pid))
         rules.add_rule(denied, "kill", pid_is(-1))
         rules.load()
     except Exception as error:  # no libseccomp, or a kernel without seccomp filters
@@ -545,24 +567,26 @@ def kill_user(uid: int) -> int:
 
 
 def kill_descendants() -> int:
-    """Kill every descendant of this process (the subreaper's orphans included)."""
+    """Kill every descendant of this process (the subreaper's orphans included); how many
+    there were at first."""
     try:
         import psutil
     except ImportError:
         return 0
-    count = 0
+    found = None
     for _ in range(20):
         family = psutil.Process().children(recursive=True)
+        found = len(family) if found is None else found
         if not family:
             break
         for process in family:
-            count += 1
             try:
                 process.kill()
             except psutil.Error:
                 pass
+        psutil.wait_procs(family, timeout=1)
         reap_orphans()
-    return count
+    return found or 0
 
 
 def reap_orphans() -> None:

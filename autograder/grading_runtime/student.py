@@ -20,8 +20,11 @@ and, where the error came from a cell, that cell's number and line.
 
 from __future__ import annotations
 
+import ast
+import inspect
 import re
 import sys
+import textwrap
 import types
 from typing import Any
 
@@ -210,25 +213,38 @@ def _printable(error: BaseException) -> bool:
 
 
 def unfinished(value: Any) -> bool:
-    """Whether a function, or a method of a class, still has the template's ``...`` in it."""
+    """Whether a function, or a method of a class, still has the template's ``...`` in it: as
+    a statement, an assigned or returned value, an argument (not an index, ``x[:, ...]``).
+
+    Decided from the source (IPython keeps every cell's source), since Python drops a bare
+    ``...`` statement when it compiles.
+    """
     functions = []
     if isinstance(value, types.FunctionType):
         functions.append(value)
     elif isinstance(value, type):
         functions.extend(v for v in vars(value).values() if isinstance(v, types.FunctionType))
-    for function in functions:
-        if _has_ellipsis(function.__code__):
-            return True
-    return False
+    return any(_has_placeholder(function) for function in functions)
 
 
-def _has_ellipsis(code: types.CodeType) -> bool:
-    for constant in code.co_consts:
-        if constant is Ellipsis:
-            return True
-        if isinstance(constant, types.CodeType) and _has_ellipsis(constant):
-            return True
-    return False
+def _has_placeholder(function: types.FunctionType) -> bool:
+    try:
+        source = textwrap.dedent(inspect.getsource(function))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        # no source to read (code made by exec): the compiled constants still show an
+        # assigned or returned ``...``, if not a bare statement
+        return _ellipsis_constant(function.__code__)
+    indexes = {id(node.slice) for node in ast.walk(tree) if isinstance(node, ast.Subscript)}
+    indexes |= {id(element) for node in ast.walk(tree) if isinstance(node, ast.Subscript)
+                and isinstance(node.slice, ast.Tuple) for element in node.slice.elts}
+    return any(isinstance(node, ast.Constant) and node.value is Ellipsis and id(node) not in indexes
+               for node in ast.walk(tree))
+
+
+def _ellipsis_constant(code: types.CodeType) -> bool:
+    return any(constant is Ellipsis or (isinstance(constant, types.CodeType) and _ellipsis_constant(constant))
+               for constant in code.co_consts)
 
 
 def make_shell():

@@ -189,16 +189,20 @@ class Encoder:
             return {"$array": described}
         torch = _torch()
         if torch is not None and isinstance(value, torch.Tensor):
-            with torch._C.DisableTorchFunctionSubclass():
-                tensor = value.as_subclass(torch.Tensor).detach()
-                name = str(tensor.dtype).removeprefix("torch.")
-                if name not in TENSOR_DTYPES or tensor.layout is not torch.strided:
-                    return None
-                if tensor.device.type != "cpu":
-                    tensor = tensor.cpu()
-                if name == "bfloat16":
-                    tensor = tensor.float()
-                array = np.asarray(tensor.numpy(), dtype=np.dtype(TENSOR_DTYPES[name]), order="C")
+            try:
+                with torch._C.DisableTorchFunctionSubclass():
+                    tensor = value.as_subclass(torch.Tensor).detach()
+                    name = str(tensor.dtype).removeprefix("torch.")
+                    if (name not in TENSOR_DTYPES or tensor.layout is not torch.strided
+                            or tensor.is_nested or tensor.device.type == "meta"):
+                        return None  # sparse, nested, meta: an object, not numbers
+                    if tensor.device.type != "cpu":
+                        tensor = tensor.cpu()
+                    if name == "bfloat16":
+                        tensor = tensor.float()
+                    array = np.asarray(tensor.numpy(), dtype=np.dtype(TENSOR_DTYPES[name]), order="C")
+            except (RuntimeError, NotImplementedError, TypeError, ValueError):
+                return None  # a tensor torch itself cannot turn into numbers
             return {"$tensor": {"dtype": name, "shape": list(array.shape),
                                 "requires_grad": bool(value.requires_grad), **self._bytes(array.tobytes())}}
         return None
@@ -291,9 +295,9 @@ class Decoder:
             return self._array(body)
         if tag == "$tensor" and type(body) is dict:
             return self._tensor(body)
-        if tag == "$torch_dtype" and body in TENSOR_DTYPES:
+        if tag == "$torch_dtype" and type(body) is str and body in TENSOR_DTYPES:
             return getattr(_torch(), body)
-        if tag == "$numpy_dtype" and body in ARRAY_DTYPES:
+        if tag == "$numpy_dtype" and type(body) is str and body in ARRAY_DTYPES:
             return ARRAY_DTYPES[body]
         if tag == "$remote" and type(body) is dict:
             return self._remote(body)
@@ -321,7 +325,8 @@ class Decoder:
         return flat.reshape(shape).copy()
 
     def _array(self, body: dict):
-        dtype = ARRAY_DTYPES.get(body.get("dtype"))
+        name = body.get("dtype")
+        dtype = ARRAY_DTYPES.get(name) if type(name) is str else None
         if dtype is None:
             raise WireError(f"dtype {body.get('dtype')!r} may not cross the channel")
         array = self._bytes(body, dtype)
@@ -334,7 +339,8 @@ class Decoder:
     def _tensor(self, body: dict):
         torch = _torch()
         name = body.get("dtype")
-        if torch is None or name not in TENSOR_DTYPES or type(body.get("requires_grad")) is not bool:
+        if (torch is None or type(name) is not str or name not in TENSOR_DTYPES
+                or type(body.get("requires_grad")) is not bool):
             raise WireError(f"tensor dtype {name!r} may not cross the channel")
         array = self._bytes(body, np.dtype(TENSOR_DTYPES[name]))
         tensor = torch.from_numpy(array)

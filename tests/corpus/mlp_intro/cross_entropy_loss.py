@@ -159,6 +159,6 @@ EXPECTED_HINTS = {
     "wrong_missing_log": "log around the sum",
     "wrong_labels_as_columns": "x[torch.arange(N), labels]",
     "wrong_no_reduction": "single number",
-    "wrong_public_example_constant": "public example",
+    "wrong_public_example_constant": "the example in the notebook",
     "wrong_shifts_logits_in_place": "in place",
 }
