@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 
 import pytest
@@ -9,14 +10,15 @@ import pytest
 from autograder import report
 from autograder.grading_runtime import results as gradescope
 from autograder.grade import questions_in
-from scratch_project import ASSIGNMENT_NAMES
+from scratch_project import ASSIGNMENT_NAMES, REPO
 
-# The questions each assignment's partly wrong sample breaks on purpose.
-PARTLY_WRONG_LOSES = {
-    "mlp_intro": {"q3_cross_entropy", "q4_shuffle_split"},
-    "perceptron_gd": {"q3_grad_loss_i", "q4_gradient_descent", "q6_derivative"},
-    "deep_mlps": {"q1_count_parameters", "q3_poly_features"},
-}
+def _declared_losses(name: str) -> set[str]:
+    """The questions an assignment's partly wrong sample says it loses (its ``LOSES``)."""
+    source = (REPO / "assignments" / name / "samples" / "partly_wrong.py").read_text(encoding="utf-8")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["LOSES"]:
+            return set(ast.literal_eval(node.value))
+    raise AssertionError(f"assignments/{name}/samples/partly_wrong.py declares no LOSES")
 
 
 def _scores(outcome):
@@ -47,7 +49,8 @@ def test_released_notebook_scores_zero_without_crashing(graded_samples, built_pr
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
 def test_partly_wrong_loses_points_only_where_it_is_wrong(graded_samples, name):
     scores = _scores(graded_samples[name]["partly_wrong"])
-    broken = PARTLY_WRONG_LOSES[name]
+    broken = _declared_losses(name)
+    assert broken <= set(scores), f"LOSES names no question of {name}: {broken - set(scores)}"
     for question, score in scores.items():
         if question in broken:
             assert score[0] < score[1], f"{question} should lose points"

@@ -2,6 +2,10 @@
 # the loss sums over the batch instead of averaging, and the test set is taken from the end.
 
 
+# The questions this sample loses points on, and no other (the tests check it).
+LOSES = ["q3_cross_entropy", "q4_shuffle_split"]
+
+
 def approximate_function(x_train, y_train):
     n_relus = x_train.shape[0] - 1
     x = torch.linspace(torch.min(x_train), torch.max(x_train), 1000)
