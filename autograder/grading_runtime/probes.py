@@ -159,6 +159,41 @@ def build_module(workspace, function, spec: dict):
     return build_module_from_spec(spec)
 
 
+def build_function(workspace, function, spec: dict):
+    """A function of an array, built from a spec for ``function`` to take (a function cannot
+    cross the channel; its spec can), lent to the judge by reference.
+
+    ``f(w) = sum(square * w**2) + sum(cube * w**3) + sum(sine * sin(w)) + sum(linear * w)
+    + constant``, each coefficient array of the spec's ``shape`` (absent ones are zero). It
+    takes only an array of that shape, so a caller that flattens or reshapes its argument is
+    told so; it computes in the precision it is given.
+    """
+    import numpy as np
+
+    shape = tuple(spec["shape"])
+    terms = {name: np.asarray(spec[name], dtype=np.float64) for name in ("square", "cube", "sine", "linear")
+             if name in spec}
+    constant = float(spec.get("constant", 0.0))
+
+    def f(w):
+        w = np.asarray(w)
+        if w.shape != shape:
+            raise ValueError(f"f takes an array of shape {shape}, the shape of w, but got one of "
+                             f"shape {w.shape}")
+        total = constant
+        if "square" in terms:
+            total += float(np.sum(terms["square"] * w * w))
+        if "cube" in terms:
+            total += float(np.sum(terms["cube"] * w * w * w))
+        if "sine" in terms:
+            total += float(np.sum(terms["sine"] * np.sin(w)))
+        if "linear" in terms:
+            total += float(np.sum(terms["linear"] * w))
+        return total
+
+    return f
+
+
 def _linear_sizes(model) -> list[tuple[int, int]]:
     nn = _nn()
     return [(m.in_features, m.out_features) for m in model.modules() if isinstance(m, nn.Linear)]
@@ -205,5 +240,6 @@ PROBES: dict[str, Callable] = {
     "module_layers": module_layers,
     "load_linear_weights": load_linear_weights,
     "build_module": build_module,
+    "build_function": build_function,
     "call_with_parameter_counts": call_with_parameter_counts,
 }
