@@ -128,7 +128,9 @@ def in_judge(task, uid: int | None = None) -> dict:
 
 
 def judges_plan(scratch: Path, uid: int | None, limits: sandbox.Limits = LIMITS) -> sandbox.Plan:
-    """(In a judge.) The plan as the judge makes it: this process, its ancestors and their groups protected."""
+    """(In a judge.) The plan as the judge makes it: this process, its ancestors and their groups
+    protected, the scratch folder handed to the student's user."""
+    sandbox.give_to(scratch, uid)
     return sandbox.Plan(scratch, limits, uid, sandbox.protected_processes())
 
 
@@ -551,11 +553,30 @@ def test_the_isolation_record_says_every_layer_is_active(scratch, slot):
         "RLIMIT_FSIZE": LIMITS.file_mb * MB, "RLIMIT_NOFILE": LIMITS.open_files, "RLIMIT_CORE": 0}
     assert isolation["resource_limits"]["RLIMIT_AS"] > LIMITS.memory_mb * MB
     if hidden:
-        assert isolation["python_environment"].startswith("shown through a private mount namespace")
+        assert isolation["python_environment"].startswith("shown through the private mount namespace")
     else:
         assert isolation["python_environment"] == "readable by every user"
     assert isolation["landlock"].startswith("active (ABI ")
     assert isolation["seccomp"].startswith("active")
+    assert isolation["namespaces"].startswith("private mount and network namespaces")
+
+
+@NEEDS_ROOT
+def test_shared_memory_and_the_network_are_the_students_own(scratch, slot):
+    """Does a root grading give the student a /dev/shm no other grading sees, and no network?"""
+    marker = Path("/dev/shm") / f"autograder-test-{os.getpid()}"
+
+    def body(plan):
+        Path(marker).write_text("left for the next grading")
+        lines = Path("/proc/self/net/dev").read_text().splitlines()[2:]  # this namespace's view
+        return {"interfaces": sorted(line.split(":")[0].strip() for line in lines)}
+
+    outcome = sandboxed(scratch, slot.uid, body)
+    try:
+        assert not marker.exists(), "the student's /dev/shm is the machine's"
+        assert outcome["result"]["interfaces"] in ([], ["lo"])
+    finally:
+        marker.unlink(missing_ok=True)
 
 
 def test_the_isolation_record_of_a_student_without_a_uid_says_so(scratch):

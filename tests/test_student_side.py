@@ -815,7 +815,9 @@ def test_a_judges_call_into_a_cell_function_quotes_the_cells_line(notebook):
     notebook.session.hidden = True
     with pytest.raises(StudentError) as raised:
         f(1)
-    assert "in your cell 6, line 3" in str(raised.value) and "division by zero" not in str(raised.value)
+    # in a hidden test the student process's choice of line could carry a hidden input out
+    assert "(in your cell 6)" in str(raised.value) and "line" not in str(raised.value)
+    assert "division by zero" not in str(raised.value)
 
 
 def test_an_error_with_no_cell_frame_has_no_location(notebook):

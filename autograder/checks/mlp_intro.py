@@ -14,10 +14,14 @@ import torch
 
 from . import cases_for
 from .values import (Diagnosed, call, call_unchanged, close, diagnose, expect_close, expect_shape,
-                     for_each_case, kind_of, probe, stored_mistakes, to_array, unpack, vocabulary)
+                     for_each_case, kind_of, probe, stored_mistakes, student_shape, student_words,
+                     to_array, unpack, vocabulary)
 
 ASSIGNMENT = "mlp_intro"
 GRID_POINTS = 1000
+# Activation classes a hidden test may name when it finds one in the student's network.
+ACTIVATIONS = ("ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ELU", "GELU", "Softplus", "Identity",
+               "Linear", "Sequential")
 
 MISTAKES = vocabulary(
     # approximate_function
@@ -240,8 +244,10 @@ def net_layers_named(Net, numbers: dict | None = None, example: bool = False) ->
     def check(case):
         summary = probe(_build_net(Net, case), "module_layers")
         modules = {layer["name"]: layer for layer in summary["layers"]}
-        linear_names = sorted(name for name, layer in modules.items() if layer["linear"])
         expected = _expected_layers(case)
+        contract = [name for name, _, _ in expected]
+        linear_names = sorted(student_words(name, contract) for name, layer in modules.items()
+                              if layer["linear"])
         for name, fan_in, fan_out in expected:
             layer = modules.get(name)
             if layer is None or not layer["linear"]:
@@ -259,7 +265,7 @@ def net_layers_named(Net, numbers: dict | None = None, example: bool = False) ->
         for index in range(len(case["hidden_unit_nums"])):
             activation = modules.get(f"Activation_{index}")
             if activation is None or activation["type"] != activation_class:
-                found = "nothing" if activation is None else activation["type"]
+                found = "nothing" if activation is None else student_words(activation["type"], ACTIVATIONS)
                 raise diagnose(MISTAKES["activation_not_built_from_actv"],
                                f"Activation_{index} should be nn.{case['actv']}, found {found}; ")
 
@@ -313,7 +319,7 @@ def net_forward_matches_reference(Net, numbers: dict | None = None, example: boo
         want = np.asarray(case["outputs"])
         if outputs.shape != want.shape:
             raise diagnose(MISTAKES["input_not_flattened"],
-                           f"forward returned shape {outputs.shape} for an input of shape "
+                           f"forward returned shape {student_shape(outputs)} for an input of shape "
                            f"{tuple(inputs.shape)}, expected {want.shape}: ")
         expect_close("the output of forward", outputs, want, rtol=1e-4, atol=1e-5,
                      diagnoses=_mistakes(case, "outputs"), advice=_forward_advice(case, modules))
@@ -335,7 +341,7 @@ def cross_entropy_matches_reference(cross_entropy_loss, numbers: dict | None = N
                                                    logits, labels, names=("x", "labels")))
         if loss.size != 1:
             raise Diagnosed(f"{MISTAKES['loss_not_a_single_number'].explanation.rstrip('.')}, got "
-                            f"shape {loss.shape}.", "loss_not_a_single_number")
+                            f"shape {student_shape(loss)}.", "loss_not_a_single_number")
         expect_close("the loss", loss.reshape(1), [case["loss"]], rtol=1e-5, atol=1e-5,
                      diagnoses=[([value], mistake) for value, mistake in _mistakes(case, "loss")],
                      advice="Each sample's loss is -x[i, labels[i]] + log(sum_j exp(x[i, j])); "

@@ -20,12 +20,30 @@ nothing of the toolkit but the probes.
 
 from __future__ import annotations
 
+import contextvars
 import copy
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import numpy as np
 import torch
+
+
+# Whether feedback may quote what the student's code returned (its shapes, its names): on a
+# public example, yes; on a hidden case, no, since a returned shape or name can be made to
+# carry a hidden input into the feedback. Set by ``for_each_case``.
+_QUOTING = contextvars.ContextVar("quoting_student_values", default=True)
+
+
+def student_shape(array: Any) -> str:
+    """The shape the student's code returned, as feedback may quote it."""
+    return str(tuple(np.shape(array))) if _QUOTING.get() else "another shape"
+
+
+def student_words(text: str, allowed: Iterable[str] = ()) -> str:
+    """A name the student's code chose (a layer's, a class's), as feedback may quote it: on a
+    hidden case only one of ``allowed``."""
+    return text if _QUOTING.get() or text in set(allowed) else "a name of its own"
 
 
 def is_proxy(value: Any) -> bool:
@@ -166,7 +184,7 @@ def expect_shape(what: str, array: np.ndarray, *allowed: tuple[int, ...]) -> Non
     """The shape of ``array`` must be one of ``allowed``; the first is the one to name."""
     if tuple(array.shape) not in [tuple(shape) for shape in allowed]:
         wanted = " or ".join(str(tuple(shape)) for shape in allowed)
-        raise AssertionError(f"{what} has shape {tuple(array.shape)}, expected {wanted}.")
+        raise AssertionError(f"{what} has shape {student_shape(array)}, expected {wanted}.")
 
 
 def expect_finite(what: str, array: np.ndarray) -> None:
@@ -249,6 +267,7 @@ def for_each_case(cases: Iterable[dict], check: Callable[[dict], None]) -> None:
     classes)"); a public example, which the student has in the notebook, as the example.
     """
     for case in cases:
+        quoting = _QUOTING.set(bool(case.get("public")))
         try:
             check(case)
         except AssertionError as failure:
@@ -257,3 +276,5 @@ def for_each_case(cases: Iterable[dict], check: Callable[[dict], None]) -> None:
             if isinstance(failure, Diagnosed):
                 raise Diagnosed(message, failure.key) from None
             raise AssertionError(message) from None
+        finally:
+            _QUOTING.reset(quoting)

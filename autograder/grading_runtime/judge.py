@@ -108,7 +108,12 @@ class Judge:
             deadline.cancel()
         self._end_students()
         grading.staff = {**self._staff(), **grading.staff}
-        self.out.write(grading)
+        try:
+            self.out.write(grading)
+        except Exception:  # the results of last resort, if even writing the grading fails
+            self.out.written = False
+            self.out.write(results.not_graded(results.GRADER_FAILED, self.points,
+                                              {"grader error": traceback.format_exc()}))
         self._clean_up()
 
     def _expire(self) -> None:
@@ -194,6 +199,7 @@ class Judge:
                     shutil.copy(item, scratch / item.name)
         shutil.copy(notebook_path, scratch / notebook_path.name)
         self.scratch = scratch
+        sandbox.give_to(scratch, self.slot.uid)
         return scratch
 
     def _questions(self) -> list[questions_module.Question]:

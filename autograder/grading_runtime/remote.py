@@ -33,6 +33,11 @@ from typing import Any, Callable
 from . import wire
 
 HELLO_SECONDS = 20.0
+# Type names a hidden test may quote: Python's own and the libraries' usual ones.
+QUOTABLE_TYPES = {name for name, value in vars(builtins).items() if isinstance(value, type)} | {
+    "Tensor", "Parameter", "ndarray", "Module", "Sequential", "ModuleList", "ModuleDict", "Linear",
+    "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ELU", "Softmax", "LogSoftmax", "BatchNorm1d", "Identity",
+    "generator", "function", "method", "builtin_function_or_method", "NoneType"}
 # Exception names a hidden test may quote: Python's own and the libraries' usual ones.
 KNOWN_ERRORS = {name for name, value in vars(builtins).items()
                 if isinstance(value, type) and issubclass(value, BaseException)} | {
@@ -99,7 +104,11 @@ class StudentProcess:
         self.pid = pid
         self.channel = channel
         self.alive = True
-        self._buffer = b""
+        self._buffer = bytearray()
+        try:  # readable once the process ends, even if a child of it keeps the channel open
+            self._ended = os.pidfd_open(pid)
+        except (OSError, AttributeError):
+            self._ended = None
         self._drainer = threading.Thread(target=log.drain, args=(output_fd,), daemon=True)
         self._drainer.start()
 
@@ -113,33 +122,41 @@ class StudentProcess:
     def receive(self, deadline: float) -> tuple[Any, bytes]:
         """The next frame, or ``StudentTimeout`` at ``deadline``, or ``StudentGone``."""
 
+        watched = [self.channel] + ([self._ended] if self._ended is not None else [])
+
         def read_exactly(size: int) -> bytes:
             while len(self._buffer) < size:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise StudentTimeout()
-                ready, _, _ = select.select([self.channel], [], [], min(remaining, 3600.0))
+                ready, _, _ = select.select(watched, [], [], min(remaining, 3600.0))
                 if not ready:
                     raise StudentTimeout()
+                if self.channel not in ready:  # the process ended, and nothing is left to read
+                    self.alive = False
+                    raise StudentGone()
                 try:
-                    chunk = self.channel.recv(min(1 << 20, max(size - len(self._buffer), 65536)))
+                    chunk = self.channel.recv(min(1 << 22, max(size - len(self._buffer), 65536)))
                 except OSError:
                     chunk = b""
                 if not chunk:
                     self.alive = False
                     raise StudentGone()
                 self._buffer += chunk
-            data, self._buffer = self._buffer[:size], self._buffer[size:]
+            data = bytes(self._buffer[:size])
+            del self._buffer[:size]
             return data
 
         return wire.read_frame(read_exactly)
 
     def close(self) -> None:
         self.alive = False
-        try:
-            self.channel.close()
-        except OSError:
-            pass
+        for closing in (self.channel.close, lambda: self._ended is not None and os.close(self._ended)):
+            try:
+                closing()
+            except OSError:
+                pass
+        self._ended = None
 
 
 class LocalProcess:
@@ -219,6 +236,7 @@ class Session:
     hidden: bool = False  # whether the current test is hidden (then no student text is quoted)
     timed_out: dict[str, str] = field(default_factory=dict)  # root name -> the message
     notes: list[str] = field(default_factory=list)  # for the student
+    names: set[str] = field(default_factory=set)  # the notebook's names the tests take
 
     @classmethod
     def in_process(cls, namespace: dict) -> "Session":
@@ -328,14 +346,22 @@ class Session:
                               "after this point were not run.")
             return False
         self.restarts += 1
-        self._start()
-        for cell in cells:
-            try:
-                self._ask({"op": "run_cell", "number": cell.number, "source": cell.source},
-                          time.monotonic() + self.cell_seconds)
-            except (StudentTimeout, StudentGone, wire.WireError):
-                self.kill()
-                self._start()
+        try:
+            self._start()
+            for cell in cells:
+                try:
+                    self._ask({"op": "run_cell", "number": cell.number, "source": cell.source},
+                              time.monotonic() + self.cell_seconds)
+                except (StudentTimeout, StudentGone, wire.WireError):
+                    self.kill()
+                    self._start()
+        except (StudentTimeout, StudentGone, wire.WireError):
+            # the notebook keeps a fresh process from starting (it left something in its
+            # folder that breaks the start): grade what ran, with no process for the rest
+            self.kill()
+            self.notes.append("After a cell stopped it, the notebook's process could not be "
+                              "started again; the tests that need it fail.")
+            return False
         return True
 
     def recover(self) -> None:
@@ -374,8 +400,9 @@ class Session:
         kind = described.get("type") if isinstance(described.get("type"), str) else "an error"
         detail = described.get("message") if isinstance(described.get("message"), str) else ""
         if described.get("grader"):
-            return StudentError(f"{label} answered with something the grader cannot read "
-                                f"({detail[:200]}).", "WireError", detail)
+            why = "" if self.hidden else f" ({detail[:200]})"
+            return StudentError(f"{label} answered with something the grader cannot read{why}.",
+                                "WireError", detail)
         if described.get("cell") is None and kind == "NameError" and label.startswith("`") \
                 and label.count("`") == 2:
             name = label.strip("`")
@@ -404,15 +431,24 @@ class Session:
         if cell is None:
             return ""
         lines = cell.source.splitlines()
-        if not 1 <= line <= len(lines):
+        if self.hidden or not 1 <= line <= len(lines):
+            # in a hidden test the line is the student's choice: quoting it could carry a
+            # hidden input out, one line at a time
             return f" (in your cell {number})"
         return f" (in your cell {number}, line {line}: `{lines[line - 1].strip()[:100]}`)"
+
+    def quotable(self, type_name: str) -> str:
+        """A type name fit for feedback: in a hidden test only a well-known or graded one (the
+        student names their own classes, and a name can carry a hidden input)."""
+        if not self.hidden or type_name in QUOTABLE_TYPES or type_name in self.names:
+            return type_name
+        return "own class"
 
     def wrap(self, value: Any, root: str, label: str) -> Any:
         """Replace every remote reference in a decoded value by a proxy."""
         if isinstance(value, wire.RemoteRef):
-            return Remote(self, wire.Ref(value.id), root, f"your `{value.type_name}` object",
-                          value.type_name)
+            shown = self.quotable(value.type_name)
+            return Remote(self, wire.Ref(value.id), root, f"your `{shown}` object", shown)
         if type(value) is list:
             return [self.wrap(item, root, label) for item in value]
         if type(value) is tuple:
@@ -429,6 +465,7 @@ class Session:
 
     def proxies(self, names: list[str]) -> dict[str, Any]:
         """What each name of the notebook is, as a test receives it."""
+        self.names = set(names)
         try:
             described = self.describe(names)
         except (StudentTimeout, StudentGone, wire.WireError):
@@ -572,8 +609,10 @@ class Remote:
         return True
 
     def student_type(self) -> str:
-        """The type name the student process gave this object (for messages only)."""
-        return object.__getattribute__(self, "_type") or "object"
+        """The type name the student process gave this object (for messages only; in a hidden
+        test, only a well-known or graded one)."""
+        get = object.__getattribute__
+        return get(self, "_session").quotable(get(self, "_type") or "object")
 
     def __repr__(self) -> str:
         get = object.__getattribute__

@@ -157,17 +157,31 @@ def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dic
     }
 
 
+def _clean(value):
+    """Every string as valid UTF-8: a student's error message may hold lone surrogates."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    return value
+
+
 def write(grading: Grading, path: Path, *, max_test_output_chars: int = 4000) -> dict:
-    """Write ``results.json``; a grading that would not match the schema becomes a grader failure."""
-    results = to_gradescope(grading, max_test_output_chars=max_test_output_chars)
+    """Write ``results.json``, whole or not at all (a temporary file renamed into place); a
+    grading that would not match the schema becomes a grader failure."""
+    results = _clean(to_gradescope(grading, max_test_output_chars=max_test_output_chars))
     problems = schema_errors(results)
     if problems:
         broken = not_graded(GRADER_FAILED, {q.name: q.max_score for q in grading.questions},
                             {"invalid results": problems})
-        results = to_gradescope(broken)
+        results = _clean(to_gradescope(broken))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    partial.replace(path)
     return results
 
 

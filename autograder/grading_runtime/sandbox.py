@@ -8,11 +8,14 @@ The zygote forks the student process, which then, before any student code runs:
 1. keeps only its channel to the judge and an output pipe (fds 1 and 2), ``/dev/null`` on 0;
 2. takes resource limits: address space and data (the memory limit above what it already
    uses), CPU time, processes, file size, open files, no core dumps;
-3. where the grader is root, drops to an unprivileged user of its own (one per concurrent
-   grading, so the process limit and the final kill reach that grading's processes only).
-   If the Python environment lies under a folder that user cannot enter (``/root`` is
-   0700), and the machine allows mount namespaces, it is shown to the process through a
-   private mount namespace; otherwise the process keeps the grader's user, and says so;
+3. where the grader is root, enters a mount and a network namespace of its own (no network,
+   abstract sockets and /dev/shm apart from other gradings) where the machine allows them,
+   and drops to an unprivileged user of its own (one per concurrent grading, so the process
+   limit and the final kill reach that grading's processes only). If the Python
+   environment lies under a folder that user cannot enter (``/root`` is 0700), it is shown
+   to the process through its mount namespace; without one, the process keeps the grader's
+   user with every capability dropped, and says so. The judge hands the scratch folder to
+   that user once, before any student code runs;
 4. applies Landlock where the kernel has it: read-only access to the system and the Python
    environment, read-write access to its scratch folder only. The hidden tests, the
    reference numbers, the grading runtime and the results folder are not among them;
@@ -50,6 +53,8 @@ MAX_SLOTS = 64
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_DUMPABLE = 4
 CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
+SHARED_MEMORY_MB = 64
 MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
 MB = 1024 * 1024
@@ -74,6 +79,7 @@ class Isolation:
     user: str = ""
     resource_limits: dict = field(default_factory=dict)
     python_environment: str = ""
+    namespaces: str = ""
     landlock: str = ""
     seccomp: str = ""
 
@@ -233,17 +239,30 @@ def enter(plan: Plan, channel: socket.socket, output_fd: int) -> Isolation:
     exposure = "readable by every user"
     hidden = [p for p in visible if not others_can_read(p)]
     uid = plan.uid
+    private = False
+    if uid is not None:
+        try:
+            _private_namespaces()
+            private = True
+            record.namespaces = ("private mount and network namespaces: no network interface, "
+                                 "a /dev/shm and abstract sockets of its own")
+        except OSError as error:
+            record.namespaces = f"unavailable ({os.strerror(error.errno)}): no shared memory"
+    else:
+        record.namespaces = "unavailable: the grader does not run as root; no shared memory"
     if uid is not None and hidden:
         try:
+            if not private:
+                raise OSError(errno.EPERM, "no mount namespace")
             _expose(hidden)
-            exposure = f"shown through a private mount namespace ({', '.join(map(str, hidden))})"
+            exposure = f"shown through the private mount namespace ({', '.join(map(str, hidden))})"
         except OSError as error:
             exposure = (f"not readable by another user ({hidden[0]}) and no mount namespace "
                         f"could show it ({os.strerror(error.errno)})")
             uid = None
     record.python_environment = exposure
-    _prepare_scratch(plan.scratch, uid)
-    rules = _landlock_rules(plan.scratch, visible)
+    _prepare_scratch(plan.scratch)
+    rules = _landlock_rules(plan.scratch, visible, shared_memory=private)
     if uid is not None:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
@@ -345,16 +364,25 @@ def others_can_read(path: Path) -> bool:
     return bool(os.stat(path).st_mode & stat.S_IROTH)
 
 
+def _private_namespaces() -> None:
+    """A mount and a network namespace of this process alone (root only): no network
+    interface but a down loopback, abstract Unix sockets apart from every other grading's, and
+    a /dev/shm of its own, so nothing left there reaches another grading."""
+    libc = _libc()
+    if libc.unshare(CLONE_NEWNS | CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "unshare")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    if os.path.isdir("/dev/shm"):
+        _mount("tmpfs", "/dev/shm", "tmpfs", 0, f"mode=1777,size={SHARED_MEMORY_MB}m")
+
+
 def _expose(paths: list[Path]) -> None:
     """Show ``paths`` to other users by covering each closed ancestor with an open tmpfs
-    that holds bind mounts of just those paths (in a mount namespace of this process alone).
+    that holds bind mounts of just those paths (in this process's private mount namespace).
 
     Raises ``OSError`` and leaves the mounts as they were when it cannot.
     """
     libc = _libc()
-    if libc.unshare(CLONE_NEWNS) != 0:
-        raise OSError(ctypes.get_errno(), "unshare")
-    _mount(None, "/", None, MS_REC | MS_PRIVATE)
     # opened inside the new namespace: a bind mount's source must live in the same one
     handles = {path: os.open(path, os.O_PATH) for path in paths}
     closed = sorted({_first_closed(path) for path in paths}, key=lambda p: len(p.parts))
@@ -399,7 +427,7 @@ KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OMP_NUM_THREADS",
                   "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MALLOC_ARENA_MAX")
 
 
-def _prepare_scratch(scratch: Path, uid: int | None) -> None:
+def _prepare_scratch(scratch: Path) -> None:
     os.chdir(scratch)
     home = str(scratch)
     kept = {name: os.environ[name] for name in KEPT_VARIABLES if name in os.environ}
@@ -413,21 +441,27 @@ def _prepare_scratch(scratch: Path, uid: int | None) -> None:
 
     tempfile.tempdir = None
     sys.dont_write_bytecode = True
-    if uid is not None:
-        for folder, _, files in os.walk(scratch):
-            os.chown(folder, uid, uid)
-            for name in files:
-                os.chown(os.path.join(folder, name), uid, uid)
+
+
+def give_to(scratch: Path, uid: int | None) -> None:
+    """Hand the scratch folder the judge laid out to the student's user, once, before any
+    student code runs (never again as root: what a student writes there may be a link)."""
+    if uid is None:
+        return
+    for folder, folders, files in os.walk(scratch, followlinks=False):
+        os.chown(folder, uid, uid, follow_symlinks=False)
+        for name in files + [f for f in folders if os.path.islink(os.path.join(folder, f))]:
+            os.chown(os.path.join(folder, name), uid, uid, follow_symlinks=False)
 
 
 # --- Landlock ------------------------------------------------------------------------------------
 
 READ_ONLY_ROOTS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/opt", "/proc",
                    "/sys", "/dev")
-READ_WRITE_FILES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/shm")
+READ_WRITE_FILES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random")
 
 
-def _landlock_rules(scratch: Path, python_paths: list[Path]):
+def _landlock_rules(scratch: Path, python_paths: list[Path], shared_memory: bool):
     """The ruleset (paths are opened now, while they can be): built before the user changes."""
     # landlock 1.0.0.dev5 takes any non-zero errno after a call for a failure, even a stale
     # one left by an earlier call that had failed: so errno is cleared before each of its calls.
@@ -444,7 +478,8 @@ def _landlock_rules(scratch: Path, python_paths: list[Path]):
         for path in readable:
             ctypes.set_errno(0)
             ruleset.allow(path, rules=read_only)
-        for path in READ_WRITE_FILES:
+        # /dev/shm only where it is this process's own (a tmpfs in its mount namespace)
+        for path in READ_WRITE_FILES + (("/dev/shm",) if shared_memory else ()):
             if os.path.exists(path):
                 ctypes.set_errno(0)
                 ruleset.allow(path, rules=FSAccess.all() if os.path.isdir(path) else FSAccess.all_file())
@@ -465,7 +500,7 @@ def _apply_landlock(rules) -> str:
     except Exception as error:
         return f"unavailable: {error}".splitlines()[0]
     return (f"active (ABI {version}): read-only system and Python environment, read-write "
-            "scratch folder, nothing else")
+            "scratch folder (and its own /dev/shm), nothing else")
 
 
 # --- seccomp -------------------------------------------------------------------------------------

@@ -27,10 +27,11 @@ class RuntimeSettings:
     total_timeout_seconds: float = field(default=540.0, metadata={
         "help": "time the whole grading run may take; past it, every question still "
                 "unreported scores zero with an explanation (Gradescope's own limit is longer)"})
-    memory_limit_mb: int = field(default=512, metadata={
+    memory_limit_mb: int = field(default=400, metadata={
         "help": "memory the student process may allocate beyond what it starts with; past "
                 "it, allocations fail with MemoryError inside the student's code instead of "
-                "the container being killed"})
+                "the container being killed (Gradescope's 768 MB leave room for the judge and "
+                "this)"})
     student_processes: int = field(default=64, metadata={
         "help": "processes the student's user may run at once (a fork bomb stops there); "
                 "applies where the grader runs as root and gives the student a user of its own"})

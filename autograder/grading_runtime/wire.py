@@ -33,7 +33,7 @@ MAX_JSON_BYTES = 16 * 1024 * 1024
 MAX_BLOB_BYTES = 128 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_ITEMS = 200_000  # list, tuple and dict entries in one message, all levels together
-MAX_STRING_CHARS = 100_000  # one string; longer ones are cut, with a note
+MAX_STRING_CHARS = 1_000_000  # one string (a cell's source, an answer); longer ones are cut
 MAX_INT_BITS = 64  # larger Python ints are refused: no honest answer here needs one
 
 # numpy dtypes that may cross, by their little-endian string. Booleans and numbers only.
