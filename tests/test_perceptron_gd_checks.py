@@ -1,12 +1,17 @@
-"""Do the hidden checks of ``perceptron_gd`` pass right answers and name wrong ones?
+"""Do the checks of ``perceptron_gd`` pass right answers and name wrong ones?
 
 Each wrong implementation below is a mistake students make; the test asserts that the
 intended check fails with the hint written for it. Right answers in several styles (float32,
-a column-vector ``w``, a ``(1,)`` loss, a stable log-sum-exp loss) must pass.
+a column-vector ``w``, a ``(1,)`` loss, a stable log-sum-exp loss) must pass. The checks
+receive proxies, as in the judge. The same checks run the public examples (``example=True``),
+and since the student's notebook carries them, they must compute no answer: the known
+mistakes' answers come from the reference numbers.
 """
 
 from __future__ import annotations
 
+import ast
+import inspect
 import math
 
 import numpy as np
@@ -25,10 +30,10 @@ NUMBERS = reference_numbers.load("perceptron_gd")
 pytestmark = pytest.mark.filterwarnings("ignore:divide by zero encountered in log:RuntimeWarning")
 
 
-def fails_with(check, *functions, hint: str) -> str:
+def fails_with(check, *functions, hint: str, example: bool = False) -> str:
     """Run ``check`` on ``functions`` and return its message, asserting that it names ``hint``."""
     with pytest.raises(AssertionError) as failure:
-        check(*functions, numbers=NUMBERS)
+        check(*functions, numbers=NUMBERS, example=example)
     message = str(failure.value)
     assert hint in message, message
     return message
@@ -45,11 +50,26 @@ ALL_CHECKS = [
     (checks.gradient_descent_on_lab_data, (ref.gradient_descent,)),
     (checks.gradient_descent_weights_on_new_data, (ref.gradient_descent,)),
     (checks.gradient_descent_losses_on_new_data, (ref.gradient_descent,)),
+    (checks.minibatch_structure, (ref.minibatch_gradient_descent,)),
     (checks.minibatch_full_batch_matches_gradient_descent, (ref.minibatch_gradient_descent,)),
     (checks.minibatch_matches_seeded_order, (ref.minibatch_gradient_descent,)),
     (checks.df_explicit_matches_reference, (ref.df_explicit,)),
     (checks.df_autograd_matches_reference, (ref.df_autograd,)),
     (checks.derivatives_agree, (ref.df_explicit, ref.df_autograd)),
+]
+# The checks the master's public tests call with example=True, and the example group each reads.
+PUBLIC_CHECKS = [
+    ("sigmoid_matches_reference", (ref.sigmoid,), "sigmoid"),
+    ("grad_sigmoid_matches_reference", (ref.grad_sigmoid,), "grad_sigmoid"),
+    ("loss_i_matches_reference", (ref.loss_i,), "loss_i"),
+    ("grad_loss_i_matches_reference", (ref.grad_loss_i,), "grad_loss_i"),
+    ("gradient_descent_losses_on_new_data", (ref.gradient_descent,), "gradient_descent_losses"),
+    ("gradient_descent_weights_on_new_data", (ref.gradient_descent,), "gradient_descent_weights"),
+    ("minibatch_structure", (ref.minibatch_gradient_descent,), "minibatch_structure"),
+    ("minibatch_full_batch_matches_gradient_descent", (ref.minibatch_gradient_descent,),
+     "minibatch_full_batch"),
+    ("df_explicit_matches_reference", (ref.df_explicit,), "df_explicit"),
+    ("df_autograd_matches_reference", (ref.df_autograd,), "df_autograd"),
 ]
 
 
@@ -68,6 +88,149 @@ def test_unfinished_answers_fail(check, functions):
 
 def test_numbers_file_is_up_to_date():
     assert not reference_numbers.stale("perceptron_gd")
+
+
+# --- the public examples ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, functions, group", PUBLIC_CHECKS, ids=[c[0] for c in PUBLIC_CHECKS])
+def test_reference_passes_the_public_examples(name, functions, group):
+    assert NUMBERS["examples"][group]
+    getattr(checks, name)(*functions, numbers=NUMBERS, example=True)
+
+
+@pytest.mark.parametrize("name, functions, group", PUBLIC_CHECKS, ids=[c[0] for c in PUBLIC_CHECKS])
+def test_an_unfinished_answer_fails_on_the_example(name, functions, group):
+    with pytest.raises(AssertionError, match="^On the example "):
+        getattr(checks, name)(*[lambda *args: None for _ in functions], numbers=NUMBERS, example=True)
+
+
+def test_every_check_also_runs_the_examples_of_its_kind():
+    """Checks no public test calls still take ``example`` and run on some example."""
+    for check, functions in ALL_CHECKS:
+        check(*functions, numbers=NUMBERS, example=True)
+
+
+def test_the_public_tests_call_these_checks_on_the_examples():
+    import nbformat
+
+    from scratch_project import REPO
+
+    master = nbformat.read(REPO / "assignments" / "perceptron_gd" / "perceptron_gd.ipynb", as_version=4)
+    public = "\n".join(c.source for c in master.cells
+                       if c.cell_type == "code" and "def test_" in c.source
+                       and not c.source.startswith("# HIDDEN"))
+    for name, _, _ in PUBLIC_CHECKS:
+        assert f"perceptron_gd.{name}(" in public, name
+    calls = [line for line in public.splitlines() if line.strip().startswith("perceptron_gd.")]
+    assert calls and all(line.endswith(", example=True)") for line in calls), calls
+
+
+def test_the_examples_are_the_notebooks_own():
+    """The facts the notebook's public checks stated by hand, on the stored examples."""
+    examples = NUMBERS["examples"]
+    ln2, ln3 = math.log(2.0), math.log(3.0)
+    first = examples["sigmoid"][0]
+    np.testing.assert_allclose(first["x"], [-ln3, 0.0, ln3])
+    np.testing.assert_allclose(first["sigmoid"], [0.25, 0.5, 0.75])
+    assert np.shape(examples["sigmoid"][1]["x"]) == (3, 4)
+    np.testing.assert_allclose(examples["grad_sigmoid"][0]["grad_sigmoid"], [0.25, 0.1875])
+    np.testing.assert_allclose([c["loss"] for c in examples["loss_i"]],
+                               [ln2, ln2, math.log(4 / 3), math.log(4)])
+    np.testing.assert_allclose([c["grad"] for c in examples["grad_loss_i"]],
+                               [[-0.5, -1.0, 0.5], [0.75, 0.75, 0.0]], atol=1e-15)
+    (four,) = examples["gradient_descent_losses"]
+    assert (four["eta"], four["T"], len(four["X"])) == (0.1, 5, 4)
+    assert four["losses"][0] == pytest.approx(4 * ln2) and np.all(np.diff(four["losses"]) < 0)
+    (step,) = examples["gradient_descent_weights"]
+    X, y = np.asarray(step["X"]), np.asarray(step["y"]).ravel()
+    np.testing.assert_allclose(step["w"], 0.2 * X.T @ (y - 0.5))
+    (batches,) = examples["minibatch_structure"]
+    assert (batches["epochs"], batches["batch_size"], batches["seed"]) == (3, 2, 7)
+    assert batches["losses"][0] == pytest.approx(5 * ln2)
+    (whole,) = examples["minibatch_full_batch"]
+    X, y = np.asarray(whole["X"]), np.asarray(whole["y"]).ravel()
+    np.testing.assert_allclose(whole["w"], 0.1 * X.T @ (y - 0.5))
+    assert [c["x"] for c in examples["df_explicit"]] == [0.0, 0.8]
+    assert examples["df_explicit"][0]["df"] == 0.0
+    slope = (ref.f(0.8 + 1e-6) - ref.f(0.8 - 1e-6)) / 2e-6
+    assert examples["df_autograd"][0]["df"] == pytest.approx(slope, abs=1e-5)
+
+
+def test_a_public_example_is_named_as_such():
+    message = fails_with(checks.sigmoid_matches_reference, lambda x: np.tanh(x), hint="tanh",
+                         example=True)
+    assert message.startswith("On the example (x = [-ln 3, 0, ln 3]): ")
+    message = fails_with(checks.sigmoid_matches_reference, lambda x: np.tanh(x), hint="tanh")
+    assert message.startswith("On a hidden case (")
+
+
+def test_a_wrong_batch_order_passes_the_public_check():
+    """The public check of mini-batch descent holds for any seeded order; the hidden one does not."""
+    for orders in ("fresh generator", "legacy", "unshuffled"):
+        checks.minibatch_structure(minibatch_with(orders=orders), numbers=NUMBERS, example=True)
+        checks.minibatch_full_batch_matches_gradient_descent(minibatch_with(orders=orders),
+                                                             numbers=NUMBERS, example=True)
+    fails_with(checks.minibatch_structure, minibatch_with(after=True), hint="losses[0] is not the loss at w = 0",
+               example=True)
+
+
+# --- the checks compute nothing ---------------------------------------------------------------
+
+ALLOWED_IMPORTS = {"__future__", "numpy", "torch", "values", "", "autograder.grading_runtime.probes"}
+# What computing an answer would take: numpy's and torch's functions of the formulas.
+FORMULA_FUNCTIONS = {"exp", "log", "log10", "log1p", "logaddexp", "sin", "cos", "sqrt", "tanh",
+                     "sigmoid", "cumsum", "permutation", "default_rng", "RandomState", "backward",
+                     "grad", "dot", "matmul", "sum", "mean"}
+
+
+def test_the_checks_import_only_what_the_notebook_carries():
+    tree = ast.parse(inspect.getsource(perceptron_gd))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            assert {alias.name for alias in node.names} <= ALLOWED_IMPORTS, ast.dump(node)
+        elif isinstance(node, ast.ImportFrom):
+            assert (node.module or "") in ALLOWED_IMPORTS, ast.dump(node)
+
+
+def test_the_checks_call_no_formula():
+    tree = ast.parse(inspect.getsource(perceptron_gd))
+    called = {node.func.attr for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+    assert not called & FORMULA_FUNCTIONS
+    assert not any(isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult)
+                   for node in ast.walk(tree))
+
+
+def test_every_stored_mistake_has_words_and_every_word_is_used():
+    stored = {key for section in ("cases", "examples") for group in NUMBERS[section].values()
+              for case in group for found in case.get("mistakes", {}).values() for key, _ in found}
+    assert stored <= set(perceptron_gd.MISTAKES)
+    source = inspect.getsource(perceptron_gd).split("MISTAKES = vocabulary(", 1)[1].split("\n)\n", 1)[1]
+    unused = {key for key in set(perceptron_gd.MISTAKES) - stored if f'"{key}"' not in source}
+    assert not unused
+
+
+def test_a_mistake_is_named_only_if_it_explains_every_differing_case():
+    """On the first differing case two mistakes agree; the one that explains both is named."""
+    x1, x2 = [0.5, -1.0], [2.0, 3.0]
+    numbers = {"cases": {"sigmoid": [
+        {"label": "one", "x": x1, "sigmoid": list(ref.sigmoid(x1)),
+         "mistakes": {"sigmoid": [["tanh_for_sigmoid", [0.1, 0.2]],
+                                  ["sigmoid_rises_the_wrong_way", [0.1, 0.2]]]}},
+        {"label": "two", "x": x2, "sigmoid": list(ref.sigmoid(x2)),
+         "mistakes": {"sigmoid": [["tanh_for_sigmoid", [0.9, 0.9]],
+                                  ["sigmoid_rises_the_wrong_way", [0.3, 0.4]]]}},
+    ]}}
+    answers = {0.5: 0.1, -1.0: 0.2, 2.0: 0.3, 3.0: 0.4}
+
+    def student(x):
+        return np.array([answers[float(v)] for v in x])
+
+    with pytest.raises(AssertionError) as failure:
+        checks.sigmoid_matches_reference(student, numbers=numbers)
+    assert failure.value.key == "sigmoid_rises_the_wrong_way"
+    assert str(failure.value).startswith("On a hidden case (one): ")
 
 
 # --- the seed's facts are reproduced ------------------------------------------------------
