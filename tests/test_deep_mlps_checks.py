@@ -1,13 +1,17 @@
-"""The hidden checks of ``deep_mlps`` against the reference and against known mistakes.
+"""The checks of ``deep_mlps`` against the reference and against known mistakes.
 
 Each wrong implementation below is a mistake students make; the test asserts that the right
 check rejects it, with the hint that names the mistake, and without revealing the expected
-number. The last tests reproduce numbers published in the tutorial (seed 001).
+number. The checks compute no answer: the reference stores, for every case, what each known
+mistake returns; the tests here also hold the checks module to that. The last tests
+reproduce numbers published in the tutorial (seed 001).
 """
 
 from __future__ import annotations
 
+import ast
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +20,8 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from autograder.checks import deep_mlps
+from autograder.checks.values import Diagnosed
+from autograder.grading_runtime.probes import build_module_from_spec
 from conftest import ThroughTheJudge
 
 checks = ThroughTheJudge(deep_mlps)
@@ -60,12 +66,46 @@ def test_reference_passes(check, function, stored):
     check(function, numbers=stored)
 
 
+@pytest.mark.parametrize("check, function", [
+    (checks.count_parameters_plain_models, ref.count_parameters),
+    (checks.count_parameters_special_models, ref.count_parameters),
+    (checks.width_search_general, ref.hidden_units_for_budget),
+    (checks.poly_feature_count_and_shape, ref.make_poly_features),
+    (checks.poly_features_match_reference, ref.make_poly_features),
+    (checks.xavier_std_matches_reference, ref.xavier_std),
+    (checks.leaky_relu_gain_matches_reference, ref.leaky_relu_gain),
+])
+def test_reference_passes_the_public_examples(check, function, stored):
+    check(function, numbers=stored, example=True)
+
+
+def _spec_groups(stored):
+    return [case for section in ("cases", "examples")
+            for part in ("count_parameters_plain", "count_parameters_special")
+            for case in stored[section][part]]
+
+
 def test_models_built_from_specs_have_the_hand_counted_size(stored):
     """Does PyTorch agree with the count worked out from each model description?"""
-    for part in ("count_parameters_plain", "count_parameters_special"):
-        for case in stored["cases"][part]:
-            model = checks.build_model(case["model"])
-            assert ref.count_parameters(model) == case["count"], case["label"]
+    for case in _spec_groups(stored):
+        assert ref.count_parameters(ref.build_model(case["model"])) == case["count"], case["label"]
+
+
+def test_the_students_model_is_the_reference_model(stored):
+    """The student's process builds each model from the checks' generic translation of its
+    spec; the reference works out the wrong counts on its own build. Are they the same model,
+    down to what any counter can see (names, shapes, trainability, buffers, module types)?"""
+    def anatomy(model):
+        return ([(n, tuple(p.shape), p.requires_grad)
+                 for n, p in model.named_parameters(remove_duplicate=False)],
+                [(n, tuple(b.shape)) for n, b in model.named_buffers()],
+                [(n, type(m).__name__) for n, m in model.named_modules(remove_duplicate=False)][1:],
+                [type(m).__name__ for m in model.children()],
+                list(model.state_dict()))
+
+    for case in _spec_groups(stored):
+        theirs = build_module_from_spec(deep_mlps.generic_spec(case["model"]))
+        assert anatomy(theirs) == anatomy(ref.build_model(case["model"])), case["label"]
 
 
 def test_spec_nets_match_the_tutorial_net(stored):
@@ -79,9 +119,27 @@ def test_spec_nets_match_the_tutorial_net(stored):
 def test_special_cases_really_are_special(stored):
     """Does each special model tell a correct counter from the naive one it targets?"""
     for case in stored["cases"]["count_parameters_special"]:
-        model = checks.build_model(case["model"])
+        model = ref.build_model(case["model"])
         naive = sum(v.numel() for v in model.state_dict().values())
         assert naive != case["count"], case["label"]
+
+
+def test_the_stored_count_tables_are_pytorchs_counts(stored):
+    """The width search is graded with the counts stored in each case: are they what PyTorch
+    counts for the tutorial's Net, and do they reach past every budget they serve?"""
+    for section in ("cases", "examples"):
+        for part in ("hidden_units_for_budget_general", "hidden_units_for_budget_edges"):
+            for case in stored[section].get(part, []):
+                tables = [(case["max_par_count"], case["parameter_counts"])] + [
+                    (nearby["inputs"][0], nearby["parameter_counts"]) for nearby in case["nearby"]]
+                for budget, table in tables:
+                    for network in table["networks"]:
+                        by_width = network["by_width"]
+                        assert by_width[-3] > budget, case["label"]
+                        for width in (1, 2, len(by_width)):
+                            assert by_width[width - 1] == ref.tutorial_net_count(
+                                "ReLU()", network["n_in"], [width] * network["depth"],
+                                network["n_out"]), case["label"]
 
 
 def test_width_edge_cases_hit_the_budget(stored):
@@ -289,7 +347,156 @@ def test_gain_mistakes(wrong, hint, stored):
     fails_with(checks.leaky_relu_gain_matches_reference, wrong, stored, hint)
 
 
-# --- (c) numbers published in the tutorial -------------------------------------------------
+def width_one_hidden_layer(budget, depth, n_in, n_out):
+    return ref.hidden_units_for_budget(budget, 1, n_in, n_out)
+
+
+def width_one_block_too_few(budget, depth, n_in, n_out):
+    return ref.hidden_units_for_budget(budget, max(1, depth - 1), n_in, n_out)
+
+
+def test_nearby_inputs_tell_apart_mistakes_giving_the_same_width(stored):
+    """With two hidden layers, ignoring the depth and leaving out one hidden block give the
+    same width; the nearby inputs stored with the case name the right one."""
+    first = stored["cases"]["hidden_units_for_budget_general"][0]
+    widths = dict(first["mistakes"]["width"])
+    assert widths["one_hidden_layer_whatever_the_depth"] == widths["one_hidden_block_too_few"]
+    message = fails_with(checks.width_search_general, width_one_hidden_layer, stored,
+                         "single hidden layer")
+    assert "too few" not in message
+    message = fails_with(checks.width_search_general, width_one_block_too_few, stored,
+                         "one block of hidden-to-hidden weights too few")
+    assert "single hidden layer" not in message
+
+
+@pytest.mark.parametrize("check, wrong, key", [
+    (checks.count_parameters_special_models, count_ignoring_requires_grad,
+     "frozen_parameters_counted"),
+    (checks.count_parameters_plain_models, count_tensors, "tensors_counted_not_scalars"),
+    (checks.width_search_edges, width_stopping_after_the_budget, "stops_only_above_the_budget"),
+    (checks.poly_features_match_reference, poly_by_total_degree, "grouped_by_total_degree"),
+    (checks.poly_feature_count_and_shape, poly_transposed, "poly_X_transposed"),
+    (checks.leaky_relu_gain_matches_reference, lambda a: math.sqrt((1.0 + a**2) / 2.0),
+     "fraction_upside_down"),
+])
+def test_a_named_mistake_carries_its_key(check, wrong, key, stored):
+    with pytest.raises(Diagnosed) as failure:
+        check(wrong, numbers=stored)
+    assert failure.value.key == key
+
+
+def test_every_stored_mistake_has_its_words(stored):
+    def keys(case):
+        for field in case.get("mistakes", {}).values():
+            yield from (key for key, _ in field)
+        for nearby in case.get("nearby", []):
+            yield from keys(nearby)
+
+    found = {key for section in ("cases", "examples") for group in stored[section].values()
+             for case in group for key in keys(case)}
+    assert found and found <= set(deep_mlps.MISTAKES), found - set(deep_mlps.MISTAKES)
+    assert all(mistake.key == key for key, mistake in deep_mlps.MISTAKES.items())
+
+
+# --- (c) the public examples, run as the notebook runs them --------------------------------
+
+
+def test_a_public_example_names_itself_and_shows_its_numbers(stored):
+    message = fails_with(checks.count_parameters_plain_models, count_tensors, stored)
+    assert message.startswith("On a hidden case (")
+    with pytest.raises(AssertionError) as failure:
+        checks.count_parameters_plain_models(count_tensors, numbers=stored, example=True)
+    message = str(failure.value)
+    assert message.startswith("On the example (nn.Sequential(nn.Linear(2, 3)")
+    assert "got 4, expected 25" in message and "number of parameter tensors" in message
+
+
+def test_the_tutorial_budget_is_the_public_width_example(stored):
+    examples = stored["examples"]["hidden_units_for_budget_general"]
+    assert [case["width"] for case in examples] == [14, 7, 6, 5, 4]
+    assert {(case["max_par_count"], case["input_feature_num"], case["output_feature_num"])
+            for case in examples} == {(100, 2, 4)}
+    with pytest.raises(AssertionError) as failure:
+        checks.width_search_general(width_staying_below_the_budget, numbers=stored, example=True)
+    assert "got 13, expected 14: the width is one too small" in str(failure.value)
+    assert "one too small" in str(failure.value)
+
+
+def test_the_public_examples_are_the_tutorials(stored):
+    examples = stored["examples"]
+    assert [c["count"] for c in examples["count_parameters_plain"]] == [25, 10]
+    assert [c["count"] for c in examples["count_parameters_special"]] == [16]
+    assert examples["make_poly_features"][0]["poly_X"] == [[3.0, 9.0, 2.0, 6.0, 4.0],
+                                                            [0.5, 0.25, -1.0, -0.5, 1.0]]
+    assert [c["num_features"] for c in examples["make_poly_features_count"]] == [5]
+    assert [(c["fan_in"], c["fan_out"], c["std"]) for c in examples["xavier_std"]] == [
+        (3, 5, 0.5), (3, 5, 1.0)]
+    assert [c["gain"] for c in examples["leaky_relu_gain"]] == [pytest.approx(math.sqrt(2.0)), 1.0]
+
+
+def test_the_public_xavier_example_relies_on_the_default_gain(stored):
+    def no_default_gain(fan_in, fan_out, gain):
+        return ref.xavier_std(fan_in, fan_out, gain)
+
+    checks.xavier_std_matches_reference(no_default_gain, numbers=stored)
+    with pytest.raises(AssertionError, match="missing 1 required positional argument"):
+        checks.xavier_std_matches_reference(no_default_gain, numbers=stored, example=True)
+
+
+def test_an_example_names_no_mistake_the_examples_before_it_ruled_out(stored):
+    """On xavier_std(3, 5, 2.0) a missing gain and a missing square root both give 0.5; the
+    first example, which a missing square root fails, leaves only the missing gain."""
+    with pytest.raises(AssertionError) as failure:
+        checks.xavier_std_matches_reference(lambda fi, fo, g=1.0: math.sqrt(2.0 / (fi + fo)),
+                                            numbers=stored, example=True)
+    assert "gain is missing" in str(failure.value)
+    assert "square root is missing" not in str(failure.value)
+
+
+def test_the_public_checks_run_on_the_objects_themselves(stored):
+    """In the student's notebook the checks get the functions, not the engine's proxies."""
+    deep_mlps.count_parameters_special_models(ref.count_parameters, numbers=stored, example=True)
+    deep_mlps.width_search_general(ref.hidden_units_for_budget, numbers=stored, example=True)
+    deep_mlps.poly_features_match_reference(ref.make_poly_features, numbers=stored, example=True)
+    with pytest.raises(AssertionError, match="frozen parameters"):
+        deep_mlps.count_parameters_special_models(count_ignoring_requires_grad, numbers=stored,
+                                                  example=True)
+
+
+# --- (d) the checks compute no answer ------------------------------------------------------
+
+ALLOWED_IMPORTS = {"__future__", "numpy", "torch", ".", ".values",
+                   "autograder.grading_runtime.probes"}
+
+
+def test_the_checks_module_imports_only_what_a_notebook_may_carry():
+    tree = ast.parse(Path(deep_mlps.__file__).read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add("." * node.level + (node.module or ""))
+    assert imported <= ALLOWED_IMPORTS, imported - ALLOWED_IMPORTS
+
+
+def test_the_checks_module_holds_no_formula_of_the_reference():
+    """No counting, no square roots, no powers: what a right or wrong answer is, the module
+    reads from the case (its words may still quote formulas, as the exercises do)."""
+    tree = ast.parse(Path(deep_mlps.__file__).read_text(encoding="utf-8"))
+    counting = {"numel", "parameters", "named_parameters", "buffers", "state_dict", "modules",
+                "children", "sqrt", "prod", "stack"}
+    called = {node.func.attr for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+    assert not called & counting, called & counting
+    assert not [node for node in ast.walk(tree)
+                if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow)]
+    defined = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    assert not defined & {"build_model", "parameter_counts", "_count_mistakes", "_mlp_count",
+                          "_first_width", "_feature_count", "_columns", "_width"}
+
+
+# --- (e) numbers published in the tutorial -------------------------------------------------
 
 
 def test_feature_count_for_degree_50_is_the_tutorials():
