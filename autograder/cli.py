@@ -73,7 +73,7 @@ def _build(root: Path, args) -> int:
 def _grade(root: Path, args) -> int:
     from tqdm import tqdm
 
-    from autograder import report
+    from autograder import report, submitters
     from autograder.grade import collect, grade_many, questions_in, zip_settings
 
     (assignment,) = catalog.select(root, [args.assignment])
@@ -84,6 +84,13 @@ def _grade(root: Path, args) -> int:
         "memory_limit_mb": args.memory_mb}.items() if value is not None}
     settings = zip_settings(assignment.autograder_zip).replace(**overrides) if overrides else None
     submissions = collect(args.submissions)
+    names, problems = {}, []
+    for folder in (p for p in args.submissions if p.is_dir()):
+        try:
+            names |= submitters.read(folder)
+        except submitters.MetadataError as problem:  # said now and at the end; grading goes on
+            problems.append(problem)
+            print(f"autograder grade: {problem}", file=sys.stderr)
     report.prepare()
     with tqdm(total=len(submissions), unit="submission", file=sys.stderr,
               disable=not submissions) as bar:
@@ -94,12 +101,18 @@ def _grade(root: Path, args) -> int:
         graded = grade_many(assignment.autograder_zip, submissions, args.out, settings=settings,
                             jobs=args.jobs, regrade=args.regrade, progress=progress)
     questions = questions_in(assignment.autograder_zip)
-    report.write_grades_csv(graded, questions, args.out / "grades.csv")
+    report.write_grades_csv(graded, questions, args.out / "grades.csv", names)
     summary = report.write_summary(graded, questions, args.out, assignment.name)
     print(f"{assignment.name}: {len(graded)} submission(s) in {args.out} "
-          f"(grades.csv, {summary.name}, one folder of feedback each)")
+          f"(grades.csv, {summary.name} and report.html, one folder of feedback each)")
     print(report.table(graded, questions))
-    return 0
+    moved = report.changes(graded)
+    if moved:
+        print("Scores changed since the last grading in this folder:")
+        print("\n".join(f"  {line}" for line in moved))
+    for problem in problems:
+        print(f"autograder grade: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _reference(root: Path, args) -> int:

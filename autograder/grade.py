@@ -11,6 +11,7 @@ submission each, so a Gradescope export works as it is.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -60,6 +61,11 @@ class GradedSubmission:
     grading: gradescope.Grading
     seconds: float
     reused: bool = False
+    previous_score: float | None = None  # its score at its last grading in the same folder
+
+    @property
+    def score_changed(self) -> bool:
+        return self.previous_score is not None and abs(self.previous_score - self.score) > 1e-9
 
     @property
     def status(self) -> str:
@@ -220,17 +226,15 @@ def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_d
     """Grade submissions ``jobs`` at a time into ``out_dir/<name>/``; results in input order.
 
     Unless ``regrade``, a submission whose files and zip are both unchanged since its last
-    grading here keeps its earlier results.
+    grading here keeps its earlier results; one graded again records its earlier score.
     """
-    from autograder import report
-
     if not autograder_zip.is_file():
         raise NotBuilt(f"{autograder_zip} does not exist", "run `autograder build` first")
     items = [s if isinstance(s, Submission) else Submission(s.stem, s) for s in submissions]
     build = zip_digest(autograder_zip)
     digests = {s.name: f"{s.digest()} {build}" for s in items}
     outcomes: dict[str, GradedSubmission] = {}
-    todo = []
+    todo, previous = [], {}
     for submission in items:
         reused = None if regrade else _reuse(submission, out_dir / submission.name, digests[submission.name])
         if reused is not None:
@@ -239,16 +243,28 @@ def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_d
                 progress(reused)
         else:
             todo.append(submission)
+            previous[submission.name] = _previous_score(out_dir / submission.name)
 
     def finished(outcome: GradedSubmission) -> None:
+        outcome = outcomes[outcome.name] = dataclasses.replace(outcome, previous_score=previous[outcome.name])
         folder = out_dir / outcome.name
-        (folder / "feedback.txt").write_text(report.feedback_text(outcome), encoding="utf-8")
+        (folder / "feedback.txt").write_text(gradescope.readable(outcome.grading, outcome.name),
+                                             encoding="utf-8")
         (folder / HASH_FILE).write_text(digests[outcome.name] + "\n", encoding="utf-8")
         if progress:
             progress(outcome)
 
     if todo:
         with Grader(autograder_zip, jobs) as grader:
-            outcomes |= grader.grade([(s, out_dir / s.name / "results.json") for s in todo],
-                                     settings=settings, done=finished)
+            grader.grade([(s, out_dir / s.name / "results.json") for s in todo],
+                         settings=settings, done=finished)
     return [outcomes[s.name] for s in items]
+
+
+def _previous_score(folder: Path) -> float | None:
+    """The score of an earlier grading kept in ``folder`` (its zip or its files have changed
+    since, or a regrade was asked for), to tell the instructor whose score moved."""
+    try:
+        return gradescope.read(folder / "results.json").score
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

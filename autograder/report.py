@@ -1,18 +1,39 @@
-"""What an instructor reads after grading: grades.csv, feedback files, a table, a report."""
+"""What an instructor reads after grading a class: the gradebook, a table, and the report.
+
+* ``grades.csv``: one row per student (a group submission gives one row to each member),
+  names and IDs first as Gradescope's export gives them, then the submission, its status,
+  one column per question, the total, the maximum and, for a submission not graded, why;
+* a plain-text table of the run, printed by ``autograder grade``;
+* ``report.md`` and ``report.html`` (self-contained: its plots are inline): the score
+  distribution, each question's and each test's pass rate, mean and discrimination with the
+  items that look broken flagged, the mistakes the checks recognised, ranked by how many
+  submissions made them, each with one anonymous example of its feedback, and whose score
+  changed since the last grading in the same folder.
+
+The statistics come from :mod:`autograder.analysis`; the words and layout from the Jinja2
+templates beside this module.
+"""
 
 from __future__ import annotations
 
+import base64
 import csv
+import io
 import math
 import threading
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
+from autograder.analysis import ClassAnalysis, analyse, words
 from autograder.grading_runtime import results as gradescope
+from autograder.submitters import Submitter
 
 if TYPE_CHECKING:
     from autograder.grade import GradedSubmission
+
+TEMPLATES = Path(__file__).with_name("templates")
+PLOTS = ("score_distribution", "question_means", "test_pass_rates", "mistakes_per_question")
+NAME_COLUMNS = ["name", "sid", "email"]
 
 
 def prepare() -> threading.Thread:
@@ -30,41 +51,36 @@ def prepare() -> threading.Thread:
 
 
 def _points(value: float) -> str:
-    return f"{value:g}"
+    return f"{round(value, 3):g}"
 
 
-def write_grades_csv(graded: list[GradedSubmission], questions: dict[str, float], path: Path) -> None:
-    """One row per submission, whatever happened to it: status, each question, total, message."""
+# --- the gradebook ----------------------------------------------------------------------------------
+
+
+def write_grades_csv(graded: list[GradedSubmission], questions: dict[str, float], path: Path,
+                     submitters: dict[str, tuple[Submitter, ...]] | None = None) -> None:
+    """One row per student whatever happened to the submission (one row per submission where
+    nobody is known): names, submission, status, each question, total, max, message."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    submitters = submitters or {}
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["submission", "status", *questions, "total", "max", "message"])
+        writer.writerow([*NAME_COLUMNS, "submission", "status", *questions, "total", "max", "message"])
         for outcome in graded:
             scores = outcome.grading.question_scores()
             cells = [_points(scores[q][0]) if q in scores else "0" for q in questions]
             message = outcome.grading.message if outcome.status != gradescope.GRADED else ""
-            writer.writerow([outcome.name, outcome.status, *cells, _points(outcome.score),
-                             _points(sum(questions.values())), " ".join(message.split())])
-
-
-def feedback_text(outcome: GradedSubmission) -> str:
-    """A readable version of one submission's results, as the student reads them once published."""
-    grading = outcome.grading
-    lines = [f"Submission: {outcome.name}", f"Status: {outcome.status}",
-             f"Score: {_points(round(outcome.score, 3))}", ""]
-    message = gradescope.GRADED_SUMMARY if grading.status == gradescope.GRADED else grading.message
-    lines += ["\n\n".join([message, *grading.notes]).strip(), ""]
-    for question in grading.questions:
-        lines += [gradescope.question_text(question) if question.cases
-                  else f"{question.name}: 0 of {_points(question.max_score)} points (not graded)", ""]
-    return "\n".join(lines)
+            row = [outcome.name, outcome.status, *cells, _points(outcome.score),
+                   _points(sum(questions.values())), " ".join(message.split())]
+            for person in submitters.get(outcome.name) or (Submitter(),):
+                writer.writerow([person.name, person.sid, person.email, *row])
 
 
 def table(graded: list[GradedSubmission], questions: dict[str, float]) -> str:
     """A plain-text table: submission, score, max, status and seconds."""
     possible = _points(sum(questions.values()))
     rows = [("submission", "score", "max", "status", "seconds")]
-    rows += [(g.name, _points(round(g.score, 3)), possible, g.status,
+    rows += [(g.name, _points(g.score), possible, g.status,
               "reused" if g.reused else f"{g.seconds:.1f}") for g in graded]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
@@ -72,50 +88,115 @@ def table(graded: list[GradedSubmission], questions: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
-def write_summary(graded: list[GradedSubmission], questions: dict[str, float], folder: Path,
-                  assignment: str) -> Path:
-    """``report.md`` with the score distribution and each question's mean, drawn as PNGs."""
+def changes(graded: list[GradedSubmission]) -> list[str]:
+    """Whose score moved since the last grading in the same folder, and by how much."""
+    return [f"{g.name}: {_points(g.previous_score)} -> {_points(g.score)} "
+            f"({'+' if g.score > g.previous_score else ''}{_points(g.score - g.previous_score)})"
+            for g in graded if g.score_changed]
+
+
+# --- the plots ----------------------------------------------------------------------------------------
+
+
+def _figures(analysis: ClassAnalysis, graded: list[GradedSubmission], questions: dict[str, float],
+             assignment: str) -> dict[str, bytes]:
+    """Each plot as PNG bytes."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    folder.mkdir(parents=True, exist_ok=True)
-    possible = sum(questions.values())
-    totals = [g.score for g in graded]
-    means = {q: (math.fsum(g.grading.question_scores().get(q, (0.0, 0.0))[0] for g in graded)
-                 / len(graded) if graded else 0.0) for q in questions}
+    def png(figure) -> bytes:
+        buffer = io.BytesIO()
+        figure.tight_layout()
+        figure.savefig(buffer, format="png", dpi=100)
+        plt.close(figure)
+        return buffer.getvalue()
 
+    possible = sum(questions.values())
+    totals = [g.score for g in graded if g.status == gradescope.GRADED]
+    made = {}
     figure, axis = plt.subplots(figsize=(6, 3.5))
     axis.hist(totals, bins=min(20, max(5, len(totals))), range=(0, possible or 1), color="#4477aa")
     axis.set(xlabel=f"score (out of {possible:g})", ylabel="submissions", title=f"{assignment}: scores")
-    figure.tight_layout()
-    figure.savefig(folder / "score_distribution.png", dpi=100)
-    plt.close(figure)
+    made["score_distribution"] = png(figure)
 
-    figure, axis = plt.subplots(figsize=(6, 1.2 + 0.5 * len(questions)))
     names = list(questions)
+    means = {q.question: q.mean_score for q in analysis.questions}
+    figure, axis = plt.subplots(figsize=(6, 1.4 + 0.45 * len(names)))
     axis.barh(names, [questions[q] for q in names], color="#dddddd", label="points")
-    axis.barh(names, [means[q] for q in names], color="#228833", label="mean score")
+    axis.barh(names, [means.get(q, 0.0) for q in names], color="#228833", label="mean score")
     axis.invert_yaxis()
     axis.set(xlabel="points", title=f"{assignment}: mean score per question")
-    figure.legend(loc="lower center", ncol=2, frameon=False)
-    figure.tight_layout(rect=(0, 0.1, 1, 1))
-    figure.savefig(folder / "question_means.png", dpi=100)
-    plt.close(figure)
+    axis.legend(loc="lower right", frameon=False)
+    made["question_means"] = png(figure)
 
-    not_graded = [g.name for g in graded if g.status != gradescope.GRADED]
-    mean_total = math.fsum(totals) / len(totals) if totals else 0.0
-    lines = [
-        f"# {assignment}: grading summary", "",
-        f"- submissions: {len(graded)} ({len(not_graded)} not graded"
-        + (f": {', '.join(not_graded)}" if not_graded else "") + ")",
-        f"- mean score: {mean_total:.2f} of {possible:g}", "",
-        "![score distribution](score_distribution.png)", "",
-        "| question | points | mean score |", "|---|---|---|",
-        *[f"| {q} | {questions[q]:g} | {means[q]:.2f} |" for q in questions], "",
-        "![mean score per question](question_means.png)", "",
-    ]
-    path = folder / "report.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
+    labels = [f"{t.question} · {t.test}{' (hidden)' if t.hidden else ''}" for t in analysis.tests]
+    figure, axis = plt.subplots(figsize=(7, 1.2 + 0.32 * len(labels)))
+    colours = ["#cc6677" if t.flags else ("#4477aa" if t.hidden else "#88ccee") for t in analysis.tests]
+    axis.barh(labels, [100 * t.pass_rate for t in analysis.tests], color=colours)
+    axis.invert_yaxis()
+    axis.set(xlim=(0, 100), xlabel="% of graded submissions that pass",
+             title=f"{assignment}: pass rate per test (red: flagged)")
+    axis.tick_params(axis="y", labelsize=8)
+    made["test_pass_rates"] = png(figure)
+
+    counted = [(q.question, q.mistakes[:5]) for q in analysis.questions]
+    rows = [(f"{question} · {words(m.key)}", m.count) for question, found in counted for m in found]
+    figure, axis = plt.subplots(figsize=(7, 1.2 + 0.32 * max(1, len(rows))))
+    if rows:
+        axis.barh([r[0] for r in rows], [r[1] for r in rows], color="#ee7733")
+        axis.invert_yaxis()
+        axis.tick_params(axis="y", labelsize=8)
+    else:
+        axis.text(0.5, 0.5, "no mistake was recognised", ha="center", va="center")
+        axis.set_yticks([])
+    axis.set(xlabel="submissions", title=f"{assignment}: recognised mistakes per question (top 5)")
+    made["mistakes_per_question"] = png(figure)
+    return made
+
+
+# --- the report -------------------------------------------------------------------------------------
+
+
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
+                              lstrip_blocks=True, keep_trailing_newline=True,
+                              autoescape=jinja2.select_autoescape(["html"]),
+                              undefined=jinja2.StrictUndefined)
+
+
+def write_summary(graded: list[GradedSubmission], questions: dict[str, float], folder: Path,
+                  assignment: str) -> Path:
+    """``report.md`` and ``report.html`` with their plots (PNG files beside the Markdown,
+    inline in the HTML); returns the Markdown's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    analysis = analyse([g.grading for g in graded])
+    figures = _figures(analysis, graded, questions, assignment)
+    for name, data in figures.items():
+        (folder / f"{name}.png").write_bytes(data)
+    totals = [g.score for g in graded if g.status == gradescope.GRADED]
+    context = {
+        "assignment": assignment,
+        "analysis": analysis,
+        "possible": sum(questions.values()),
+        "mean_total": math.fsum(totals) / len(totals) if totals else 0.0,
+        "not_graded": [(g.name, g.grading.message) for g in graded if g.status != gradescope.GRADED],
+        "changes": changes(graded),
+        "words": words,
+        "points": _points,
+        "percent": lambda share: f"{100 * share:.0f}%",
+        "discrimination": lambda value: "n/a" if value is None else f"{value:.2f}",
+        "figures": {name: f"{name}.png" for name in figures},
+    }
+    environment = _environment()
+    markdown = folder / "report.md"
+    markdown.write_text(environment.get_template("report.md.j2").render(context), encoding="utf-8")
+    inline = {name: "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+              for name, data in figures.items()}
+    (folder / "report.html").write_text(
+        environment.get_template("report.html.j2").render({**context, "figures": inline}),
+        encoding="utf-8")
+    return markdown

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from autograder import answers, report
+from autograder import answers
 from autograder.grade import grade_many, grade_one, zip_settings
 from autograder.grading_runtime import results as gradescope
 from bad_submissions import SCENARIOS
@@ -42,7 +42,7 @@ def test_bad_submission_is_reported_not_crashed(graded_bad_submissions, scenario
     assert outcome.status == expect.status, outcome.grading.message
     scores = outcome.grading.question_scores()
     assert set(scores) >= expect.full_marks | expect.zero
-    readable = report.feedback_text(outcome)
+    readable = gradescope.readable(outcome.grading, outcome.name)
     for question in expect.full_marks | (set(scores) if expect.all_full else set()):
         assert scores[question][0] == scores[question][1], (question, readable)
     for question in expect.zero:

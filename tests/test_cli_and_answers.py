@@ -61,7 +61,7 @@ def test_grade_command_writes_results_csv_and_a_table(built_project, tmp_path, c
     printed = capsys.readouterr().out
     assert "partly_wrong  10" in printed and "submission" in printed
     assert (tmp_path / "partly_wrong" / "results.json").is_file()
-    assert (tmp_path / "grades.csv").read_text().splitlines()[1].startswith("partly_wrong,graded,")
+    assert (tmp_path / "grades.csv").read_text().splitlines()[1].startswith(",,,partly_wrong,graded,")
 
 
 def test_answers_replace_only_the_named_definitions():

@@ -101,7 +101,8 @@ def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(graded_sa
     report.write_grades_csv(outcomes, questions, path)
     rows = list(csv.DictReader(path.open()))
     assert [r["submission"] for r in rows] == [o.name for o in outcomes]
-    assert list(rows[0]) == ["submission", "status", *questions, "total", "max", "message"]
+    assert list(rows[0]) == ["name", "sid", "email", "submission", "status", *questions, "total", "max", "message"]
+    assert {r["name"] for r in rows} == {""}, "without export metadata the name columns are empty"
     partly = next(r for r in rows if r["submission"] == "partly_wrong")
     assert float(partly["total"]) == sum(float(partly[q]) for q in questions)
     assert float(partly["max"]) == sum(questions.values())

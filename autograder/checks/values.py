@@ -52,8 +52,9 @@ def is_proxy(value: Any) -> bool:
 
 
 def _not_defined(name: str) -> AssertionError:
-    return AssertionError(
-        f"`{name}` is not defined. Keep the name `{name}` and run the cell that defines it.")
+    return Diagnosed(
+        f"`{name}` is not defined. Keep the name `{name}` and run the cell that defines it.",
+        "not_defined")
 
 
 def call(name: str, function: Any, *args: Any) -> Any:
@@ -143,7 +144,7 @@ PLAIN = (int, float, bool, np.ndarray, np.generic, list, tuple)
 def to_array(what: str, value: Any) -> np.ndarray:
     """A float64 copy of ``value`` (tensor, array, list or number), or feedback if it is none."""
     if value is None or value is Ellipsis:
-        raise AssertionError(f"{what} is missing (got {value!r}); is the code finished?")
+        raise Diagnosed(f"{what} is missing (got {value!r}); is the code finished?", "not_finished")
     if isinstance(value, torch.Tensor):
         if value.is_complex():
             raise AssertionError(f"{what} should be real numbers, got a complex tensor.")
@@ -164,7 +165,7 @@ def to_int(what: str, value: Any) -> int:
     """A whole number from an int, a whole-valued float or a 0-dim tensor or array."""
     array = to_array(what, value)
     if array.size != 1:
-        raise AssertionError(f"{what} should be a single number, got shape {array.shape}.")
+        raise AssertionError(f"{what} should be a single number, got shape {student_shape(array)}.")
     number = float(array.reshape(()))
     if not np.isfinite(number) or number != round(number):
         raise AssertionError(f"{what} should be a whole number.")
@@ -273,8 +274,9 @@ def for_each_case(cases: Iterable[dict], check: Callable[[dict], None]) -> None:
         except AssertionError as failure:
             where = "On the example" if case.get("public") else "On a hidden case"
             message = f"{where} ({case['label']}): {failure}"
-            if isinstance(failure, Diagnosed):
-                raise Diagnosed(message, failure.key) from None
+            key = getattr(failure, "key", None)  # a Diagnosed, or the engine's StudentError
+            if isinstance(key, str):
+                raise Diagnosed(message, key) from None
             raise AssertionError(message) from None
         finally:
             _QUOTING.reset(quoting)

@@ -262,6 +262,8 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
         outcome.diagnosis = key if isinstance(key, str) else None
     except (StudentTimeout, StudentGone) as stopped:
         outcome.message = str(stopped)
+        outcome.diagnosis = "did_not_finish_in_time" if isinstance(stopped, StudentTimeout) else (
+            "stopped_the_process")
         session.recover()
     except Exception as error:  # the test's own code stopped: on odd answers, or a grader bug
         problem = f"{case.name}:\n{traceback.format_exc()}"

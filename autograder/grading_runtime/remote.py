@@ -51,10 +51,11 @@ class StudentError(AssertionError):
     check may read to choose its words but never quotes in a hidden test.
     """
 
-    def __init__(self, message: str, error_type: str = "", detail: str = ""):
+    def __init__(self, message: str, error_type: str = "", detail: str = "", key: str = "raised_an_error"):
         super().__init__(message)
         self.error_type = error_type
         self.detail = detail
+        self.key = key  # what the class report counts it as
 
 
 class StudentTimeout(BaseException):
@@ -402,17 +403,17 @@ class Session:
         if described.get("grader"):
             why = "" if self.hidden else f" ({detail[:200]})"
             return StudentError(f"{label} answered with something the grader cannot read{why}.",
-                                "WireError", detail)
+                                "WireError", detail, "answer_not_readable")
         if described.get("cell") is None and kind == "NameError" and label.startswith("`") \
                 and label.count("`") == 2:
             name = label.strip("`")
             return StudentError(f"`{name}` is not defined. Keep the name `{name}` and run the "
-                                "cell that defines it.", kind, detail)
+                                "cell that defines it.", kind, detail, "not_defined")
         if described.get("not_implemented"):
-            return StudentError(f"{label} is not implemented yet.", kind, detail)
+            return StudentError(f"{label} is not implemented yet.", kind, detail, "not_finished")
         if unfinished:
             return StudentError(f"{label} is not finished yet (it still has `...`): "
-                                f"{self._raised(kind, described)}", kind, detail)
+                                f"{self._raised(kind, described)}", kind, detail, "not_finished")
         return StudentError(f"{label} raised {self._raised(kind, described)}", kind, detail)
 
     def _raised(self, kind: str, described: dict) -> str:
@@ -520,7 +521,7 @@ class Missing:
 
     def _fail(self, *args, **kwargs):
         raise StudentError(f"`{self._name}` is not defined. Keep the name `{self._name}` and run "
-                           "the cell that defines it.", "NameError")
+                           "the cell that defines it.", "NameError", key="not_defined")
 
     __call__ = _fail
 

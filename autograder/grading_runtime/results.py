@@ -191,6 +191,18 @@ GRADER_FAILED = (
 )
 
 
+def readable(grading: Grading, name: str) -> str:
+    """One submission's results as the student reads them once grades are published."""
+    lines = [f"Submission: {name}", f"Status: {grading.status}",
+             f"Score: {_points(grading.score)} of {_points(grading.max_score)}", ""]
+    message = GRADED_SUMMARY if grading.status == GRADED else grading.message
+    lines += ["\n\n".join([message, *grading.notes]).strip(), ""]
+    for question in grading.questions:
+        lines += [question_text(question) if question.cases
+                  else f"{question.name}: 0 of {_points(question.max_score)} points (not graded)", ""]
+    return "\n".join(lines)
+
+
 # --- reading it back -------------------------------------------------------------------------------
 
 

@@ -1,0 +1,250 @@
+"""Does a class's grading tell the instructor what the class got wrong, and who is who?
+
+A Gradescope-style export of 32 mlp_intro submissions with a known mix of mistakes (built
+from the samples and the corpus) is graded once with the command line; the gradebook, the
+mistake counts, the pass rates, the flags and the report are checked against the mix.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+
+import nbformat
+import pytest
+
+import corpus
+from autograder import analysis, answers, cli, reproducible
+from autograder.grading_runtime import results as gradescope
+from autograder.grading_runtime.results import CaseResult, Grading, QuestionResult
+from scratch_project import REPO
+
+ASSIGNMENT = "mlp_intro"
+# The class: how many submissions of each kind; each kind is the complete sample with the
+# named corpus variants in place (None: the sample of that name, as built).
+MIX = {
+    "complete": (8, []),
+    "sum_not_mean": (6, ["cross_entropy_loss-wrong_sum_not_mean"]),
+    "wrong_sign": (4, ["cross_entropy_loss-wrong_sign"]),
+    "last_part_as_test": (5, ["shuffle_and_split_data-wrong_training_set_keeps_test_samples"]),
+    "activation_after_output": (3, ["Net-wrong_activation_after_output"]),
+    "blank": (4, None),
+}
+NOT_NOTEBOOKS = 2  # and two uploads that are no notebook at all
+GROUP = ("Grace Hopper", "1906", "grace@example.edu")  # the second member of one group submission
+
+
+def _people(index: int) -> list[tuple[str, str, str]]:
+    people = [(f"Student {index:02d}", f"{1000 + index}", f"student{index:02d}@example.edu")]
+    return people + [GROUP] if index == 3 else people
+
+
+def _metadata(folders: list[str]) -> str:
+    lines = []
+    for index, folder in enumerate(folders):
+        lines += [f"{folder}:", "  :submitters:"]
+        for name, sid, email in _people(index):
+            lines += [f"  - :name: {name}", f"    :sid: '{sid}'", f"    :email: {email}"]
+        lines += ["  :created_at: 2026-11-30 10:00:00.000000000 +00:00", "  :score: 0.0"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def export(built_project, tmp_path_factory):
+    """The export folder, its submissions' kinds by folder name, and the project's root."""
+    assignment = built_project[ASSIGNMENT]
+    folder = tmp_path_factory.mktemp("export")
+    student = nbformat.read(assignment.student_dir / f"{ASSIGNMENT}.ipynb", as_version=4)
+    complete = answers.definitions((assignment.samples_dir / "complete.py").read_text())
+    variants = {v.id: v for name in corpus.graded_names(ASSIGNMENT) for v in corpus.load(ASSIGNMENT, name)}
+    kinds, index = {}, 0
+    for kind, (count, chosen) in MIX.items():
+        for _ in range(count):
+            name = f"submission_{7000 + index}"
+            (folder / name).mkdir()
+            if chosen is None:
+                notebook = nbformat.read(assignment.built_samples_dir / f"{kind}.ipynb", as_version=4)
+            else:
+                notebook = answers.fill(student, {**complete, **{variants[i].graded_name: variants[i].as_answer()
+                                                                  for i in chosen}})
+            nbformat.write(notebook, folder / name / f"{ASSIGNMENT}.ipynb")
+            kinds[name], index = kind, index + 1
+    for _ in range(NOT_NOTEBOOKS):
+        name = f"submission_{7000 + index}"
+        (folder / name).mkdir()
+        (folder / name / "answers.txt").write_text("I could not get Jupyter to start.")
+        kinds[name], index = "no_notebook", index + 1
+    (folder / "submission_metadata.yml").write_text(_metadata(list(kinds)))
+    return folder, kinds, assignment.root
+
+
+@pytest.fixture(scope="module")
+def graded_class(export, tmp_path_factory):
+    folder, kinds, root = export
+    out = tmp_path_factory.mktemp("class")
+    code = cli.main(["--root", str(root), "grade", "--assignment", ASSIGNMENT, "--out", str(out), str(folder)])
+    gradings = {name: gradescope.read(out / name / "results.json") for name in kinds}
+    return code, out, gradings
+
+
+def test_the_mix_is_thirty_or_more_submissions(export):
+    _, kinds, _ = export
+    assert len(kinds) == sum(count for count, _ in MIX.values()) + NOT_NOTEBOOKS >= 30
+
+
+def test_every_submission_is_graded_or_says_why(graded_class, export):
+    code, _, gradings = graded_class
+    _, kinds, _ = export
+    assert code == 0
+    for name, grading in gradings.items():
+        expected = gradescope.NOT_GRADED if kinds[name] == "no_notebook" else gradescope.GRADED
+        assert grading.status == expected, (name, grading.message)
+
+
+def test_the_gradebook_has_one_row_per_student_with_names_first(graded_class, export):
+    _, out, gradings = graded_class
+    _, kinds, _ = export
+    rows = list(csv.DictReader((out / "grades.csv").open()))
+    assert list(rows[0])[:5] == ["name", "sid", "email", "submission", "status"]
+    assert list(rows[0])[-3:] == ["total", "max", "message"]
+    assert len(rows) == len(kinds) + 1, "the group submission gives its second member a row too"
+    names = list(kinds)
+    by_student = {row["sid"]: row for row in rows}
+    for index, name in enumerate(names):
+        for person, sid, email in _people(index):
+            row = by_student[sid]
+            assert (row["name"], row["email"], row["submission"]) == (person, email, name)
+            assert float(row["total"]) == pytest.approx(gradings[name].score)
+            assert row["status"] == gradings[name].status
+    assert by_student[GROUP[1]]["total"] == by_student["1003"]["total"]
+    no_notebook = by_student[str(1000 + names.index(next(n for n in names if kinds[n] == "no_notebook")))]
+    assert no_notebook["status"] == "not graded" and "No notebook" in no_notebook["message"]
+
+
+def _statistics(gradings):
+    return analysis.analyse(list(gradings.values()))
+
+
+def test_pass_rates_and_mistake_counts_match_the_mix(graded_class, export):
+    _, _, gradings = graded_class
+    found = _statistics(gradings)
+    graded = sum(count for count, _ in MIX.values())
+    assert (found.submissions, found.not_graded) == (graded, NOT_NOTEBOOKS)
+    tests = {(t.question, t.test): t for t in found.tests}
+    loss = tests[("q3_cross_entropy", "test_matches_reference_on_new_batches")]
+    assert loss.passed == graded - 6 - 4 - 4  # neither loss mistake nor blank
+    assert [(m.key, m.count) for m in loss.mistakes] == [
+        ("sum_instead_of_mean", 6), ("loss_has_the_wrong_sign", 4), ("not_finished", 4)]
+    assert loss.undiagnosed == 0
+    assert "sum over the batch, not the mean" in loss.mistakes[0].example
+    assert not re.search(r"submission_\d+|Student \d+", loss.mistakes[0].example), "examples are anonymous"
+    split = tests[("q4_shuffle_split", "test_properties_on_new_data")]
+    assert split.passed == graded - 5 - 4
+    assert [(m.key, m.count) for m in split.mistakes] == [
+        ("training_set_holds_the_test_samples", 5), ("not_finished", 4)]
+    forward = tests[("q2_net", "test_outputs_with_reference_weights")]
+    assert [(m.key, m.count) for m in forward.mistakes] == [
+        ("not_finished", 4), ("activation_after_the_output_layer", 3)]
+    names = tests[("q2_net", "test_layers_of_new_networks")]
+    assert names.passed == graded - 4, "an activation after the output layer still names its layers"
+    question = {q.question: q for q in found.questions}["q3_cross_entropy"]
+    assert question.pass_rate == pytest.approx((graded - 14) / graded)
+    assert question.mean_score == pytest.approx(3 * (graded - 14) / graded)
+
+
+def test_items_that_tell_nothing_are_flagged(graded_class):
+    _, _, gradings = graded_class
+    found = _statistics(gradings)
+    for item in found.tests + found.questions:
+        assert item.discrimination is None or -1.0 <= item.discrimination <= 1.0
+        assert item.flags == [], (item.question, item.test, item.flags)  # every item separates
+    assert all(t.discrimination and t.discrimination > 0.3 for t in found.tests)
+
+
+def test_the_flags_name_an_item_nobody_or_everybody_passes_or_the_strong_fail():
+    def grading(**passed: int) -> Grading:
+        cases = [CaseResult(name, True, 1.0, bool(value)) for name, value in passed.items()]
+        return Grading(gradescope.GRADED, "", [QuestionResult("q", cases)])
+
+    # two strong submissions pass c, e and f; three weak ones pass a; everybody passes b
+    strong = [grading(a=0, b=1, c=1, e=1, f=1) for _ in range(2)]
+    weak = [grading(a=1, b=1, c=0, e=0, f=0) for _ in range(3)]
+    found = {t.test: t for t in analysis.analyse(strong + weak).tests}
+    assert found["b"].flags == ["passed by everybody"]
+    assert found["a"].flags == ["failed more by strong submissions than by weak ones"]
+    assert found["c"].flags == [] and found["c"].discrimination > 0.9
+    nobody = analysis.analyse([grading(a=0, b=1), grading(a=0, b=0)]).tests
+    assert {t.test: t for t in nobody}["a"].flags == ["passed by nobody"]
+
+
+def test_correlation_is_undefined_without_variation():
+    assert analysis.correlation([1, 1, 1], [0, 1, 2]) is None
+    assert analysis.correlation([0, 1], [0, 1]) == pytest.approx(1.0)
+    assert analysis.correlation([0, 1, 0], [1, 0, 1]) == pytest.approx(-1.0)
+
+
+def test_the_report_ranks_the_mistakes_and_opens_without_a_network(graded_class):
+    _, out, _ = graded_class
+    markdown = (out / "report.md").read_text()
+    html = (out / "report.html").read_text()
+    assert "**sum instead of mean**: 6 of 30" in markdown
+    assert markdown.index("sum instead of mean") < markdown.index("loss has the wrong sign")
+    for image in ("score_distribution", "question_means", "test_pass_rates", "mistakes_per_question"):
+        assert (out / f"{image}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"{image}.png" in markdown
+    sources = re.findall(r'src="([^"]*)"', html)
+    assert len(sources) == 4 and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert "http" not in html.replace("http://www.w3.org", ""), "the report needs no network"
+    assert "<strong>sum instead of mean</strong>: 6 of 30" in html
+    assert not re.search(r"Student \d+|student\d+@", markdown + html), "the report names nobody"
+
+
+def test_broken_metadata_is_a_clear_error_and_every_submission_is_still_graded(export, tmp_path, capsys):
+    folder, kinds, root = export
+    broken = tmp_path / "export"
+    broken.mkdir()
+    for name in list(kinds)[:3]:
+        (broken / name).symlink_to(folder / name)
+    (broken / "submission_metadata.yml").write_text("submission_7000:\n  :submitters: [unclosed\n")
+    code = cli.main(["--root", str(root), "grade", "--assignment", ASSIGNMENT, "--out",
+                     str(tmp_path / "out"), str(broken)])
+    error = capsys.readouterr().err
+    assert code == 1
+    assert "submission_metadata.yml: not readable YAML" in error
+    rows = list(csv.DictReader((tmp_path / "out" / "grades.csv").open()))
+    assert [row["submission"] for row in rows] == list(kinds)[:3]
+    assert all(row["name"] == row["sid"] == row["email"] == "" for row in rows)
+    assert {row["status"] for row in rows} == {"graded"}
+
+
+def test_a_rebuilt_zip_regrades_and_says_whose_score_moved(graded_class, export, built_project, tmp_path, capsys):
+    """After a rebuild (here: q3's hidden test made worth 3 points instead of 2), grading into the
+    same folder regrades everything and names each score that moved, with the difference."""
+    _, out, gradings = graded_class
+    folder, kinds, root = export
+    assignment = built_project[ASSIGNMENT]
+    entries = reproducible.read_zip(assignment.autograder_zip)
+    entries["tests/q3_cross_entropy.py"] = entries["tests/q3_cross_entropy.py"].replace(
+        b"points = [1, 2]", b"points = [1, 3]")
+    project = tmp_path / "project"
+    (project / "assignments" / ASSIGNMENT).mkdir(parents=True)
+    (project / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").write_bytes(assignment.master.read_bytes())
+    reproducible.write_zip(entries, project / "dist" / ASSIGNMENT / "autograder.zip")
+    again = tmp_path / "again"
+    code = cli.main(["--root", str(root), "grade", "--assignment", ASSIGNMENT, "--out", str(again), str(folder)])
+    assert code == 0
+    capsys.readouterr()
+    code = cli.main(["--root", str(project), "grade", "--assignment", ASSIGNMENT, "--out", str(again), str(folder)])
+    printed = capsys.readouterr().out
+    assert code == 0
+    moved = [name for name, kind in kinds.items() if kind in ("complete", "last_part_as_test", "activation_after_output")]
+    assert "Scores changed since the last grading in this folder:" in printed
+    for name in moved:
+        before = gradings[name].score
+        assert f"{name}: {before:g} -> {before + 1:g} (+1)" in printed
+    unchanged = [name for name in kinds if name not in moved]
+    assert not [name for name in unchanged if f"{name}: " in printed.split("Scores changed")[1]]
+    assert "scores changed since the last grading here" in (again / "report.md").read_text()
+    with zipfile.ZipFile(project / "dist" / ASSIGNMENT / "autograder.zip") as archive:
+        assert b"points = [1, 3]" in archive.read("tests/q3_cross_entropy.py")
