@@ -105,6 +105,26 @@ def _mistakes(cases: list[gradescope.CaseResult]) -> tuple[list[MistakeCount], i
     return ranked, undiagnosed, example
 
 
+def _submissions_mistakes(questions: list[gradescope.QuestionResult]) -> tuple[list[MistakeCount], int, str]:
+    """A question's mistakes counted by submission: one that makes a mistake in three tests
+    counts once for it."""
+    counts: dict[str, MistakeCount] = {}
+    undiagnosed, example = 0, ""
+    for question in questions:
+        failed = [c for c in question.cases if not c.passed]
+        keys = {}
+        for case in failed:
+            if case.diagnosis and case.diagnosis not in keys:
+                keys[case.diagnosis] = case.message
+        for key, message in keys.items():
+            counts.setdefault(key, MistakeCount(key, 0, message)).count += 1
+        if failed and not keys:
+            undiagnosed += 1
+            example = example or failed[0].message
+    ranked = sorted(counts.values(), key=lambda m: (-m.count, m.key))
+    return ranked, undiagnosed, example
+
+
 def analyse(gradings: list[gradescope.Grading]) -> ClassAnalysis:
     """The statistics of every question and test over the graded submissions, in grading order."""
     graded = [g for g in gradings if g.status == gradescope.GRADED]
@@ -121,8 +141,7 @@ def analyse(gradings: list[gradescope.Grading]) -> ClassAnalysis:
         per_submission = [next((q for q in g.questions if q.name == name), None) for g in graded]
         scores = [q.score if q else 0.0 for q in per_submission]
         points = max((q.max_score for q in per_submission if q), default=0.0)
-        all_cases = [c for q in per_submission if q for c in q.cases]
-        mistakes, undiagnosed, example = _mistakes(all_cases)
+        mistakes, undiagnosed, example = _submissions_mistakes([q for q in per_submission if q])
         questions.append(ItemStatistics(
             name, None, False, points, len(graded),
             sum(1 for q in per_submission if q and q.cases and q.score >= q.max_score),

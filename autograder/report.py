@@ -123,27 +123,29 @@ def _figures(analysis: ClassAnalysis, graded: list[GradedSubmission], questions:
 
     names = list(questions)
     means = {q.question: q.mean_score for q in analysis.questions}
-    figure, axis = plt.subplots(figsize=(6, 1.4 + 0.45 * len(names)))
+    figure, axis = plt.subplots(figsize=(7, 1.6 + 0.45 * len(names)))
     axis.barh(names, [questions[q] for q in names], color="#dddddd", label="points")
     axis.barh(names, [means.get(q, 0.0) for q in names], color="#228833", label="mean score")
     axis.invert_yaxis()
-    axis.set(xlabel="points", title=f"{assignment}: mean score per question")
-    axis.legend(loc="lower right", frameon=False)
+    axis.set(xlabel="points")
+    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
+    figure.suptitle(f"{assignment}: mean score per question", x=0.02, ha="left")
     made["question_means"] = png(figure)
 
     labels = [f"{t.question} · {t.test}{' (hidden)' if t.hidden else ''}" for t in analysis.tests]
-    figure, axis = plt.subplots(figsize=(7, 1.2 + 0.32 * len(labels)))
+    figure, axis = plt.subplots(figsize=(9, 1.4 + 0.32 * len(labels)))
     colours = ["#cc6677" if t.flags else ("#4477aa" if t.hidden else "#88ccee") for t in analysis.tests]
     axis.barh(labels, [100 * t.pass_rate for t in analysis.tests], color=colours)
     axis.invert_yaxis()
-    axis.set(xlim=(0, 100), xlabel="% of graded submissions that pass",
-             title=f"{assignment}: pass rate per test (red: flagged)")
+    axis.set(xlim=(0, 100), xlabel="% of graded submissions that pass")
     axis.tick_params(axis="y", labelsize=8)
+    figure.suptitle(f"{assignment}: pass rate per test (light: public, dark: hidden, red: flagged)",
+                    x=0.02, ha="left", fontsize=11)
     made["test_pass_rates"] = png(figure)
 
     counted = [(q.question, q.mistakes[:5]) for q in analysis.questions]
     rows = [(f"{question} · {words(m.key)}", m.count) for question, found in counted for m in found]
-    figure, axis = plt.subplots(figsize=(7, 1.2 + 0.32 * max(1, len(rows))))
+    figure, axis = plt.subplots(figsize=(9, 1.4 + 0.32 * max(1, len(rows))))
     if rows:
         axis.barh([r[0] for r in rows], [r[1] for r in rows], color="#ee7733")
         axis.invert_yaxis()
@@ -151,7 +153,9 @@ def _figures(analysis: ClassAnalysis, graded: list[GradedSubmission], questions:
     else:
         axis.text(0.5, 0.5, "no mistake was recognised", ha="center", va="center")
         axis.set_yticks([])
-    axis.set(xlabel="submissions", title=f"{assignment}: recognised mistakes per question (top 5)")
+    axis.set(xlabel="submissions")
+    figure.suptitle(f"{assignment}: recognised mistakes, the five most common per question",
+                    x=0.02, ha="left", fontsize=11)
     made["mistakes_per_question"] = png(figure)
     return made
 
