@@ -10,7 +10,10 @@ The stages, each in its own module:
 * :mod:`autograder.answers`   put answers into a student notebook (samples, test corpora);
 * :mod:`autograder.build`     the whole build, and the staleness check;
 * :mod:`autograder.grade`     grade submissions with the zip's own engine, many at a time;
-* :mod:`autograder.report`    ``grades.csv``, feedback files, the table and the report;
+* :mod:`autograder.submitters` who submitted what, from a Gradescope export's metadata;
+* :mod:`autograder.analysis`  what the class got wrong, per question and test; item analysis;
+* :mod:`autograder.report`    ``grades.csv``, feedback files, the table and the class report;
+* :mod:`autograder.errors`    the errors a user must act on, with their remedies;
 * :mod:`autograder.cli`       the ``autograder`` command.
 
 Two packages ship inside ``autograder.zip``, under these same names, and import nothing

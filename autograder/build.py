@@ -70,15 +70,16 @@ def build_in_memory(assignment: Assignment, scratch: Path,
     notebook_name = assignment.master.name
     student = nbformat.read(result.student_dir / notebook_name, as_version=4)
     tests = checker_cell.public_tests(student)
-    package.finish_notebook(student, tests, assignment.name, numbers)
+    # the files the master gives students (its config's `files`) travel inside the notebook:
+    # the release is the one .ipynb, which works wherever it is opened
+    data = {path.relative_to(result.student_dir).as_posix(): path.read_bytes()
+            for path in sorted(result.student_dir.rglob("*"))
+            if path.is_file() and path.relative_to(result.student_dir).as_posix() != notebook_name}
+    package.finish_notebook(student, tests, assignment.name, numbers, data)
     built = BuiltAssignment(assignment)
     built.student_files[notebook_name] = _notebook_bytes(student)
-    for path in sorted(result.student_dir.rglob("*")):
-        relative = path.relative_to(result.student_dir).as_posix()
-        if path.is_file() and relative != notebook_name:
-            built.student_files[relative] = path.read_bytes()
     built.solution_notebook = _notebook_bytes(package.finish_notebook(
-        nbformat.read(result.solution_notebook, as_version=4), tests, assignment.name, numbers))
+        nbformat.read(result.solution_notebook, as_version=4), tests, assignment.name, numbers, data))
     built.zip_entries = package.zip_entries(result.autograder_zip, environment, assignment.name,
                                             numbers_file)
     built.samples = _samples(assignment, student)

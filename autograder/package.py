@@ -29,6 +29,8 @@ TOOLKIT_DIR = Path(__file__).parent
 RUNTIME_DIR = TOOLKIT_DIR / "grading_runtime"
 REFERENCE_DIR = TOOLKIT_DIR.parent / "reference"
 OTTER_SCRIPTS = {"run_otter.py", "requirements.txt"}  # otter's, replaced by ours
+# The data a notebook carries in its first cell (the notebook must stay quick to open and send).
+MAX_NOTEBOOK_DATA_BYTES = 256 * 1024
 ROOT_SCRIPTS = ("run_autograder", "setup.sh", "run_grader.py")  # at the zip's root
 RUNTIME_SUFFIXES = (".py", ".json")
 # What the engine imports, by distribution name: pinned to the versions the build ran with.
@@ -137,8 +139,10 @@ def student_library(assignment: str, numbers: dict) -> dict[str, str]:
     files = {"autograder/__init__.py": TOOLKIT_DIR / "__init__.py",
              "autograder/grading_runtime/__init__.py": RUNTIME_DIR / "__init__.py",
              "autograder/grading_runtime/probes.py": RUNTIME_DIR / "probes.py",
+             "autograder/grading_runtime/questions.py": RUNTIME_DIR / "questions.py",
              "autograder/checks/__init__.py": TOOLKIT_DIR / "checks" / "__init__.py",
-             "autograder/checks/values.py": TOOLKIT_DIR / "checks" / "values.py"}
+             "autograder/checks/values.py": TOOLKIT_DIR / "checks" / "values.py",
+             "autograder/checks/notebook.py": TOOLKIT_DIR / "checks" / "notebook.py"}
     library = {path: source.read_text(encoding="utf-8") for path, source in files.items()}
     if "examples" in numbers:
         checks = TOOLKIT_DIR / "checks" / f"{assignment}.py"
@@ -149,7 +153,13 @@ def student_library(assignment: str, numbers: dict) -> dict[str, str]:
 
 
 def finish_notebook(notebook: nbformat.NotebookNode, public_tests: dict[str, str], assignment: str,
-                    numbers: dict):
-    """Give one of otter's notebooks the checker cell and stable ids, in place."""
-    checker_cell.add_checker_cell(notebook, public_tests, student_library(assignment, numbers))
+                    numbers: dict, data: dict[str, bytes]):
+    """Give one of otter's notebooks the checker cell (with ``data``, the files the notebook
+    reads) and stable ids, in place."""
+    size = sum(len(content) for content in data.values())
+    if size > MAX_NOTEBOOK_DATA_BYTES:
+        raise BuildError(f"{assignment}: the data files the notebook carries take {size} bytes, more "
+                         f"than {MAX_NOTEBOOK_DATA_BYTES}",
+                         "make the data smaller, or have the notebook generate it")
+    checker_cell.add_checker_cell(notebook, public_tests, student_library(assignment, numbers), data)
     return reproducible.normalize_notebook(notebook, assignment)

@@ -153,3 +153,20 @@ def test_a_solution_that_fails_its_tests_stops_the_build_naming_the_question(tmp
         build_stage.build(Assignment("mlp_intro", root))
     assert "q1_approximate_function" not in str(failure.value).split("\n")[0]
     assert not (root / "dist").exists()
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_the_release_is_one_small_self_contained_notebook(built_project, name):
+    """Nothing to upload beside the notebook: the data it reads travels in its first cell."""
+    release = built_project[name].student_dir
+    assert [p.name for p in release.iterdir()] == [f"{name}.ipynb"]
+    assert (release / f"{name}.ipynb").stat().st_size < 512 * 1024
+
+
+def test_data_too_large_to_carry_in_the_notebook_stops_the_build(tmp_path, monkeypatch):
+    from autograder import package
+
+    root = copy_project(tmp_path, ["deep_mlps"])  # the one assignment with data files
+    monkeypatch.setattr(package, "MAX_NOTEBOOK_DATA_BYTES", 1024)
+    with pytest.raises(BuildError, match="data files the notebook carries take"):
+        build_stage.build(Assignment("deep_mlps", root))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import csv
 
 import pytest
@@ -10,16 +9,8 @@ import pytest
 from autograder import report
 from autograder.grading_runtime import results as gradescope
 from autograder.grade import questions_in
-from scratch_project import ASSIGNMENT_NAMES, REPO
-
-def _declared_losses(name: str) -> set[str]:
-    """The questions an assignment's partly wrong sample says it loses (its ``LOSES``)."""
-    source = (REPO / "assignments" / name / "samples" / "partly_wrong.py").read_text(encoding="utf-8")
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["LOSES"]:
-            return set(ast.literal_eval(node.value))
-    raise AssertionError(f"assignments/{name}/samples/partly_wrong.py declares no LOSES")
-
+from samples import declared
+from scratch_project import ASSIGNMENT_NAMES
 
 def _scores(outcome):
     return outcome.grading.question_scores()
@@ -49,7 +40,7 @@ def test_released_notebook_scores_zero_without_crashing(graded_samples, built_pr
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
 def test_partly_wrong_loses_points_only_where_it_is_wrong(graded_samples, name):
     scores = _scores(graded_samples[name]["partly_wrong"])
-    broken = _declared_losses(name)
+    broken = set(declared(name, "partly_wrong", "LOSES"))
     assert broken <= set(scores), f"LOSES names no question of {name}: {broken - set(scores)}"
     for question, score in scores.items():
         if question in broken:

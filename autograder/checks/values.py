@@ -28,6 +28,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import torch
 
+from autograder.grading_runtime.probes import NOT_FINISHED, not_finished
+
 
 # Whether feedback may quote what the student's code returned (its shapes, its names): on a
 # public example, yes; on a hidden case, no, since a returned shape or name can be made to
@@ -66,28 +68,72 @@ def call(name: str, function: Any, *args: Any) -> Any:
     if function is None:
         raise _not_defined(name)
     if is_proxy(function):
-        return function(*args)
+        return _finished(name, function, function(*args))
     if not callable(function):
         raise AssertionError(f"`{name}` should be a function, but it is a {type(function).__name__}.")
     try:
-        return function(*args)
+        return _finished(name, function, function(*args))
+    except Diagnosed:
+        raise
     except NotImplementedError:
-        raise AssertionError(f"`{name}` is not implemented yet.") from None
+        raise Diagnosed(f"`{name}` is not implemented yet.", "not_finished") from None
     except Exception as error:  # the student's own error, reported as such
+        if _unfinished(function):  # the error is the placeholder's, not worth the student's time
+            raise Diagnosed(not_finished(f"`{name}`"), "not_finished") from None
         raise AssertionError(f"`{name}` raised {type(error).__name__}: {error}".rstrip()) from None
 
 
-def _same(sent: Any, returned: Any) -> bool:
-    return (isinstance(returned, type(sent)) and tuple(returned.shape) == tuple(sent.shape)
-            and bool(np.array_equal(np.asarray(returned), np.asarray(sent), equal_nan=True)))
+def _finished(name: str, function: Any, value: Any) -> Any:
+    """``value``, unless it is the template's placeholder come back from an unfinished function."""
+    if value is Ellipsis or value is None:
+        unfinished = function.is_unfinished() if is_proxy(function) else _unfinished(function)
+        if unfinished:
+            raise Diagnosed(not_finished(f"`{name}`"), "not_finished")
+    return value
 
 
-def call_unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...]) -> Any:
+def _unfinished(function: Any) -> bool:
+    from autograder.grading_runtime.probes import unfinished
+
+    return unfinished(function)
+
+
+def unfinished_note(objects: dict[str, Any], message: str) -> tuple[str, bool]:
+    """A failure's message; or, when one of the objects the test took still has the template's
+    ``...``, the sentence saying so alone. Returns it and whether the answer was unfinished."""
+    if NOT_FINISHED in message:
+        return message, True
+    for name, value in objects.items():
+        if value is None:
+            continue
+        try:
+            waiting = value.is_unfinished() if is_proxy(value) else _unfinished(value)
+        except Exception:  # an object that cannot say: nothing to add
+            waiting = False
+        if waiting:
+            return not_finished(f"`{name}`"), True
+    return message, False
+
+
+def _same(sent: Any, returned: Any, tolerance: float = 0.0) -> bool:
+    """Whether an argument came back as it was sent: same type and shape, and the same values,
+    or within ``tolerance`` of them where restoring them by arithmetic is allowed."""
+    if not (isinstance(returned, type(sent)) and tuple(returned.shape) == tuple(sent.shape)):
+        return False
+    before, after = np.asarray(sent), np.asarray(returned)
+    if tolerance == 0.0:
+        return bool(np.array_equal(after, before, equal_nan=True))
+    return bool(np.allclose(after, before, rtol=0.0, atol=tolerance, equal_nan=True))
+
+
+def call_unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...],
+                   tolerances: dict[str, float] | None = None) -> Any:
     """``call``, also failing when the function changed one of its array arguments in place.
 
     Through a proxy the student process works on its own copies, which the engine sends back
     as they are after the call; here each is compared with what was sent. ``names`` names
-    the arguments for the message.
+    the arguments for the message; ``tolerances`` allows, by name, an argument to come back
+    within that distance of what was sent (one that is perturbed and restored by arithmetic).
     """
     if function is None:
         raise _not_defined(name)
@@ -99,7 +145,8 @@ def call_unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...])
         value = call(name, function, *args)
         after = args
     for argument, before, now in zip(names, sent, after):
-        if isinstance(before, (torch.Tensor, np.ndarray)) and not _same(before, now):
+        allowed = (tolerances or {}).get(argument, 0.0)
+        if isinstance(before, (torch.Tensor, np.ndarray)) and not _same(before, now, allowed):
             raise AssertionError(f"`{name}` changed its input {argument} in place; work on a "
                                  "copy, or on new tensors, and leave the caller's as they were.")
     return value
@@ -114,9 +161,11 @@ def probe(student_object: Any, name: str, *args: Any) -> Any:
 
     try:
         return PROBES[name](None, student_object, *args)
-    except Exception as error:  # the student's object failed the inspection
-        raise AssertionError(f"inspecting your {type(student_object).__name__} raised "
-                             f"{type(error).__name__}: {error}".rstrip()) from None
+    except Exception as error:  # the student's code failed under the inspection
+        label = f"`{getattr(student_object, '__name__', type(student_object).__name__)}`"
+        if _unfinished(student_object):
+            raise Diagnosed(not_finished(label), "not_finished") from None
+        raise AssertionError(f"{label} raised {type(error).__name__}: {error}".rstrip()) from None
 
 
 def with_parameter_counts(function: Any, args: list, counts: dict) -> Any:

@@ -254,12 +254,15 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
     session.deadline = time.monotonic() + seconds
     outcome = results.CaseResult(case.name, case.hidden, case.points, passed=False)
     problem = ""
+    taken = {name: proxies[name] for name in case.parameters}
     try:
-        case.function(**{name: proxies[name] for name in case.parameters})
+        case.function(**taken)
     except AssertionError as failure:
         outcome.message = str(failure).strip() or case.failure_message or "a check failed."
         key = getattr(failure, "key", None)
         outcome.diagnosis = key if isinstance(key, str) else None
+        outcome.message, waiting = _unfinished_note(taken, outcome.message)
+        outcome.diagnosis = "not_finished" if waiting else outcome.diagnosis
     except (StudentTimeout, StudentGone) as stopped:
         outcome.message = str(stopped)
         outcome.diagnosis = "did_not_finish_in_time" if isinstance(stopped, StudentTimeout) else (
@@ -280,6 +283,13 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
         session.deadline = float("inf")
         session.hidden = False
     return outcome, problem
+
+
+def _unfinished_note(taken: dict, message: str) -> tuple[str, bool]:
+    """Say first that an answer is unfinished, where it still has ``...`` (see checks.values)."""
+    from autograder.checks.values import unfinished_note
+
+    return unfinished_note(taken, message)
 
 
 def _student_main(plan: sandbox.Plan, channel, output_fd: int) -> None:

@@ -14,8 +14,12 @@ student's objects). ``PROBES`` lists them.
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
+import types
 from collections import OrderedDict
-from typing import Callable
+from typing import Any, Callable
 
 
 def _nn():
@@ -234,6 +238,50 @@ def call_with_parameter_counts(workspace, function, args: list, name: str, count
     finally:
         if swapped:
             namespace[name] = saved
+
+
+NOT_FINISHED = "is not finished yet (it still has `...`)"
+
+
+def not_finished(label: str) -> str:
+    """What an answer that still has the template's ``...`` is told, and nothing more: what it
+    raised or returned is the placeholder's doing, not worth the student's time."""
+    return f"{label} {NOT_FINISHED}."
+
+
+def unfinished(value: Any) -> bool:
+    """Whether a function, or a method of a class, still has the template's ``...`` in it: as
+    a statement, an assigned or returned value, an argument (not an index, ``x[:, ...]``).
+
+    Decided from the source (IPython keeps every cell's source), since Python drops a bare
+    ``...`` statement when it compiles.
+    """
+    functions = []
+    if isinstance(value, types.FunctionType):
+        functions.append(value)
+    elif isinstance(value, type):
+        functions.extend(v for v in vars(value).values() if isinstance(v, types.FunctionType))
+    return any(_has_placeholder(function) for function in functions)
+
+
+def _has_placeholder(function: types.FunctionType) -> bool:
+    try:
+        source = textwrap.dedent(inspect.getsource(function))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        # no source to read (code made by exec): the compiled constants still show an
+        # assigned or returned ``...``, if not a bare statement
+        return _ellipsis_constant(function.__code__)
+    indexes = {id(node.slice) for node in ast.walk(tree) if isinstance(node, ast.Subscript)}
+    indexes |= {id(element) for node in ast.walk(tree) if isinstance(node, ast.Subscript)
+                and isinstance(node.slice, ast.Tuple) for element in node.slice.elts}
+    return any(isinstance(node, ast.Constant) and node.value is Ellipsis and id(node) not in indexes
+               for node in ast.walk(tree))
+
+
+def _ellipsis_constant(code: types.CodeType) -> bool:
+    return any(constant is Ellipsis or (isinstance(constant, types.CodeType) and _ellipsis_constant(constant))
+               for constant in code.co_consts)
 
 
 PROBES: dict[str, Callable] = {

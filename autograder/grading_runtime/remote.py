@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import wire
+from .probes import not_finished
 
 HELLO_SECONDS = 20.0
 # Type names a hidden test may quote: Python's own and the libraries' usual ones.
@@ -412,8 +413,7 @@ class Session:
         if described.get("not_implemented"):
             return StudentError(f"{label} is not implemented yet.", kind, detail, "not_finished")
         if unfinished:
-            return StudentError(f"{label} is not finished yet (it still has `...`): "
-                                f"{self._raised(kind, described)}", kind, detail, "not_finished")
+            return StudentError(not_finished(label), kind, detail, "not_finished")
         return StudentError(f"{label} raised {self._raised(kind, described)}", kind, detail)
 
     def _raised(self, kind: str, described: dict) -> str:
@@ -542,6 +542,9 @@ class Missing:
     def probe(self, *args):
         self._fail()
 
+    def is_unfinished(self) -> bool:
+        return False
+
 
 class Remote:
     """A student's object that stays in the student process; every use is a request."""
@@ -608,6 +611,10 @@ class Remote:
 
     def __bool__(self) -> bool:
         return True
+
+    def is_unfinished(self) -> bool:
+        """Whether the student's function or class still had the template's ``...`` in it."""
+        return bool(object.__getattribute__(self, "_unfinished"))
 
     def student_type(self) -> str:
         """The type name the student process gave this object (for messages only; in a hidden

@@ -20,12 +20,8 @@ and, where the error came from a cell, that cell's number and line.
 
 from __future__ import annotations
 
-import ast
-import inspect
 import re
 import sys
-import textwrap
-import types
 from typing import Any
 
 from . import probes, wire
@@ -162,7 +158,7 @@ class Workspace:
                 continue
             value = self.namespace[name]
             described[name] = {"defined": True, "type": type(value).__name__,
-                               "callable": callable(value), "unfinished": unfinished(value)}
+                               "callable": callable(value), "unfinished": probes.unfinished(value)}
         return self.answer(described)
 
     def op_call(self, request: dict) -> bytes:
@@ -210,41 +206,6 @@ def _printable(error: BaseException) -> bool:
     except BaseException:  # an exception whose __str__ raises tells us nothing
         return False
     return True
-
-
-def unfinished(value: Any) -> bool:
-    """Whether a function, or a method of a class, still has the template's ``...`` in it: as
-    a statement, an assigned or returned value, an argument (not an index, ``x[:, ...]``).
-
-    Decided from the source (IPython keeps every cell's source), since Python drops a bare
-    ``...`` statement when it compiles.
-    """
-    functions = []
-    if isinstance(value, types.FunctionType):
-        functions.append(value)
-    elif isinstance(value, type):
-        functions.extend(v for v in vars(value).values() if isinstance(v, types.FunctionType))
-    return any(_has_placeholder(function) for function in functions)
-
-
-def _has_placeholder(function: types.FunctionType) -> bool:
-    try:
-        source = textwrap.dedent(inspect.getsource(function))
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError, IndentationError):
-        # no source to read (code made by exec): the compiled constants still show an
-        # assigned or returned ``...``, if not a bare statement
-        return _ellipsis_constant(function.__code__)
-    indexes = {id(node.slice) for node in ast.walk(tree) if isinstance(node, ast.Subscript)}
-    indexes |= {id(element) for node in ast.walk(tree) if isinstance(node, ast.Subscript)
-                and isinstance(node.slice, ast.Tuple) for element in node.slice.elts}
-    return any(isinstance(node, ast.Constant) and node.value is Ellipsis and id(node) not in indexes
-               for node in ast.walk(tree))
-
-
-def _ellipsis_constant(code: types.CodeType) -> bool:
-    return any(constant is Ellipsis or (isinstance(constant, types.CodeType) and _ellipsis_constant(constant))
-               for constant in code.co_consts)
 
 
 def make_shell():

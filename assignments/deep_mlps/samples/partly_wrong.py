@@ -5,6 +5,14 @@
 # The questions this sample loses points on, and no other (the tests check it).
 LOSES = ["q1_count_parameters", "q3_poly_features"]
 
+# What the notebook's public checks tell this student, by question: the checks catch
+# these mistakes on the tutorial's own examples (the others pass them; the hidden tests
+# still catch every question of LOSES).
+PUBLIC_CHECKS_SAY = {
+    "q1_count_parameters": "frozen parameters (requires_grad=False) are counted",
+    "q3_poly_features": "as if the two loops (or the two inputs) were swapped",
+}
+
 
 def count_parameters(model):
     return sum(p.numel() for p in model.parameters())

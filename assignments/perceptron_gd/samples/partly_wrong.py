@@ -6,6 +6,15 @@
 # The questions this sample loses points on, and no other (the tests check it).
 LOSES = ["q3_grad_loss_i", "q4_gradient_descent", "q6_derivative"]
 
+# What the notebook's public checks tell this student, by question: the checks catch
+# these mistakes on the tutorial's own examples (the others pass them; the hidden tests
+# still catch every question of LOSES).
+PUBLIC_CHECKS_SAY = {
+    "q3_grad_loss_i": "there is an extra factor p(1 - p)",
+    "q4_gradient_descent": "each loss is recorded after its update",
+    "q6_derivative": "the chain-rule factor 2x is missing",
+}
+
 
 def sigmoid(x):
     return 1 / (1 + np.exp(-x))

@@ -1,0 +1,241 @@
+"""The public checks in the student's own notebook: ``grader.check("q1_...")``, and a guard
+that keeps exploration cells from failing in cascade after an unfinished exercise.
+
+The notebook's first cell writes this package, the public tests and the assignment's checks
+next to the notebook, then makes ``grader = PublicChecks()``. Nothing is installed: the
+public tests are the same files the zip's tests hold (otter's format), read and run here
+with the notebook's own objects, and each failure is said in the checks' own words, with
+no frame of test code around it. The hidden tests run only when the notebook is graded.
+
+``guard_exploration`` adds an IPython input transformer: a cell that uses a graded function
+which is not defined yet, or still has the template's ``...``, is replaced by a sentence
+saying which exercise to finish first (a cell that defines a graded name always runs).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.checks.values import unfinished_note
+from autograder.grading_runtime.probes import NOT_FINISHED, unfinished
+from autograder.grading_runtime.questions import Question, read_question
+
+TESTS_DIR = "public_tests"
+
+
+@dataclass
+class CaseOutcome:
+    name: str
+    passed: bool
+    message: str
+
+
+@dataclass
+class CheckResult:
+    """What one ``grader.check`` found; Jupyter shows it as text under the cell."""
+
+    question: str
+    outcomes: list[CaseOutcome] = field(default_factory=list)
+    success_message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return all(o.passed for o in self.outcomes)
+
+    def __repr__(self) -> str:
+        count = len(self.outcomes)
+        plural = "s" if count != 1 else ""
+        if self.passed:
+            head = (f"{self.question}: all {count} public checks passed." if count > 1
+                    else f"{self.question}: the public check passed.")
+            return f"{head} {self.success_message}".rstrip()
+        passed = sum(o.passed for o in self.outcomes)
+        lines = [f"{self.question}: {passed} of {count} public check{plural} passed."]
+        for outcome in self.outcomes:
+            mark = "✅" if outcome.passed else "❌"
+            title = outcome.name.removeprefix("test_").replace("_", " ")
+            lines.append(f"  {mark} {title}" + ("" if outcome.passed else f": {outcome.message}"))
+        return "\n".join(lines)
+
+
+def _exercise(question: str) -> str:
+    found = re.match(r"q(\d+)", question)
+    return f"exercise {found.group(1)}" if found else question
+
+
+class PublicChecks:
+    """``grader``: runs a question's public tests on the notebook's objects."""
+
+    def __init__(self, tests_dir: str | Path = TESTS_DIR, namespace: dict | None = None):
+        self.tests_dir = Path(tests_dir)
+        self._namespace = namespace
+
+    def _names(self) -> dict:
+        if self._namespace is not None:
+            return self._namespace
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        return shell.user_ns if shell is not None else {}
+
+    def questions(self) -> dict[str, Question]:
+        found = {}
+        for path in sorted(self.tests_dir.glob("*.py")):
+            question = read_question(path.read_text(encoding="utf-8"), f"{TESTS_DIR}/{path.name}")
+            found[question.name] = question
+        return found
+
+    def check(self, question: str) -> CheckResult:
+        questions = self.questions()
+        if question not in questions:
+            known = ", ".join(questions) or "none"
+            raise ValueError(f"no public checks for {question!r} (there are: {known})")
+        names = self._names()
+        result = CheckResult(question)
+        for case in questions[question].cases:
+            arguments = {name: names.get(name) for name in case.parameters}
+            try:
+                case.function(**arguments)
+            except AssertionError as failure:
+                message = str(failure).strip() or case.failure_message or "a check failed."
+                message, _ = unfinished_note(arguments, message)
+                result.outcomes.append(CaseOutcome(case.name, False, message))
+            except Exception as error:  # the test's own code stopped on what it was given
+                where = traceback.extract_tb(error.__traceback__)[-1]
+                result.outcomes.append(CaseOutcome(case.name, False, (
+                    f"the check stopped with {type(error).__name__}: {error} (at line {where.lineno} "
+                    "of the test); look at what your code returns.")))
+            else:
+                result.outcomes.append(CaseOutcome(case.name, True, ""))
+                result.success_message = case.success_message or result.success_message
+        return result
+
+    def check_all(self) -> list[CheckResult]:
+        return [self.check(name) for name in self.questions()]
+
+    def graded_names(self) -> dict[str, str]:
+        """Each name the public tests take, and the exercise it belongs to (its first question)."""
+        found: dict[str, str] = {}
+        for question in self.questions().values():
+            for case in question.cases:
+                for name in case.parameters:
+                    found.setdefault(name, _exercise(question.name))
+        return found
+
+
+def _defines(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name)}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names
+
+
+def _loads(nodes) -> set[str]:
+    """The names ``nodes`` read and do not bind themselves."""
+    loaded, bound = set(), set()
+    for statement in nodes:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name):
+                (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
+    return loaded - bound
+
+
+def _runs_with(tree: ast.Module) -> set[str]:
+    """The names a cell reads when it runs: those its top-level statements read, and those
+    read by the functions of the cell that they call (a function the cell only defines runs
+    later, if ever)."""
+    functions = {node.name: node for node in tree.body
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    used = _loads(node for node in tree.body
+                  if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+    called = used & set(functions)
+    while called:
+        name = called.pop()
+        found = _loads([functions.pop(name)])
+        used |= found
+        called |= found & set(functions)
+    return used
+
+
+def _global_names(code) -> set[str]:
+    """The global names a function's code reads, its comprehensions and inner functions included."""
+    if code is None:
+        return set()
+    found = set(code.co_names)
+    for constant in code.co_consts:
+        if hasattr(constant, "co_names"):
+            found |= _global_names(constant)
+    return found
+
+
+def waiting_for(source: str, graded: dict[str, str], namespace: dict,
+                pending: dict[str, str] | None = None) -> str | None:
+    """Why a cell should not run yet: a graded name it uses is not defined or not finished,
+    or a name it uses was to be made by a cell that waited (``pending``: name -> why)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    if _defines(tree) & set(graded):
+        return None  # the cell that writes an answer always runs
+    used = _runs_with(tree)
+    for name in sorted(used & set(graded), key=lambda n: graded[n]):
+        if name not in namespace:
+            return (f"This cell uses `{name}`, which is not defined yet: run the cell of "
+                    f"{graded[name]} first.")
+        if unfinished(namespace[name]):
+            return (f"This cell uses `{name}`, which {NOT_FINISHED}: finish {graded[name]} "
+                    "first, then run this cell again.")
+    for helper in sorted(used - set(graded)):  # a given function that calls an exercise's
+        called = _global_names(getattr(namespace.get(helper), "__code__", None))
+        for name in sorted(called & set(graded), key=lambda n: graded[n]):
+            if name in namespace and unfinished(namespace[name]):
+                return (f"This cell runs `{helper}`, which uses `{name}`, which {NOT_FINISHED}: "
+                        f"finish {graded[name]} first, then run this cell again.")
+    for name in sorted(used & set(pending or {})):
+        if name not in namespace:
+            return pending[name]
+    return None
+
+
+def guard_exploration(grader: PublicChecks, shell=None) -> None:
+    """Replace, before it runs, a cell that would fail only because an exercise is unfinished
+    by a sentence saying which one to finish."""
+    if shell is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    if shell is None:
+        return
+    graded = grader.graded_names()
+    pending: dict[str, str] = {}  # what a cell that waited would have made, and why it waited
+
+    def transform(lines: list[str]) -> list[str]:
+        source = "".join(lines)
+        reason = waiting_for(source, graded, shell.user_ns, pending)
+        try:
+            made = _defines(ast.parse(source))
+        except SyntaxError:
+            made = set()
+        for name in made:
+            if reason is None:
+                pending.pop(name, None)
+            else:
+                pending[name] = reason
+        return lines if reason is None else [f"print({reason!r})\n"]
+
+    transform.autograder_guard = True
+    shell.input_transformers_post[:] = [t for t in shell.input_transformers_post
+                                        if not getattr(t, "autograder_guard", False)] + [transform]

@@ -1,0 +1,158 @@
+"""The pieces of the student's side, one at a time: ``grader.check``, the guard on exploration
+cells, and the set-up cell's failures (no torch, a folder it cannot write to)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import pytest
+
+from autograder.checker_cell import make_cell
+from autograder.checks.notebook import PublicChecks, waiting_for
+
+OTTER_TEST = '''\
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q2_double"
+points = None
+
+@test_case(points=None, hidden=False, success_message="Hidden tests also run when the notebook is graded.")
+def test_doubles_two(double):
+    assert double(2) == 4, "`double(2)` should be 4: the function does not double its argument."
+
+@test_case(points=None, hidden=False)
+def test_doubles_a_list_item(double):
+    assert double([1])[0] == 2, "should double each item"
+'''
+
+
+@pytest.fixture
+def tests_dir(tmp_path):
+    folder = tmp_path / "public_tests"
+    folder.mkdir()
+    (folder / "q2_double.py").write_text(OTTER_TEST, encoding="utf-8")
+    return folder
+
+
+def test_a_passing_check_says_so_in_one_line(tests_dir):
+    namespace = {"double": lambda x: [2 * v for v in x] if isinstance(x, list) else 2 * x}
+    result = PublicChecks(tests_dir, namespace).check("q2_double")
+    assert result.passed
+    assert repr(result) == ("q2_double: all 2 public checks passed. "
+                            "Hidden tests also run when the notebook is graded.")
+
+
+def test_a_failing_check_gives_the_checks_sentence_and_no_test_code(tests_dir):
+    result = PublicChecks(tests_dir, {"double": lambda x: x}).check("q2_double")
+    text = repr(result)
+    assert not result.passed
+    assert text.startswith("q2_double: 0 of 2 public checks passed.")
+    assert "the function does not double its argument" in text
+    assert "assert" not in text and "Traceback" not in text
+
+
+def test_a_check_that_stops_on_what_it_was_given_says_what_stopped_it(tests_dir):
+    def double(x):
+        return None if isinstance(x, list) else 2 * x
+
+    text = repr(PublicChecks(tests_dir, {"double": double}).check("q2_double"))
+    assert "1 of 2 public checks passed" in text
+    assert "the check stopped with TypeError" in text  # None[0]
+    assert "look at what your code returns" in text
+
+
+def test_an_unfinished_answer_is_said_to_be_unfinished(tests_dir):
+    def double(x):
+        ...
+
+    text = repr(PublicChecks(tests_dir, {"double": double}).check("q2_double"))
+    assert "`double` is not finished yet (it still has `...`)" in text
+
+
+def test_an_undefined_answer_and_an_unknown_question(tests_dir):
+    checks = PublicChecks(tests_dir, {})
+    assert not checks.check("q2_double").passed
+    with pytest.raises(ValueError, match="there are: q2_double"):
+        checks.check("q3_triple")
+
+
+def unfinished_double(x):
+    ...
+
+
+def finished_double(x):
+    return 2 * x
+
+
+def plot_doubles():
+    return [finished_double(v) for v in range(3)]
+
+
+GRADED = {"finished_double": "exercise 2"}
+
+
+@pytest.mark.parametrize(("source", "namespace", "says"), [
+    ("print(finished_double(3))", {"finished_double": finished_double}, None),
+    ("print(finished_double(3))", {}, "not defined yet: run the cell of exercise 2 first"),
+    ("print(finished_double(3))", {"finished_double": unfinished_double},
+     "not finished yet (it still has `...`): finish exercise 2 first"),
+    # a cell that defines the answer always runs, whatever it uses
+    ("def finished_double(x):\n    return x + x\nprint(finished_double(1))", {}, None),
+    # a function body runs later, if ever: defining a helper waits for nothing
+    ("def helper():\n    return finished_double(1)", {}, None),
+    # a given function that calls the answer, itself unfinished
+    ("plot_doubles()", {"plot_doubles": plot_doubles, "finished_double": unfinished_double},
+     "runs `plot_doubles`, which uses `finished_double`"),
+    ("print(1 +", {}, None),  # Python's own SyntaxError is the right answer there
+])
+def test_the_guard_waits_only_for_unfinished_exercises(source, namespace, says):
+    reason = waiting_for(source, GRADED, namespace)
+    if says is None:
+        assert reason is None
+    else:
+        assert says in reason
+
+
+def test_a_cell_using_what_a_waiting_cell_would_have_made_waits_for_the_same_reason():
+    pending = {"doubles": "This cell uses `finished_double`, ...: finish exercise 2 first."}
+    assert waiting_for("print(doubles)", GRADED, {}, pending) == pending["doubles"]
+    assert waiting_for("print(doubles)", GRADED, {"doubles": [0, 2]}, pending) is None
+
+
+def run_setup_cell(folder, monkeypatch):
+    cell = make_cell({"q2_double": OTTER_TEST}, {}, {"data/points.bin": b"\x00\x01"})
+    monkeypatch.chdir(folder)
+    source = cell.source.split("\nfrom autograder.checks.notebook import")[0]  # the part that writes
+    exec(compile(source, "<set-up cell>", "exec"), {})
+
+
+def test_the_setup_cell_writes_the_tests_and_the_data_next_to_the_notebook(tmp_path, monkeypatch):
+    run_setup_cell(tmp_path, monkeypatch)
+    assert (tmp_path / "public_tests" / "q2_double.py").read_text(encoding="utf-8") == OTTER_TEST
+    assert (tmp_path / "data" / "points.bin").read_bytes() == b"\x00\x01"
+
+
+def test_the_setup_cell_says_what_to_do_where_it_cannot_write(tmp_path, monkeypatch):
+    (tmp_path / "public_tests").write_text("a file where the folder goes", encoding="utf-8")
+    with pytest.raises(Exception, match="could not be written next to this notebook") as raised:
+        run_setup_cell(tmp_path, monkeypatch)
+    assert raised.value._render_traceback_() == [str(raised.value)]  # Jupyter shows the sentence alone
+
+
+def test_the_setup_cell_says_what_to_install_without_torch(tmp_path, monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
+    with pytest.raises(Exception, match=r"needs torch: run `pip install torch numpy`"):
+        run_setup_cell(tmp_path, monkeypatch)
+    assert not os.listdir(tmp_path)  # it stopped before writing anything
+
+
+def test_a_cell_that_defines_and_calls_its_own_helper_waits_for_what_the_helper_uses():
+    source = ("def run(n):\n    return [finished_double(i) for i in range(n)]\n\n\n"
+              "results = run(3)\n")
+    reason = waiting_for(source, GRADED, {"finished_double": unfinished_double})
+    assert "`finished_double`" in reason and "finish exercise 2 first" in reason
+    assert waiting_for(source, GRADED, {"finished_double": finished_double}) is None
