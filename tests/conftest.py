@@ -81,8 +81,9 @@ class ThroughTheJudge:
         graded = [p for p in parameters if p != "numbers"]
 
         def judged(*objects, **options):
-            proxies = [as_student(o, n) if o is not None else None for o, n in zip(objects, graded)]
-            return value(*proxies, **options)
+            named = {n: o for o, n in zip(objects, graded) if o is not None}
+            proxies = as_students(named)
+            return value(*[proxies.get(n) for n in graded[:len(objects)]], **options)
 
         return judged
 
@@ -90,6 +91,12 @@ class ThroughTheJudge:
 def as_student(obj, name: str):
     """``obj`` as a check receives it in the judge: the engine's proxy for the notebook name
     ``name`` (the student's "process" being this one, with the very codec of a grading)."""
+    return as_students({name: obj})[name]
+
+
+def as_students(objects: dict) -> dict:
+    """Several notebook names as one test receives them: proxies of one student process, so
+    that an object one of them returns can be passed to another (a Var to an operation)."""
     from autograder.grading_runtime.remote import Session
 
-    return Session.in_process({name: obj}).proxies([name])[name]
+    return Session.in_process(dict(objects)).proxies(list(objects))

@@ -37,7 +37,7 @@ def _ulps(count):
 
 
 def test_every_assignment_has_reference_numbers():
-    assert NAMES == ["deep_mlps", "mlp_intro", "perceptron_gd"]
+    assert NAMES == ["backprop_autodiff", "deep_mlps", "mlp_intro", "perceptron_gd"]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -16,6 +16,15 @@ them to that. Where a notebook's answers build on each other (``gradient_descent
 ``grad_loss_i``), ``load`` takes the notebook's other answers as ``notebook``, and a variant
 may call those too, as a notebook cell calls the cells above it.
 
+Classes graded together (the mini autodiff's ``Var`` and operations, which build each other)
+have one file, named after one of them, that lists them all in ``GROUP``. There a variant is a
+notebook cell: a top-level function ``<kind>_<name>()``, never called, whose body after its
+docstring defines some of the group's classes under their own names. ``load`` runs that body
+as one cell, so the
+operations it defines build their results with the ``Var`` it defines; what it leaves out
+comes from the notebook, as in a student's notebook whose other cells are unchanged. Its
+implementation is a :class:`Cell`, which puts every name of the group in place at once.
+
 Each assignment's folder also holds ``expectations.py``: what the grader must make of the
 corpus beyond each variant's own verdict (which mistakes keep which hidden cases, which pass
 the public checks, which notebooks go the whole way, which fields of the hidden cases are
@@ -36,6 +45,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
+import textwrap
 import types
 import zipfile
 from dataclasses import dataclass
@@ -68,7 +78,10 @@ class Variant:
         return f"{self.graded_name}-{self.name}"
 
     def as_answer(self) -> str:
-        """The definition renamed to the graded name, ready for ``autograder.answers.fill``."""
+        """The definition renamed to the graded name, ready for ``autograder.answers.fill``
+        (a group's variant: the cell, which defines the group's classes under their names)."""
+        if isinstance(self.implementation, Cell):
+            return self.implementation.source
         header = re.compile(rf"^(\s*(?:def|class)\s+){re.escape(self.name)}\b", re.MULTILINE)
         answer, count = header.subn(rf"\g<1>{self.graded_name}", self.source, count=1)
         assert count == 1, f"no definition of {self.name} in its source"
@@ -89,6 +102,33 @@ def imported_names(assignment: str, graded_name: str) -> set[str]:
             if isinstance(value, types.ModuleType) and not name.startswith("__")}
 
 
+@dataclass(frozen=True, eq=False)
+class Cell:
+    """A group variant: the notebook cell it is, and every name of the group after it ran."""
+
+    source: str
+    definitions: dict[str, Any]
+
+
+def _cell(lines: list[str], node: ast.FunctionDef, group: tuple[str, ...], namespace: dict) -> Cell:
+    """Run the body of a group variant (its docstring left out) as one notebook cell."""
+    body = node.body[1:] if node.body and isinstance(node.body[0], ast.Expr) and isinstance(
+        getattr(node.body[0], "value", None), ast.Constant) else node.body
+    source = textwrap.dedent("\n".join(lines[body[0].lineno - 1 : node.end_lineno])) if body else ""
+    cell_globals = dict(namespace)
+    exec(compile(source, f"<corpus {node.name}>", "exec"), cell_globals)
+    return Cell(source, {name: cell_globals[name] for name in group if name in cell_globals})
+
+
+def with_cells_in_place(environment: dict[str, Any]) -> dict[str, Any]:
+    """The environment with each :class:`Cell` replaced by all the names it defines."""
+    found = dict(environment)
+    for value in environment.values():
+        if isinstance(value, Cell):
+            found.update(value.definitions)
+    return found
+
+
 def _define(source: str, name: str, namespace: dict) -> Any:
     """Run one definition alone, as a notebook cell would, and return what it defines."""
     cell_globals = dict(namespace)
@@ -106,7 +146,8 @@ def load(assignment: str, graded_name: str, notebook: dict[str, Any] | None = No
     path = CORPUS_DIR / assignment / f"{graded_name}.py"
     source = path.read_text(encoding="utf-8")
     module = _load_module(path)
-    namespace = {name: value for name, value in (notebook or {}).items() if name != graded_name}
+    group = tuple(getattr(module, "GROUP", ()))
+    namespace = {name: value for name, value in (notebook or {}).items() if group or name != graded_name}
     namespace |= {name: getattr(module, name) for name in imported_names(assignment, graded_name)}
     hints = dict(getattr(module, "EXPECTED_HINTS", {}))
     lines = source.splitlines()
@@ -119,9 +160,10 @@ def load(assignment: str, graded_name: str, notebook: dict[str, Any] | None = No
             raise ValueError(f"{path}: {node.name} should start with one of {', '.join(KINDS)}")
         first = min([node.lineno] + [d.lineno for d in node.decorator_list])
         definition = "\n".join(lines[first - 1 : node.end_lineno])
+        implementation = (_cell(lines, node, group, namespace) if group
+                          else _define(definition, node.name, namespace))
         variants.append(Variant(
-            assignment, graded_name, node.name, kind, _define(definition, node.name, namespace),
-            definition, hints.get(node.name),
+            assignment, graded_name, node.name, kind, implementation, definition, hints.get(node.name),
         ))
     needing_hints = {v.name for v in variants if v.kind != "correct"}
     if set(hints) != needing_hints:
@@ -229,7 +271,7 @@ def owners(questions: dict[str, Question]) -> dict[str, Question]:
 
 def run_question(question: Question, environment: dict[str, Any]) -> list[CaseResult]:
     """Every test case of ``question`` on the objects of ``environment``, as the judge runs them."""
-    session = Session.in_process(dict(environment))
+    session = Session.in_process(with_cells_in_place(environment))
     proxies = session.proxies(sorted(parameters(question)))
     results = []
     for case in question.cases:
@@ -260,7 +302,8 @@ def grade_whole_notebooks(assignment, whole_notebooks: dict[str, list[str]], var
     jobs, chosen = [], {}
     for kind, variant_ids in whole_notebooks.items():
         chosen[kind] = [by_id[i] for i in variant_ids]
-        filled = answers.fill(student, {**complete, **{v.graded_name: v.as_answer() for v in chosen[kind]}})
+        mine = {name: text for v in chosen[kind] for name, text in answers.definitions(v.as_answer()).items()}
+        filled = answers.fill(student, {**complete, **mine})
         path = folder / kind / f"{assignment.name}.ipynb"
         path.parent.mkdir(parents=True)
         nbformat.write(filled, path)

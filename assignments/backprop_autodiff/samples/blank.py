@@ -1,0 +1,1 @@
+# The notebook exactly as released: every answer cell still holds its `...` placeholders.

@@ -1,0 +1,114 @@
+"""What the grader must make of backprop_autodiff's corpus, beyond each variant's own verdict.
+
+The mini autodiff's six classes are graded together by one question; its corpus file is
+``Var.py``, whose variants are notebook cells defining several of the classes at once (see
+tests/corpus/__init__.py). No variant is ``partial``: the contract names no valid answer that
+deserves less than full marks. Questions with two hidden tests give partial credit to some
+mistakes; ``KEEPS`` records, for each wrong variant whose mistake leaves a hidden test right,
+that it keeps it.
+"""
+
+LEAST = {"Var": (5, 12)}
+LEAST_OTHERWISE = (5, 7)
+# For each graded name, the groups of hidden cases and their fields that hold expected answers:
+# no feedback may show one of them. One-hot answers are 0 and 1 only, which any message may print.
+HIDDEN_ANSWERS = {
+    "lif_firing_rate": {"lif_firing_rate": {"rate"}},
+    "softmax": {"softmax": {"y"}},
+    "one_hot": {},
+    "mse_loss": {"mse_loss": {"loss"}},
+    "binary_cross_entropy": {"binary_cross_entropy": {"loss"}},
+    "categorical_cross_entropy": {"categorical_cross_entropy": {"loss"}},
+    "finite_difference_gradient": {"finite_difference_gradient": {"gradient"}},
+    "backprop": {"backprop": {"dE_dW", "dE_da", "dE_dM", "dE_db"}},
+    "Var": {"autodiff": {"value", "new_value", "grads", "grads_twice"},
+            "autodiff_descent": {"values", "grads"}},
+    "weight_decay_step": {"weight_decay_step": {"theta_new"}},
+}
+# Graded names whose mistakes the grader keeps from costing points where another answer calls
+# them: the name, and the answers that call it (graded with a correct stand-in in its place).
+SHIELDED: dict[str, set[str]] = {}
+# Wrong variants whose mistake leaves some hidden tests right: a wrong threshold keeps the rates
+# above it, a one-sided difference keeps the shape-and-restore test, sigma'(h) keeps the output
+# layer, and each autodiff mistake keeps what it does not touch (evaluate, or the gradients).
+KEEPS = {
+    "Var-wrong_grad_overwritten": {"test_values_of_new_expressions"},
+    "Var-wrong_grad_is_s_itself": {
+        "test_descent_on_new_expressions",
+        "test_values_of_new_expressions",
+    },
+    "Var-wrong_backward_stops_at_the_top": {"test_values_of_new_expressions"},
+    "Var-wrong_zero_grad_only_here": {
+        "test_gradients_of_new_expressions",
+        "test_values_of_new_expressions",
+    },
+    "Var-wrong_evaluate_returns_the_stored_value": {
+        "test_accumulation_and_zero_grad_on_new_expressions",
+        "test_gradients_of_new_expressions",
+    },
+    "Var-wrong_operations_compute_once": {
+        "test_accumulation_and_zero_grad_on_new_expressions",
+        "test_gradients_of_new_expressions",
+    },
+    "Var-wrong_sin_derivative_is_sin": {"test_values_of_new_expressions"},
+    "Var-wrong_sin_derivative_negative": {"test_values_of_new_expressions"},
+    "Var-wrong_sin_without_s": {"test_values_of_new_expressions"},
+    "Var-wrong_sin_changes_s": {
+        "test_descent_on_new_expressions",
+        "test_values_of_new_expressions",
+    },
+    "Var-wrong_logistic_derivative_at_the_input": {"test_values_of_new_expressions"},
+    "Var-wrong_mul_factors_swapped": {"test_values_of_new_expressions"},
+    "Var-wrong_matmul_b_not_transposed_for_a": {"test_values_of_new_expressions"},
+    "Var-wrong_matmul_a_not_transposed_for_b": {"test_values_of_new_expressions"},
+    "backprop-wrong_derivative_at_h": {"test_output_layer_gradients_of_new_networks"},
+    "finite_difference_gradient-wrong_forward_difference": {
+        "test_shape_and_untouched_weights_on_new_functions",
+    },
+    "finite_difference_gradient-wrong_backward_difference": {
+        "test_shape_and_untouched_weights_on_new_functions",
+    },
+    "finite_difference_gradient-wrong_divided_by_delta": {
+        "test_shape_and_untouched_weights_on_new_functions",
+    },
+    "finite_difference_gradient-wrong_every_entry_at_once": {
+        "test_shape_and_untouched_weights_on_new_functions",
+    },
+    "finite_difference_gradient-wrong_alias_instead_of_copies": {
+        "test_shape_and_untouched_weights_on_new_functions",
+    },
+    "finite_difference_gradient-wrong_float32_copies": {
+        "test_shape_and_untouched_weights_on_new_functions",
+    },
+    "lif_firing_rate-wrong_formula_without_threshold": {
+        "test_rates_for_new_inputs_and_time_constants",
+    },
+    "lif_firing_rate-wrong_threshold_at_zero": {"test_rates_for_new_inputs_and_time_constants"},
+    "lif_firing_rate-wrong_math_log_on_a_float": {"test_rates_for_new_inputs_and_time_constants"},
+    "lif_firing_rate-wrong_default_constants_hard_coded": {
+        "test_zero_rate_for_new_subthreshold_inputs",
+    },
+    "lif_firing_rate-wrong_log10": {"test_zero_rate_for_new_subthreshold_inputs"},
+    "lif_firing_rate-wrong_interval_instead_of_rate": {
+        "test_zero_rate_for_new_subthreshold_inputs",
+    },
+    "lif_firing_rate-wrong_plus_in_the_denominator": {"test_zero_rate_for_new_subthreshold_inputs"},
+    "lif_firing_rate-wrong_time_constants_swapped": {"test_zero_rate_for_new_subthreshold_inputs"},
+    "lif_firing_rate-wrong_refractory_period_left_out": {
+        "test_zero_rate_for_new_subthreshold_inputs",
+    },
+}
+# Wrong variants that pass the public checks: the hidden tests alone catch them (the notes'
+# example starts backward with s = 1, where a missing factor s does not show).
+PASS_THE_PUBLIC_CHECKS = {
+    "Var-wrong_sin_without_s",
+    "Var-wrong_plus_adds_into_its_first_argument",
+    "binary_cross_entropy-wrong_clipped_at_1e_3",
+    "finite_difference_gradient-wrong_float32_copies",
+}
+WHOLE_NOTEBOOKS = {
+    "correct": ["Var-correct_local_derivatives_in_the_base_class", "softmax-correct_loop_over_rows",
+                "finite_difference_gradient-correct_in_place_and_restored_arithmetically",
+                "backprop-correct_autograd_float32"],
+    "wrong": ["Var-wrong_matmul_b_not_transposed_for_a", "lif_firing_rate-wrong_formula_without_threshold"],
+}
