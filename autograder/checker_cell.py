@@ -18,6 +18,9 @@ import base64
 
 import nbformat
 
+from autograder.answers import ANSWER_CELL_TAG
+from autograder.checks.notebook import cell_digest
+
 PUBLIC_TESTS_DIR = "public_tests"
 TITLE = "# @title Set up the public checks (run this cell first)"
 
@@ -59,7 +62,7 @@ except OSError as _error:
 from autograder.checks.notebook import PublicChecks, guard_exploration
 
 grader = PublicChecks("{tests_dir}")
-guard_exploration(grader)
+guard_exploration(grader, cells={cells})
 print("The public checks are ready: run each exercise's grader.check(...) cell after it.")'''
 
 
@@ -76,9 +79,13 @@ def files_of(tests: dict[str, str], library: dict[str, str], data: dict[str, byt
     return dict(sorted(found.items()))
 
 
-def make_cell(tests: dict[str, str], library: dict[str, str], data: dict[str, bytes]) -> nbformat.NotebookNode:
+def make_cell(tests: dict[str, str], library: dict[str, str], data: dict[str, bytes],
+              guarded: list[str] = ()) -> nbformat.NotebookNode:
+    """The cell; ``guarded`` holds the sources of the cells that wait for unfinished exercises."""
     entries = "\n".join(f"    {path!r}: {value!r}," for path, value in files_of(tests, library, data).items())
-    cell = nbformat.v4.new_code_cell(TEMPLATE.format(title=TITLE, tests_dir=PUBLIC_TESTS_DIR, entries=entries))
+    digests = sorted({cell_digest(source) for source in guarded})
+    cell = nbformat.v4.new_code_cell(TEMPLATE.format(title=TITLE, tests_dir=PUBLIC_TESTS_DIR, entries=entries,
+                                                     cells=repr(digests)))
     cell.metadata = {
         "deletable": False,
         "editable": False,
@@ -90,5 +97,8 @@ def make_cell(tests: dict[str, str], library: dict[str, str], data: dict[str, by
 
 def add_checker_cell(notebook: nbformat.NotebookNode, tests: dict[str, str], library: dict[str, str],
                      data: dict[str, bytes]) -> None:
-    """Insert the checker cell at the top of ``notebook``, in place."""
-    notebook.cells.insert(0, make_cell(tests, library, data))
+    """Insert the checker cell at the top of ``notebook``, in place. The guard watches the
+    notebook's own code cells but those that hold answers."""
+    guarded = [cell.source for cell in notebook.cells if cell.cell_type == "code"
+               and ANSWER_CELL_TAG not in cell.metadata.get("tags", [])]
+    notebook.cells.insert(0, make_cell(tests, library, data, guarded))

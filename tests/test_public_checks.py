@@ -9,7 +9,7 @@ import os
 import pytest
 
 from autograder.checker_cell import make_cell
-from autograder.checks.notebook import PublicChecks, waiting_for
+from autograder.checks.notebook import PublicChecks, cell_digest, guard_exploration, waiting_for
 
 OTTER_TEST = '''\
 from otter.test_files import test_case
@@ -156,3 +156,28 @@ def test_a_cell_that_defines_and_calls_its_own_helper_waits_for_what_the_helper_
     reason = waiting_for(source, GRADED, {"finished_double": unfinished_double})
     assert "`finished_double`" in reason and "finish exercise 2 first" in reason
     assert waiting_for(source, GRADED, {"finished_double": finished_double}) is None
+
+
+class FakeShell:
+    """What the guard needs of IPython's shell: the namespace and the transformer list."""
+
+    def __init__(self, namespace):
+        self.user_ns = namespace
+        self.input_transformers_post = []
+
+    def run(self, source: str) -> str:
+        lines = source.splitlines(keepends=True)
+        for transform in self.input_transformers_post:
+            lines = transform(lines)
+        return "".join(lines)
+
+
+def test_the_guard_watches_the_released_cells_only_so_a_student_can_try_an_unfinished_function(tests_dir):
+    released = "# Exploration: doubles.\nprint(double(3))"
+    shell = FakeShell({"double": unfinished_double})
+    guard_exploration(PublicChecks(tests_dir, shell.user_ns), shell, cells=[cell_digest(released)])
+    assert "finish exercise 2 first" in shell.run(released + "\n")  # IPython adds the newline
+    mine = "print(double(3))  # trying it out"
+    assert shell.run(mine) == mine
+    guard_exploration(PublicChecks(tests_dir, shell.user_ns), shell, cells=[])  # set up again: one guard
+    assert len(shell.input_transformers_post) == 1 and shell.run(released) == released

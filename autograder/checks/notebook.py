@@ -7,18 +7,21 @@ public tests are the same files the zip's tests hold (otter's format), read and 
 with the notebook's own objects, and each failure is said in the checks' own words, with
 no frame of test code around it. The hidden tests run only when the notebook is graded.
 
-``guard_exploration`` adds an IPython input transformer: a cell that uses a graded function
-which is not defined yet, or still has the template's ``...``, is replaced by a sentence
-saying which exercise to finish first (a cell that defines a graded name always runs).
+``guard_exploration`` adds an IPython input transformer: a cell of the released notebook that
+uses a graded function which is not defined yet, or still has the template's ``...``, is
+replaced by a sentence saying which exercise to finish first (a cell that defines a graded
+name always runs, and so does any cell the student wrote or changed).
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from autograder.checks.values import unfinished_note
 from autograder.grading_runtime.probes import NOT_FINISHED, unfinished
@@ -210,9 +213,17 @@ def waiting_for(source: str, graded: dict[str, str], namespace: dict,
     return None
 
 
-def guard_exploration(grader: PublicChecks, shell=None) -> None:
+def cell_digest(source: str) -> str:
+    """What names a cell of the released notebook (the guard leaves every other cell alone)."""
+    return hashlib.sha256(source.strip().encode("utf-8")).hexdigest()[:16]
+
+
+def guard_exploration(grader: PublicChecks, shell=None, cells: Iterable[str] | None = None) -> None:
     """Replace, before it runs, a cell that would fail only because an exercise is unfinished
-    by a sentence saying which one to finish."""
+    by a sentence saying which one to finish. ``cells``: the digests of the cells to guard,
+    the released notebook's own (a cell the student wrote or changed runs as it is, so that
+    an unfinished function can still be tried out); None guards every cell."""
+    guarded = None if cells is None else set(cells)
     if shell is None:
         from IPython import get_ipython
 
@@ -224,6 +235,8 @@ def guard_exploration(grader: PublicChecks, shell=None) -> None:
 
     def transform(lines: list[str]) -> list[str]:
         source = "".join(lines)
+        if guarded is not None and cell_digest(source) not in guarded:
+            return lines
         reason = waiting_for(source, graded, shell.user_ns, pending)
         try:
             made = _defines(ast.parse(source))
