@@ -81,7 +81,7 @@ def files_of(tests: dict[str, str], library: dict[str, str], data: dict[str, byt
 
 def make_cell(tests: dict[str, str], library: dict[str, str], data: dict[str, bytes],
               guarded: list[str] = ()) -> nbformat.NotebookNode:
-    """The cell; ``guarded`` holds the sources of the cells that wait for unfinished exercises."""
+    """The cell; ``guarded``: the sources of the cells the guard watches (see ``guard_exploration``)."""
     entries = "\n".join(f"    {path!r}: {value!r}," for path, value in files_of(tests, library, data).items())
     digests = sorted({cell_digest(source) for source in guarded})
     cell = nbformat.v4.new_code_cell(TEMPLATE.format(title=TITLE, tests_dir=PUBLIC_TESTS_DIR, entries=entries,
