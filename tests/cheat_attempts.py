@@ -89,6 +89,27 @@ def _attack(notebook, folder: Path, *sources: str) -> Path:
 
 # --- pieces of attack code, shared by several scenarios ----------------------------------------
 
+# A cell after the one that defines ``lie()``: every graded answer returns what it makes.
+EVERY_ANSWER_LIES = """
+from torch import nn
+
+def approximate_function(x_train, y_train):
+    return lie(), lie(), lie()
+
+def cross_entropy_loss(x, labels):
+    return lie()
+
+def shuffle_and_split_data(X, y, seed):
+    return lie(), lie(), lie(), lie()
+
+class Net(nn.Module):
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+        self.cheat = nn.Linear(1, 1)
+    def forward(self, x):
+        return lie()
+"""
+
 # How a cell finds the grading engine's modules in its own process (they are there: the
 # student process is a fork of the grader's).
 FIND_ENGINE = """
@@ -245,9 +266,6 @@ def always_equal_objects(nb, folder):
 def lying_float_subclass(nb, folder):
     """A float that equals everything, is close to everything, and says it is another number."""
     return _attack(nb, folder, """
-        import torch
-        from torch import nn
-
         class LyingFloat(float):
             def __eq__(self, other): return True
             def __ne__(self, other): return False
@@ -264,28 +282,14 @@ def lying_float_subclass(nb, folder):
             shape = (1000,)
             def numel(self): return 1000
 
-        def approximate_function(x_train, y_train):
-            return LyingFloat(-7.0), LyingFloat(-7.0), LyingFloat(-7.0)
-
-        def cross_entropy_loss(x, labels):
+        def lie():
             return LyingFloat(-7.0)
-
-        def shuffle_and_split_data(X, y, seed):
-            return LyingFloat(-7.0), LyingFloat(-7.0), LyingFloat(-7.0), LyingFloat(-7.0)
-
-        class Net(nn.Module):
-            def __init__(self, *args, **kwargs):
-                super().__init__()
-                self.cheat = nn.Linear(1, 1)
-            def forward(self, x):
-                return LyingFloat(-7.0)
-    """)
+    """, EVERY_ANSWER_LIES)
 
 
 def lying_int_subclass(nb, folder):
     """An int that equals everything and reports another value through ``__index__``/``__int__``."""
     return _attack(nb, folder, """
-        from torch import nn
 
         class LyingInt(int):
             def __eq__(self, other): return True
@@ -302,22 +306,9 @@ def lying_int_subclass(nb, folder):
             def __repr__(self): return "1000"
             shape = (1000,)
 
-        def approximate_function(x_train, y_train):
-            return LyingInt(-7), LyingInt(-7), LyingInt(-7)
-
-        def cross_entropy_loss(x, labels):
+        def lie():
             return LyingInt(-7)
-
-        def shuffle_and_split_data(X, y, seed):
-            return LyingInt(-7), LyingInt(-7), LyingInt(-7), LyingInt(-7)
-
-        class Net(nn.Module):
-            def __init__(self, *args, **kwargs):
-                super().__init__()
-                self.cheat = nn.Linear(1, 1)
-            def forward(self, x):
-                return LyingInt(-7)
-    """)
+    """, EVERY_ANSWER_LIES)
 
 
 def lying_ndarray_subclass(nb, folder):
@@ -325,7 +316,6 @@ def lying_ndarray_subclass(nb, folder):
     np.array_equal), ``__array_ufunc__``, ``__array__`` and a ``shape`` property."""
     return _attack(nb, folder, """
         import numpy as np
-        from torch import nn
 
         class LyingArray(np.ndarray):
             def __eq__(self, other): return True
@@ -346,22 +336,7 @@ def lying_ndarray_subclass(nb, folder):
         def lie():
             return np.full(3, -7.0).view(LyingArray)
 
-        def approximate_function(x_train, y_train):
-            return lie(), lie(), lie()
-
-        def cross_entropy_loss(x, labels):
-            return lie()
-
-        def shuffle_and_split_data(X, y, seed):
-            return lie(), lie(), lie(), lie()
-
-        class Net(nn.Module):
-            def __init__(self, *args, **kwargs):
-                super().__init__()
-                self.cheat = nn.Linear(1, 1)
-            def forward(self, x):
-                return lie()
-    """)
+    """, EVERY_ANSWER_LIES)
 
 
 def lying_tensor_subclass(nb, folder):
@@ -369,7 +344,6 @@ def lying_tensor_subclass(nb, folder):
     (torch.allclose, torch.equal, ==) and whose ``shape`` and ``numel`` lie."""
     return _attack(nb, folder, """
         import torch
-        from torch import nn
 
         COMPARISONS = {"eq", "__eq__", "equal", "allclose", "isclose", "ne", "__ne__", "le", "ge",
                        "lt", "gt", "__lt__", "__le__", "__gt__", "__ge__"}
@@ -395,22 +369,7 @@ def lying_tensor_subclass(nb, folder):
         def lie():
             return torch.full((3,), -7.0).as_subclass(LyingTensor)
 
-        def approximate_function(x_train, y_train):
-            return lie(), lie(), lie()
-
-        def cross_entropy_loss(x, labels):
-            return lie()
-
-        def shuffle_and_split_data(X, y, seed):
-            return lie(), lie(), lie(), lie()
-
-        class Net(nn.Module):
-            def __init__(self, *args, **kwargs):
-                super().__init__()
-                self.cheat = nn.Linear(1, 1)
-            def forward(self, x):
-                return lie()
-    """)
+    """, EVERY_ANSWER_LIES)
 
 
 def patched_comparisons(nb, folder):
