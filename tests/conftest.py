@@ -6,6 +6,7 @@ outputs instead of rebuilding. No test writes into the repository.
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import pytest
@@ -100,3 +101,16 @@ def as_students(objects: dict) -> dict:
     from autograder.grading_runtime.remote import Session
 
     return Session.in_process(dict(objects)).proxies(list(objects))
+
+
+def reader_of(data: bytes):
+    """A ``read_exactly`` over ``data`` that raises ``EOFError`` when it runs out, as the channel does."""
+    stream = io.BytesIO(data)
+
+    def read_exactly(size: int) -> bytes:
+        chunk = stream.read(size)
+        if len(chunk) < size:
+            raise EOFError
+        return chunk
+
+    return read_exactly

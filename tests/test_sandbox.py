@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 from autograder.grading_runtime import remote, sandbox, student, wire
+from conftest import reader_of
 
 NEEDS_ROOT = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -589,20 +590,10 @@ def test_the_isolation_record_of_a_student_without_a_uid_says_so(scratch):
 def test_the_isolation_record_round_trips_through_the_channel():
     """Is the Isolation record plain data the channel can carry as the hello message?"""
     record = sandbox.Isolation(user="uid 1", resource_limits={"RLIMIT_AS": 5}, landlock="active")
-    document, blob = wire.read_frame(_reader(wire.frame({"isolation": record.as_dict()}, b"")))
+    document, blob = wire.read_frame(reader_of(wire.frame({"isolation": record.as_dict()}, b"")))
     assert document["isolation"] == record.as_dict()
 
 
-def _reader(data: bytes):
-    view = memoryview(data)
-    offset = [0]
-
-    def read_exactly(size):
-        chunk = bytes(view[offset[0]:offset[0] + size])
-        offset[0] += size
-        return chunk
-
-    return read_exactly
 
 
 # --- ending things -------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from torch import nn
 
 from autograder.grading_runtime import probes, remote, student, wire
 from autograder.grading_runtime.remote import Missing, Session, StudentError
+from conftest import reader_of
 
 STUDENT_CODE = '''
 import numpy as np
@@ -369,16 +370,7 @@ def test_a_sparse_tensor_result_is_a_proxy_not_a_not_implemented_error(p):
 
 def answer_to(workspace: student.Workspace, document, blob: bytes = b"") -> dict:
     """The student side's answer to one raw request, as the judge would read it."""
-    frame = workspace.handle(document, blob)
-    read = memoryview(frame)
-    offset = [0]
-
-    def read_exactly(size):
-        data = bytes(read[offset[0]:offset[0] + size])
-        offset[0] += size
-        return data
-
-    answer, answer_blob = wire.read_frame(read_exactly)
+    answer, answer_blob = wire.read_frame(reader_of(workspace.handle(document, blob)))
     if "value" in answer:
         return {"value": wire.decode(answer["value"], answer_blob)}
     return answer

@@ -7,7 +7,6 @@ hostile student process could write by hand.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import struct
@@ -17,20 +16,8 @@ import pytest
 import torch
 
 from autograder.grading_runtime import wire
+from conftest import reader_of
 from autograder.grading_runtime.wire import MAX_DEPTH, MAX_ITEMS, MAX_STRING_CHARS, WireError
-
-
-def reader_of(data: bytes):
-    """A ``read_exactly`` over ``data`` that raises ``EOFError`` when it runs out, as the channel does."""
-    stream = io.BytesIO(data)
-
-    def read_exactly(size: int) -> bytes:
-        chunk = stream.read(size)
-        if len(chunk) < size:
-            raise EOFError
-        return chunk
-
-    return read_exactly
 
 
 def cross(value, remember=None, **callbacks):

@@ -286,7 +286,8 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
 
 
 def _unfinished_note(taken: dict, message: str) -> tuple[str, bool]:
-    """Say first that an answer is unfinished, where it still has ``...`` (see checks.values)."""
+    """The failure's message, or only that an answer is unfinished where it still has ``...``
+    (the wording lives in checks.values, which the engine reaches only when a test has failed)."""
     from autograder.checks.values import unfinished_note
 
     return unfinished_note(taken, message)
