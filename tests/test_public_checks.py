@@ -181,3 +181,9 @@ def test_the_guard_watches_the_released_cells_only_so_a_student_can_try_an_unfin
     assert shell.run(mine) == mine
     guard_exploration(PublicChecks(tests_dir, shell.user_ns), shell, cells=[])  # set up again: one guard
     assert len(shell.input_transformers_post) == 1 and shell.run(released) == released
+
+
+def test_check_all_runs_every_question_once(tests_dir):
+    (tests_dir / "q3_triple.py").write_text(OTTER_TEST.replace("q2_double", "q3_triple"), encoding="utf-8")
+    results = PublicChecks(tests_dir, {"double": lambda x: x}).check_all()
+    assert [r.question for r in results] == ["q2_double", "q3_triple"]
