@@ -270,7 +270,9 @@ def test_lab_run_has_the_expected_shape_and_start():
 def test_stored_lab_case_is_the_lab_run():
     (case,) = NUMBERS["cases"]["gradient_descent_lab"]
     X, y = ref.generate_data(**ref.LAB_DATA)
-    np.testing.assert_array_equal(np.asarray(case["X"]), X)
+    # multivariate_normal goes through an SVD, whose last bits depend on the CPU: the stored
+    # case equals a fresh one up to the drift check's tolerance, not bit for bit
+    np.testing.assert_allclose(np.asarray(case["X"]), X, rtol=1e-12, atol=1e-12)
     assert (case["eta"], case["T"]) == (0.1, 20)
 
 
