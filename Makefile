@@ -1,11 +1,17 @@
 # The two commands of this project: `make release` and `make test`.
-# Both create the virtual environment in .venv on first use.
+# Both create the virtual environment in .venv on first use; `make test` also installs the
+# system packages the suite drives (a browser, the sandbox's tools) where they are missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 ASSIGNMENTS := $(notdir $(wildcard assignments/*))
+# Debian packages the test suite uses: Chromium for the browser tests of the class report and
+# the student notebooks; setpriv and unshare (util-linux) and libseccomp for the emulated
+# Gradescope container.
+SYSTEM_PACKAGES := chromium util-linux libseccomp2
+SYSTEM_COMMANDS := /usr/bin/chromium /usr/bin/setpriv /usr/bin/unshare
 
-.PHONY: release test env clean
+.PHONY: release test env system clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +20,13 @@ $(BIN)/.installed: pyproject.toml
 
 env: $(BIN)/.installed
 
+# Installed with apt where a command is missing (CI and a fresh machine run as root).
+system:
+	@missing=""; for command in $(SYSTEM_COMMANDS); do [ -x $$command ] || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	fi
+
 # Build every assignment, then grade its bundled sample submissions.
 release: env
 	$(BIN)/autograder build
@@ -21,7 +34,7 @@ release: env
 	  $(BIN)/autograder grade --assignment $$name --out dist/$$name/graded dist/$$name/samples/*.ipynb || exit 1; \
 	done
 
-test: env
+test: env system
 	$(BIN)/python -m pytest
 
 clean:

@@ -114,3 +114,24 @@ def reader_of(data: bytes):
         return chunk
 
     return read_exactly
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for the whole session (see ``browser.py``)."""
+    from playwright.sync_api import sync_playwright
+
+    import browser as browser_module
+
+    with sync_playwright() as playwright:
+        chromium = browser_module.launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser_artefacts(tmp_path_factory):
+    """Where browser tests keep their screenshots (kept after the run)."""
+    import browser as browser_module
+
+    return browser_module.artefacts_dir(tmp_path_factory.getbasetemp())
