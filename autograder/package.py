@@ -139,6 +139,7 @@ def student_library(assignment: str, numbers: dict) -> dict[str, str]:
     files = {"autograder/__init__.py": TOOLKIT_DIR / "__init__.py",
              "autograder/grading_runtime/__init__.py": RUNTIME_DIR / "__init__.py",
              "autograder/grading_runtime/probes.py": RUNTIME_DIR / "probes.py",
+             "autograder/grading_runtime/wording.py": RUNTIME_DIR / "wording.py",
              "autograder/grading_runtime/questions.py": RUNTIME_DIR / "questions.py",
              "autograder/checks/__init__.py": TOOLKIT_DIR / "checks" / "__init__.py",
              "autograder/checks/values.py": TOOLKIT_DIR / "checks" / "values.py",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import questions as questions_module
-from . import results, sandbox, settings, student, submission, wire
+from . import results, sandbox, settings, student, submission, wire, wording
 from .remote import OutputLog, Session, StudentGone, StudentTimeout
 from .submission import SubmissionProblem
 
@@ -247,50 +248,57 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
              seconds: float) -> tuple[results.CaseResult, str]:
     """Run one test case with the proxies of the names it takes, under its time limit.
 
-    Returns the case's result and, when the test's code raised anything but an
-    ``AssertionError`` (odd data it did not expect, or a bug), the traceback for staff.
+    Everything the student reads is worded for the kind of test it is (:mod:`.wording`: in a
+    hidden test nothing the student's code chose is quoted). Returns the case's result and
+    what staff should see: the test's own traceback when it raised anything but an
+    ``AssertionError`` (odd data it did not expect, or a bug), or the words a hidden failure
+    could not show.
     """
-    session.hidden = case.hidden
     session.deadline = time.monotonic() + seconds
     outcome = results.CaseResult(case.name, case.hidden, case.points, passed=False)
     problem = ""
     taken = {name: proxies[name] for name in case.parameters}
-    try:
-        case.function(**taken)
-    except AssertionError as failure:
-        outcome.message = str(failure).strip() or case.failure_message or "a check failed."
-        key = getattr(failure, "key", None)
-        outcome.diagnosis = key if isinstance(key, str) else None
-        outcome.message, waiting = _unfinished_note(taken, outcome.message)
-        outcome.diagnosis = "not_finished" if waiting else outcome.diagnosis
-    except (StudentTimeout, StudentGone) as stopped:
-        outcome.message = str(stopped)
-        outcome.diagnosis = "did_not_finish_in_time" if isinstance(stopped, StudentTimeout) else (
-            "stopped_the_process")
-        session.recover()
-    except Exception as error:  # the test's own code stopped: on odd answers, or a grader bug
-        problem = f"{case.name}:\n{traceback.format_exc()}"
-        if case.hidden:
+    with wording.hidden_test(case.hidden):
+        try:
+            case.function(**taken)
+        except AssertionError as failure:
+            message, staff = wording.failure_words(failure)
+            key = getattr(failure, "key", None)
+            outcome.message = message or case.failure_message or "a check failed."
+            outcome.diagnosis = key if isinstance(key, str) else None
+            waiting = _unfinished_name(taken)
+            if wording.NOT_FINISHED in outcome.message or waiting:
+                outcome.diagnosis = "not_finished"
+                if waiting and wording.NOT_FINISHED not in outcome.message:
+                    outcome.message = wording.not_finished(f"`{waiting}`")
+            problem = f"{case.name}: {staff}" if staff else ""
+        except (StudentTimeout, StudentGone) as stopped:
+            outcome.message = str(stopped)
+            outcome.diagnosis = ("did_not_finish_in_time" if isinstance(stopped, StudentTimeout)
+                                 else "stopped_the_process")
+        except Exception:  # the test's own code stopped: on odd answers, or a grader bug
+            problem = f"{case.name}:\n{traceback.format_exc()}"
             outcome.message = ("The grader could not run this test on what your code returned; "
-                               "your instructor can see why.")
+                               "your instructor can see why." if case.hidden else
+                               f"The check stopped with {traceback.format_exception_only(sys.exc_info()[1])[-1].strip()[:300]}; "
+                               "look at what your code returns.")
         else:
-            outcome.message = (f"The check stopped with {type(error).__name__}: "
-                               f"{str(error)[:300]}; look at what your code returns.")
-    else:
-        outcome.passed = True
-        outcome.message = case.success_message or ""
-    finally:
-        session.deadline = float("inf")
-        session.hidden = False
+            outcome.passed = True
+            outcome.message = case.success_message or ""
+        finally:
+            session.deadline = float("inf")
+    if session.process is None:  # the case ended the student process: the next one needs it
+        session.recover()
     return outcome, problem
 
 
-def _unfinished_note(taken: dict, message: str) -> tuple[str, bool]:
-    """The failure's message, or only that an answer is unfinished where it still has ``...``
-    (the wording lives in checks.values, which the engine reaches only when a test has failed)."""
-    from autograder.checks.values import unfinished_note
-
-    return unfinished_note(taken, message)
+def _unfinished_name(taken: dict) -> str | None:
+    """The first name a test took whose function or class still has the template's ``...``."""
+    for name, value in taken.items():
+        check = getattr(type(value), "is_unfinished", None)
+        if check is not None and getattr(type(value), "GRADING_PROXY", False) and value.is_unfinished():
+            return name
+    return None
 
 
 def _student_main(plan: sandbox.Plan, channel, output_fd: int) -> None:

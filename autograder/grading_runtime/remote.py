@@ -14,10 +14,10 @@ the process, fails that test, and every later call of the same function fails at
 the same message, so one endless loop costs one limit.
 
 Student errors reach checks as :class:`StudentError`, an ``AssertionError`` whose message is
-written for the student: during a hidden test it names the error's type and the line of the
-student's own cell, never the error's text (which could carry a hidden input). Timeouts and
-a process that died are :class:`StudentTimeout` and :class:`StudentGone`, which are not
-``Exception``s, so no check can swallow them by accident.
+worded for the student by :mod:`.wording` (which decides what a hidden test may quote: not
+the error's type, text or line, which the student's code chooses). Timeouts and a process
+that died are :class:`StudentTimeout` and :class:`StudentGone`, which are not ``Exception``s,
+so no check can swallow them by accident.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import wire
-from .probes import not_finished
+from . import wire, wording
+from .wording import ErrorReport
 
 HELLO_SECONDS = 20.0
 # Type names a hidden test may quote: Python's own and the libraries' usual ones.
@@ -39,24 +39,30 @@ QUOTABLE_TYPES = {name for name, value in vars(builtins).items() if isinstance(v
     "Tensor", "Parameter", "ndarray", "Module", "Sequential", "ModuleList", "ModuleDict", "Linear",
     "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ELU", "Softmax", "LogSoftmax", "BatchNorm1d", "Identity",
     "generator", "function", "method", "builtin_function_or_method", "NoneType"}
-# Exception names a hidden test may quote: Python's own and the libraries' usual ones.
-KNOWN_ERRORS = {name for name, value in vars(builtins).items()
-                if isinstance(value, type) and issubclass(value, BaseException)} | {
-    "AxisError", "LinAlgError", "WireError"}
 
 
 class StudentError(AssertionError):
     """The student's code raised, or answered with something that is not plain data.
 
-    Its message is for the student; ``detail`` is the student's own error message, which a
-    check may read to choose its words but never quotes in a hidden test.
+    Its message is for the student, worded by :mod:`.wording` for the test it arose in;
+    ``error`` is the student process's report, which a check may read to choose its words
+    (never to quote them where :func:`wording.may_quote` says no).
     """
 
-    def __init__(self, message: str, error_type: str = "", detail: str = "", key: str = "raised_an_error"):
+    worded_for_hidden_tests = True  # checks keep its words as they are (see checks.values)
+
+    def __init__(self, message: str, error: ErrorReport | None = None, key: str = "raised_an_error"):
         super().__init__(message)
-        self.error_type = error_type
-        self.detail = detail
+        self.error = error or ErrorReport()
         self.key = key  # what the class report counts it as
+
+    @property
+    def error_type(self) -> str:
+        return self.error.type_name
+
+    @property
+    def detail(self) -> str:
+        return self.error.message
 
 
 class StudentTimeout(BaseException):
@@ -235,10 +241,10 @@ class Session:
     process: StudentProcess | None = None
     test_seconds: float = 60.0
     deadline: float = float("inf")  # of the current test
-    hidden: bool = False  # whether the current test is hidden (then no student text is quoted)
     timed_out: dict[str, str] = field(default_factory=dict)  # root name -> the message
     notes: list[str] = field(default_factory=list)  # for the student
     names: set[str] = field(default_factory=set)  # the notebook's names the tests take
+    unrecoverable: bool = False  # a fresh process could not be started after a test ended one
 
     @classmethod
     def in_process(cls, namespace: dict) -> "Session":
@@ -367,8 +373,12 @@ class Session:
         return True
 
     def recover(self) -> None:
-        """After a test ended the process: a fresh one, with the notebook's cells run again."""
-        self._restart([o.cell for o in self.outcomes if not o.skipped], limited=False)
+        """After a test ended the process: a fresh one, with the notebook's cells run again
+        (tried once: a notebook that keeps a fresh process from starting gets no second try,
+        and one note)."""
+        if self.process is None and not self.unrecoverable:
+            self.unrecoverable = not self._restart(
+                [o.cell for o in self.outcomes if not o.skipped], limited=False)
 
     # --- requests from tests ----------------------------------------------------------------
 
@@ -377,73 +387,52 @@ class Session:
         if root in self.timed_out:
             raise StudentTimeout(self.timed_out[root])
         if self.process is None:
-            raise StudentGone("the student process is not running")
+            raise StudentGone(wording.PROCESS_NOT_RUNNING)
         try:
             answer = self._ask(request, self.deadline)
         except StudentTimeout:
             self.kill()
-            message = (f"{label} did not finish within {self.test_seconds:g} s; look for an "
-                       "endless loop or for work far larger than the exercise needs.")
+            message = wording.timed_out(label, self.test_seconds)
             self.timed_out[root] = message
             raise StudentTimeout(message) from None
         except StudentGone:
             self.kill()
-            raise StudentGone(f"{label} stopped the student process (a crash, os._exit, or "
-                              "running out of memory).") from None
+            raise StudentGone(wording.stopped_the_process(label)) from None
         except wire.WireError as problem:
             self.kill()
-            raise StudentGone(f"{label} answered with something the grader cannot read "
-                              f"({problem}).") from None
+            raise StudentGone(wording.unreadable_answer(label, str(problem))) from None
         if "error" in answer:
-            raise self.student_error(answer["error"], label, unfinished)
+            raise self.student_error(ErrorReport.from_wire(answer["error"]), label, unfinished)
         return self.wrap(answer["value"], root, label)
 
-    def student_error(self, described: dict, label: str, unfinished: bool) -> StudentError:
-        kind = described.get("type") if isinstance(described.get("type"), str) else "an error"
-        detail = described.get("message") if isinstance(described.get("message"), str) else ""
-        if described.get("grader"):
-            why = "" if self.hidden else f" ({detail[:200]})"
-            return StudentError(f"{label} answered with something the grader cannot read{why}.",
-                                "WireError", detail, "answer_not_readable")
-        if described.get("cell") is None and kind == "NameError" and label.startswith("`") \
+    def student_error(self, error: ErrorReport, label: str, unfinished: bool) -> StudentError:
+        if error.protocol:
+            return StudentError(wording.unreadable_answer(label, error.message), error,
+                                "answer_not_readable")
+        if error.cell is None and error.type_name == "NameError" and label.startswith("`") \
                 and label.count("`") == 2:
-            name = label.strip("`")
-            return StudentError(f"`{name}` is not defined. Keep the name `{name}` and run the "
-                                "cell that defines it.", kind, detail, "not_defined")
-        if described.get("not_implemented"):
-            return StudentError(f"{label} is not implemented yet.", kind, detail, "not_finished")
+            return StudentError(wording.not_defined(label.strip("`")), error, "not_defined")
+        if error.not_implemented:
+            return StudentError(wording.not_implemented(label), error, "not_finished")
         if unfinished:
-            return StudentError(not_finished(label), kind, detail, "not_finished")
-        return StudentError(f"{label} raised {self._raised(kind, described)}", kind, detail)
+            return StudentError(wording.not_finished(label), error, "not_finished")
+        return StudentError(wording.raised(label, error, self._place(error)), error)
 
-    def _raised(self, kind: str, described: dict) -> str:
-        shown = kind if kind in KNOWN_ERRORS or not self.hidden else "an error of its own type"
-        text = shown
-        message = described.get("message")
-        if not self.hidden and isinstance(message, str) and message.strip():
-            text += f": {message.strip()[:300]}"
-        place = self._place(described.get("cell"), described.get("line"))
-        return f"{text}{place}".rstrip(".") + "."
-
-    def _place(self, number, line) -> str:
-        if type(number) is not int or type(line) is not int:
-            return ""
-        cell = next((c for c in self.cells if c.number == number), None)
-        if cell is None:
+    def _place(self, error: ErrorReport) -> str:
+        """The student's line that raised, as the notebook holds it (never what the student
+        process says the line reads)."""
+        cell = next((c for c in self.cells if c.number == error.cell), None)
+        if cell is None or error.line is None:
             return ""
         lines = cell.source.splitlines()
-        if self.hidden or not 1 <= line <= len(lines):
-            # in a hidden test the line is the student's choice: quoting it could carry a
-            # hidden input out, one line at a time
-            return f" (in your cell {number})"
-        return f" (in your cell {number}, line {line}: `{lines[line - 1].strip()[:100]}`)"
+        if not 1 <= error.line <= len(lines):
+            return ""
+        return wording.place_in_cell(error.cell, error.line, lines[error.line - 1])
 
     def quotable(self, type_name: str) -> str:
         """A type name fit for feedback: in a hidden test only a well-known or graded one (the
         student names their own classes, and a name can carry a hidden input)."""
-        if not self.hidden or type_name in QUOTABLE_TYPES or type_name in self.names:
-            return type_name
-        return "own class"
+        return wording.own_type(type_name, QUOTABLE_TYPES | self.names)
 
     def wrap(self, value: Any, root: str, label: str) -> Any:
         """Replace every remote reference in a decoded value by a proxy."""
@@ -485,7 +474,7 @@ class Session:
                 try:
                     found[name] = self.request({"op": "value", "target": name}, name, f"`{name}`")
                 except (StudentError, StudentTimeout, StudentGone):
-                    self.recover() if self.process is None else None
+                    self.recover()
                     found[name] = Missing(name)
                 finally:
                     self.deadline = float("inf")
@@ -493,11 +482,11 @@ class Session:
 
 
 def _out_of_memory(error: dict | None) -> bool:
-    if not isinstance(error, dict):
+    if error is None:
         return False
-    message = error.get("message") if isinstance(error.get("message"), str) else ""
-    return error.get("type") == "MemoryError" or (
-        error.get("type") == "RuntimeError" and "allocate memory" in message)
+    report = ErrorReport.from_wire(error)
+    return report.type_name == "MemoryError" or (
+        report.type_name == "RuntimeError" and "allocate memory" in report.message)
 
 
 def _reference_of(value: Any) -> wire.Ref | wire.NameRef | None:
@@ -520,8 +509,7 @@ class Missing:
         self._name = name
 
     def _fail(self, *args, **kwargs):
-        raise StudentError(f"`{self._name}` is not defined. Keep the name `{self._name}` and run "
-                           "the cell that defines it.", "NameError", key="not_defined")
+        raise StudentError(wording.not_defined(self._name), ErrorReport("NameError"), key="not_defined")
 
     __call__ = _fail
 
@@ -576,7 +564,8 @@ class Remote:
         answer = self._request("call", object.__getattribute__(self, "_label"),
                                args=list(args), kwargs=kwargs, echo_args=True)
         if type(answer) is not dict or not {"value", "args", "kwargs"} <= set(answer):
-            raise StudentError("the student process answered a call badly.", "WireError")
+            raise StudentError(wording.unreadable_answer(object.__getattribute__(self, "_label")),
+                               ErrorReport(protocol=True), "answer_not_readable")
         return answer["value"], answer["args"], answer["kwargs"]
 
     def __getattr__(self, name: str):
@@ -600,13 +589,15 @@ class Remote:
     def __len__(self) -> int:
         length = self._request("len", object.__getattribute__(self, "_label"))
         if type(length) is not int or length < 0:
-            raise StudentError("the length of a student's object is not a count.", "TypeError")
+            raise StudentError(wording.unreadable_answer(object.__getattribute__(self, "_label")),
+                               ErrorReport(protocol=True), "answer_not_readable")
         return length
 
     def __iter__(self):
         items = self._request("list", object.__getattribute__(self, "_label"))
         if type(items) is not list:
-            raise StudentError("a student's object did not list its items.", "TypeError")
+            raise StudentError(wording.unreadable_answer(object.__getattribute__(self, "_label")),
+                               ErrorReport(protocol=True), "answer_not_readable")
         return iter(items)
 
     def __bool__(self) -> bool:

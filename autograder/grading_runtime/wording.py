@@ -1,0 +1,157 @@
+"""What a student reads about their code, and the one rule of what that may quote.
+
+Two places speak to a student about their code: the judge, through the proxies of
+:mod:`.remote`, and the public checks in the student's own notebook, through
+:mod:`autograder.checks.values`. Both word what happened here, so a sentence changes in one
+place.
+
+The rule: feedback may quote what the student's code chose (an error's type and text, the
+line that raised, a returned shape or name) only where quoting is allowed. It is allowed in
+the notebook and in public tests; in a hidden test it is not, since anything the student's
+code chooses to show can be made to carry a hidden input out, a bit at a time. The judge
+switches quoting off for each hidden test with :func:`hidden_test`; everything else asks
+:func:`may_quote`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+_QUOTING = contextvars.ContextVar("may_quote_the_student", default=True)
+
+
+def may_quote() -> bool:
+    """Whether feedback written now may quote what the student's code chose."""
+    return _QUOTING.get()
+
+
+@contextmanager
+def hidden_test(hidden: bool = True) -> Iterator[None]:
+    """Word everything inside as for a hidden test (``hidden``) or a public one."""
+    token = _QUOTING.set(not hidden)
+    try:
+        yield
+    finally:
+        _QUOTING.reset(token)
+
+
+@dataclass(frozen=True)
+class ErrorReport:
+    """An error the student's code raised, as the student process describes it: every field
+    checked here, once, since the student process can send anything."""
+
+    type_name: str = "an error"
+    message: str = ""
+    cell: int | None = None  # the notebook cell it was raised in, counting every cell from 1
+    line: int | None = None  # the line in that cell
+    not_implemented: bool = False  # a NotImplementedError: the template's placeholder
+    protocol: bool = False  # not the student's error: an answer the channel could not carry
+
+    @classmethod
+    def from_wire(cls, described: Any) -> "ErrorReport":
+        if type(described) is not dict:
+            return cls(protocol=True)
+        text = lambda key, default: described[key] if type(described.get(key)) is str else default  # noqa: E731
+        number = lambda key: described[key] if type(described.get(key)) is int else None  # noqa: E731
+        return cls(type_name=text("type", "an error")[:100], message=text("message", "")[:500],
+                   cell=number("cell"), line=number("line"),
+                   not_implemented=described.get("not_implemented") is True,
+                   protocol=described.get("grader") is True)
+
+
+# --- sentences about a graded name ------------------------------------------------------------
+
+NOT_FINISHED = "is not finished yet (it still has `...`)"
+
+
+def not_defined(name: str) -> str:
+    return f"`{name}` is not defined. Keep the name `{name}` and run the cell that defines it."
+
+
+def not_finished(label: str) -> str:
+    """What an answer that still has the template's ``...`` is told, and nothing more: what it
+    raised or returned is the placeholder's doing, not worth the student's time."""
+    return f"{label} {NOT_FINISHED}."
+
+
+def not_implemented(label: str) -> str:
+    return f"{label} is not implemented yet."
+
+
+def not_a_function(name: str, kind: str) -> str:
+    return f"`{name}` should be a function, but it is a {kind if may_quote() else 'value'}."
+
+
+def raised(label: str, error: ErrorReport, place: str = "") -> str:
+    """``label`` raised ``error``. Where quoting is allowed: its type, its text and ``place``
+    (the student's own line); in a hidden test: that it raised, and nothing it chose."""
+    if not may_quote():
+        return f"{label} raised an error."
+    text = error.type_name
+    if error.message.strip():
+        text += f": {error.message.strip()[:300]}"
+    return f"{label} raised {text}{place}".rstrip(".") + "."
+
+
+def place_in_cell(number: int, line: int, text: str) -> str:
+    """Where in the notebook an error was raised, as :func:`raised` appends it."""
+    return f" (in your cell {number}, line {line}: `{text.strip()[:100]}`)"
+
+
+def timed_out(label: str, seconds: float) -> str:
+    return (f"{label} did not finish within {seconds:g} s; look for an endless loop or for work "
+            "far larger than the exercise needs.")
+
+
+def stopped_the_process(label: str) -> str:
+    return f"{label} stopped the student process (a crash, os._exit, or running out of memory)."
+
+
+def unreadable_answer(label: str, detail: str = "") -> str:
+    """An answer that is not plain data the grader can decode (the decoder's own words only
+    where quoting is allowed: the student's code chose what they describe)."""
+    why = f" ({detail[:200]})" if detail and may_quote() else ""
+    return f"{label} answered with something the grader cannot read{why}."
+
+
+def own_type(type_name: str, known: set[str]) -> str:
+    """A type name fit for feedback: in a hidden test only a well-known or graded one."""
+    return type_name if may_quote() or type_name in known else "own class"
+
+
+PROCESS_NOT_RUNNING = "the student process is not running"
+
+
+# --- a test's failure, as the student reads it -------------------------------------------------
+
+# What a hidden test says when the failure carried no words fit for it.
+UNWORDED_FAILURE = "the result is not what the exercise asks for."
+
+
+def failure_words(failure: BaseException) -> tuple[str, str]:
+    """What a failed check says to the student here, and what only staff may read.
+
+    A failure worded for both kinds of test says ``text()`` (the checks' ``CheckFailed``: its
+    constant words in a hidden test), or its message where it sets
+    ``worded_for_hidden_tests`` (the engine's own ``StudentError``). Any other failure keeps
+    its message where quoting is allowed; in a hidden test it says :data:`UNWORDED_FAILURE`,
+    and its message goes to staff, since it may hold what the student's code returned.
+    """
+    staff = getattr(failure, "staff", "")
+    staff = staff if isinstance(staff, str) else ""
+    text = getattr(failure, "text", None)
+    if callable(text):
+        return str(text()).strip(), staff
+    message = str(failure).strip()
+    if may_quote() or getattr(failure, "worded_for_hidden_tests", False):
+        return message, staff
+    return UNWORDED_FAILURE, message
+
+
+# What the class report counts a failure as when the engine, not a check, worded it: none of
+# these names a mistake in the student's formula.
+ENGINE_DIAGNOSES = frozenset({"raised_an_error", "not_defined", "not_finished", "did_not_finish_in_time",
+                              "stopped_the_process", "answer_not_readable"})
