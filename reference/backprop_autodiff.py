@@ -988,7 +988,7 @@ def _decay_cases() -> list:
 # ---------------------------------------------------------------------------------------
 
 
-def hidden_cases() -> dict:
+def hidden_cases(seed: int = 0) -> dict:
     """Every hidden case of the assignment, keyed by graded name (the mini autodiff's classes
     share ``autodiff`` and ``autodiff_descent``)."""
     return {

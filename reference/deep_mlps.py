@@ -543,7 +543,7 @@ def _gain_cases() -> list[dict]:
     return [_gain_case(f"negative_slope={a}", a) for a in (0.01, 0.1, 0.2, 0.5, 0.75)]
 
 
-def hidden_cases() -> dict:
+def hidden_cases(seed: int = 0) -> dict:
     """Every hidden case of the assignment, keyed by graded name (and part)."""
     return {
         "count_parameters_plain": _plain_count_cases(),

@@ -1,7 +1,15 @@
 """Generate, store and verify the reference numbers of each assignment.
 
-A numbers file is JSON with the hidden cases of one assignment and the library versions that
-made them, written in one canonical layout (sorted keys, fixed indentation).
+Each assignment's reference module draws its hidden cases from a seed: ``hidden_cases(seed)``
+returns every case's inputs, its right answer and the answer of each known mistake. The
+judge draws a fresh set for every submission (:func:`draw`, with a seed made from the
+submitted file), so what one submission's feedback, timing or score shows about its hidden
+inputs is worth nothing to the next; the same file always meets the same cases.
+
+A numbers file is the draw of one fixed seed (``STORED_SEED``), the public examples and the
+library versions that made them, in one canonical layout (sorted keys, fixed indentation).
+It is what the tests check the reference against, and what the grading image checks its
+libraries against when it is built: a fresh draw of that seed must agree with it.
 
 Regenerating the numbers on another machine does not give the same bits: BLAS kernels sum in
 another order on another CPU, and float64 results move in their last one or two digits. So a
@@ -34,6 +42,7 @@ import torch
 
 NUMBERS_DIR = Path(__file__).with_name("numbers")
 DRIFT_TOLERANCE = 1e-12
+STORED_SEED = 0  # the draw a numbers file holds
 
 
 def library_versions() -> dict[str, str]:
@@ -65,11 +74,18 @@ def _module(assignment: str):
     return importlib.import_module(f"reference.{assignment}")
 
 
-def generate(assignment: str) -> dict:
-    """Run the reference implementations on the assignment's hidden cases."""
+def draw(assignment: str, seed: int) -> dict:
+    """The hidden cases drawn from ``seed``: ``{graded group: [case, ...]}``."""
     module = _module(assignment)
     torch.use_deterministic_algorithms(True)
-    numbers = {"assignment": assignment, "versions": library_versions(), "cases": module.hidden_cases()}
+    return module.hidden_cases(seed)
+
+
+def generate(assignment: str, seed: int = STORED_SEED) -> dict:
+    """Everything a numbers file holds: the draw of ``seed``, the public examples, the versions."""
+    module = _module(assignment)
+    numbers = {"assignment": assignment, "versions": library_versions(), "seed": seed,
+               "cases": draw(assignment, seed)}
     if hasattr(module, "public_examples"):
         numbers["examples"] = module.public_examples()
     return numbers
@@ -189,9 +205,9 @@ def compare(stored: dict, fresh: dict, assignment: str) -> Drift:
     walk = _Walk()
     stored_cases = {**stored.get("cases", {}), **_prefixed(stored.get("examples", {}))}
     fresh_cases = {**fresh.get("cases", {}), **_prefixed(fresh.get("examples", {}))}
-    if stored.get("assignment") != fresh.get("assignment"):
-        walk.note("assignment", f"assignment: {stored.get('assignment')!r} is now "
-                   f"{fresh.get('assignment')!r}")
+    for key in ("assignment", "seed"):
+        if stored.get(key) != fresh.get(key):
+            walk.note(key, f"{key}: {stored.get(key)!r} is now {fresh.get(key)!r}")
     for graded in sorted(set(stored_cases) | set(fresh_cases)):
         if graded not in fresh_cases:
             walk.note(graded, f"{graded}: its cases are no longer made")

@@ -528,7 +528,7 @@ def _derivative_cases():
     return [_derivative_case(f"x = {x}", x) for x in DERIVATIVE_POINTS]
 
 
-def hidden_cases() -> dict:
+def hidden_cases(seed: int = 0) -> dict:
     """Every hidden case of the assignment, keyed by graded name (or a named group of cases)."""
     return {
         "sigmoid": _sigmoid_cases(),

@@ -10,6 +10,7 @@ other name. A few notebooks per assignment go the whole way, graded by the built
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 
 import nbformat
 import pytest
@@ -130,6 +131,44 @@ def test_a_wrong_variant_fails_its_question_and_the_feedback_names_the_mistake(g
     assert failures, f"{variant.name} passed every case of its question"
     assert corpus.names_the_mistake(failures, variant.hint), (
         f"no failure message of {variant.name} says {variant.hint!r}:\n\n{corpus.summary(failures)}")
+
+
+@pytest.mark.parametrize("variant", [p for p in _of_kind("wrong", "partial") if p.values[0].keys_declared])
+def test_feedback_names_the_variants_own_mistake_or_says_it_does_not_know(graded, variant):
+    """Never a false cause: every mistake a failure names is the variant's own; and a mistake the
+    grader knows (``EXPECTED_KEYS``) is named."""
+    failures = corpus.failures(graded(variant))
+    verdict = corpus.diagnosis_verdict(variant, failures)
+    assert verdict != "false", f"{variant.name} makes {variant.keys}:\n\n{corpus.summary(failures)}"
+    if variant.keys:
+        assert verdict == "named", f"{variant.name} makes {variant.keys}:\n\n{corpus.summary(failures)}"
+
+
+@lru_cache(maxsize=None)
+def _draws_per_submission(assignment: str) -> bool:
+    return reference_numbers.draw(assignment, 1) != reference_numbers.draw(assignment, 2)
+
+
+@pytest.mark.parametrize("variant", _of_kind("wrong", "partial"))
+def test_hidden_feedback_is_the_same_whatever_the_draw(questions, variant):
+    """A hidden case's verdict and words depend on the mistake, never on the drawn inputs: the
+    same variant on two draws of the hidden cases gets the very same hidden feedback."""
+    from autograder import checks
+
+    if not _draws_per_submission(variant.assignment):
+        pytest.skip(f"{variant.assignment}'s reference draws the same cases for every seed")
+    question = corpus.owners(questions(variant.assignment))[variant.graded_name]
+    environment = dict(NOTEBOOKS[variant.assignment])
+    environment[variant.graded_name] = variant.implementation
+    seen = []
+    for seed in (101, 202):
+        checks.prepare_grading(variant.assignment, seed)
+        try:
+            seen.append([(r.name, r.passed, r.message, r.diagnosis)
+                         for r in corpus.run_question(question, environment) if r.hidden])
+        finally:
+            checks.forget_draws()
+    assert seen[0] == seen[1]
 
 
 @pytest.mark.parametrize("variant", _of_kind("partial"))

@@ -20,7 +20,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from autograder.checks import deep_mlps
-from autograder.checks.values import Diagnosed
+from autograder.checks.values import CheckFailed
 from autograder.grading_runtime.probes import build_module_from_spec
 from conftest import ThroughTheJudge
 
@@ -380,7 +380,7 @@ def test_nearby_inputs_tell_apart_mistakes_giving_the_same_width(stored):
      "fraction_upside_down"),
 ])
 def test_a_named_mistake_carries_its_key(check, wrong, key, stored):
-    with pytest.raises(Diagnosed) as failure:
+    with pytest.raises(CheckFailed) as failure:
         check(wrong, numbers=stored)
     assert failure.value.key == key
 

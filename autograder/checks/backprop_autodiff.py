@@ -211,10 +211,8 @@ def _unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...],
     """``call_unchanged``, its in-place failure named as the mistake it is."""
     try:
         return call_unchanged(name, function, *args, names=names, tolerances=tolerances)
-    except Diagnosed:
-        raise
     except AssertionError as failure:
-        if type(failure) is AssertionError and str(failure).startswith(f"`{name}` changed its input"):
+        if getattr(failure, "key", None) == "changed_its_input_in_place":
             raise _after(failure, MISTAKES["argument_changed_in_place"]) from None
         raise
 

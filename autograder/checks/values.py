@@ -14,13 +14,19 @@ checked and what looks wrong, in that order (missing, type, shape, finite, close
 an expected number. Results are coerced to float64 arrays before any comparison, so
 tensors, arrays, lists and plain numbers of any float width are all welcome.
 
+Hidden feedback quotes nothing the student's code chose and no hidden input (the rule lives
+in :mod:`autograder.grading_runtime.wording`). A check says what it found as a
+:class:`CheckFailed`: constant words for a hidden case, and optionally more (the shape the
+student returned, the values of the example) for a public one. On a hidden case,
+:func:`for_each_case` keeps only the constant words, and a plain ``AssertionError`` that
+carries no such words becomes a generic sentence (its text goes to staff).
+
 This module travels in ``autograder.zip`` and in the student's notebook, so it imports
 nothing of the toolkit but the probes.
 """
 
 from __future__ import annotations
 
-import contextvars
 import copy
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
@@ -28,24 +34,49 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import torch
 
-from autograder.grading_runtime.probes import NOT_FINISHED, not_finished
+from autograder.grading_runtime.wording import (ENGINE_DIAGNOSES, NOT_FINISHED, failure_words,
+                                                may_quote, not_finished)
 
-
-# Whether feedback may quote what the student's code returned (its shapes, its names): on a
-# public example, yes; on a hidden case, no, since a returned shape or name can be made to
-# carry a hidden input into the feedback. Set by ``for_each_case``.
-_QUOTING = contextvars.ContextVar("quoting_student_values", default=True)
+# Keys that say what is off without naming a mistake in the student's formula: the engine's,
+# and those of the generic comparisons below. Anything else a failure carries names a mistake.
+GENERIC_DIAGNOSES = ENGINE_DIAGNOSES | {"unknown_mistake", "wrong_shape", "not_finite", "not_numbers",
+                                        "not_a_single_number", "not_a_whole_number",
+                                        "wrong_number_of_values"}
 
 
 def student_shape(array: Any) -> str:
-    """The shape the student's code returned, as feedback may quote it."""
-    return str(tuple(np.shape(array))) if _QUOTING.get() else "another shape"
+    """The shape the student's code returned, as feedback may quote it (see :func:`may_quote`)."""
+    return str(tuple(np.shape(array))) if may_quote() else "another shape"
 
 
 def student_words(text: str, allowed: Iterable[str] = ()) -> str:
     """A name the student's code chose (a layer's, a class's), as feedback may quote it: on a
     hidden case only one of ``allowed``."""
-    return text if _QUOTING.get() or text in set(allowed) else "a name of its own"
+    return text if may_quote() or text in set(allowed) else "a name of its own"
+
+
+class CheckFailed(AssertionError):
+    """What a check found wrong.
+
+    ``hidden``: the words for a hidden case, built from constant text only (what was checked,
+    what is wrong, what to do), never from a value the student's code returned or a hidden
+    input. ``public``: the words where quoting is allowed (the notebook, public tests), which
+    may add shapes, names and the example's values; ``hidden`` when not given. ``key``: the
+    known mistake it names, what the class report counts (a follow-on failure carries the key
+    of the mistake it follows from). ``staff``: anything more, for staff only.
+    """
+
+    def __init__(self, hidden: str, *, public: str | None = None, key: str | None = None,
+                 staff: str = ""):
+        super().__init__(public if public is not None else hidden)
+        self.hidden_text = hidden
+        self.public_text = public if public is not None else hidden
+        self.key = key
+        self.staff = staff
+
+    def text(self) -> str:
+        """The words fit for where it is said now."""
+        return self.public_text if may_quote() else self.hidden_text
 
 
 def is_proxy(value: Any) -> bool:
@@ -147,8 +178,9 @@ def call_unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...],
     for argument, before, now in zip(names, sent, after):
         allowed = (tolerances or {}).get(argument, 0.0)
         if isinstance(before, (torch.Tensor, np.ndarray)) and not _same(before, now, allowed):
-            raise AssertionError(f"`{name}` changed its input {argument} in place; work on a "
-                                 "copy, or on new tensors, and leave the caller's as they were.")
+            raise CheckFailed(f"`{name}` changed its input {argument} in place; work on a copy, or "
+                              "on new tensors, and leave the caller's as they were.",
+                              key="changed_its_input_in_place")
     return value
 
 
@@ -196,17 +228,18 @@ def to_array(what: str, value: Any) -> np.ndarray:
         raise Diagnosed(f"{what} is missing (got {value!r}); is the code finished?", "not_finished")
     if isinstance(value, torch.Tensor):
         if value.is_complex():
-            raise AssertionError(f"{what} should be real numbers, got a complex tensor.")
+            raise CheckFailed(f"{what} should be real numbers, got a complex tensor.")
         value = value.detach().cpu().double().numpy()
     elif not isinstance(value, PLAIN):
-        raise AssertionError(
-            f"{what} should be numbers (a tensor, an array or a float), got a {kind_of(value)}.")
+        raise CheckFailed(f"{what} should be numbers (a tensor, an array or a float).",
+                          public=f"{what} should be numbers (a tensor, an array or a float), got a "
+                                 f"{kind_of(value)}.", key="not_numbers")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise AssertionError(
-            f"{what} should be numbers (a tensor, an array or a float), got a {kind_of(value)}."
-        ) from None
+        raise CheckFailed(f"{what} should be numbers (a tensor, an array or a float).",
+                          public=f"{what} should be numbers (a tensor, an array or a float), got a "
+                                 f"{kind_of(value)}.", key="not_numbers") from None
     return array
 
 
@@ -214,32 +247,44 @@ def to_int(what: str, value: Any) -> int:
     """A whole number from an int, a whole-valued float or a 0-dim tensor or array."""
     array = to_array(what, value)
     if array.size != 1:
-        raise AssertionError(f"{what} should be a single number, got shape {student_shape(array)}.")
+        raise CheckFailed(f"{what} should be a single number.",
+                          public=f"{what} should be a single number, got shape {student_shape(array)}.",
+                          key="not_a_single_number")
     number = float(array.reshape(()))
     if not np.isfinite(number) or number != round(number):
-        raise AssertionError(f"{what} should be a whole number.")
+        raise CheckFailed(f"{what} should be a whole number.", key="not_a_whole_number")
     return int(round(number))
 
 
 def unpack(what: str, value: Any, count: int) -> tuple:
     """The items of a returned tuple, checking that there are ``count`` of them."""
     if not isinstance(value, (tuple, list)):
-        raise AssertionError(f"{what} should return {count} values, got a {kind_of(value)}.")
+        raise CheckFailed(f"{what} should return {count} values.",
+                          public=f"{what} should return {count} values, got a {kind_of(value)}.",
+                          key="wrong_number_of_values")
     if len(value) != count:
-        raise AssertionError(f"{what} should return {count} values, got {len(value)}.")
+        raise CheckFailed(f"{what} should return {count} values.",
+                          public=f"{what} should return {count} values, got {len(value)}.",
+                          key="wrong_number_of_values")
     return tuple(value)
 
 
-def expect_shape(what: str, array: np.ndarray, *allowed: tuple[int, ...]) -> None:
-    """The shape of ``array`` must be one of ``allowed``; the first is the one to name."""
+def expect_shape(what: str, array: np.ndarray, *allowed: tuple[int, ...], hidden: str = "") -> None:
+    """The shape of ``array`` must be one of ``allowed``; the first is the one to name.
+
+    On a hidden case the shapes are not named (they come from hidden inputs and from the
+    student's code): ``hidden`` may say in words what the shape should be.
+    """
     if tuple(array.shape) not in [tuple(shape) for shape in allowed]:
         wanted = " or ".join(str(tuple(shape)) for shape in allowed)
-        raise AssertionError(f"{what} has shape {student_shape(array)}, expected {wanted}.")
+        raise CheckFailed(f"{what} has the wrong shape{'; ' + hidden if hidden else ''}.".replace("..", "."),
+                          public=f"{what} has shape {student_shape(array)}, expected {wanted}.",
+                          key="wrong_shape")
 
 
 def expect_finite(what: str, array: np.ndarray) -> None:
     if not np.isfinite(array).all():
-        raise AssertionError(f"{what} contains NaN or infinity.")
+        raise CheckFailed(f"{what} contains NaN or infinity.", key="not_finite")
 
 
 def close(got: np.ndarray, want: np.ndarray, *, rtol: float, atol: float) -> bool:
@@ -256,12 +301,12 @@ class Mistake:
     explanation: str
 
 
-class Diagnosed(AssertionError):
-    """A failure that recognised a known mistake; ``key`` names it for the class report."""
+class Diagnosed(CheckFailed):
+    """A failure that recognised a known mistake, in one wording for every case (which must
+    then hold no student value and no hidden input); ``key`` names it for the class report."""
 
     def __init__(self, message: str, key: str):
-        super().__init__(message)
-        self.key = key
+        super().__init__(message, key=key)
 
 
 def vocabulary(**explanations: str) -> dict[str, Mistake]:
@@ -276,12 +321,27 @@ def diagnose(mistake: Mistake, prefix: str = "") -> Diagnosed:
 
 def stored_mistakes(case: dict, field: str, mistakes: dict[str, Mistake]) -> list[tuple[Any, Mistake]]:
     """What each known mistake would have returned on ``case`` for ``field``, in the order the
-    reference stored them (the first that matches is named): ``case["mistakes"][field]``."""
+    reference stored them (the first that matches is named): ``case["mistakes"][field]``.
+
+    Mistakes the reference found to give the same answer here (stored under a list of keys,
+    see :mod:`reference.separation`) come back as one :class:`Mistake` that names each as a
+    possibility, and counts under all their keys joined with ``|``.
+    """
     found = []
     for key, value in case.get("mistakes", {}).get(field, []):
-        if value is not None:
-            found.append((value, mistakes[key]))
+        if value is None:
+            continue
+        found.append((value, either(*(mistakes[k] for k in key)) if isinstance(key, list) else mistakes[key]))
     return found
+
+
+def either(*possible: Mistake) -> Mistake:
+    """Several mistakes that give the same answer on a case: named as possibilities, none as certain."""
+    if len(possible) == 1:
+        return possible[0]
+    words = " Or: ".join(m.explanation for m in possible)
+    return Mistake("|".join(m.key for m in possible), f"this could be one of {len(possible)} "
+                   f"mistakes that give the same answer here. {words}")
 
 
 def expect_close(
@@ -305,27 +365,25 @@ def expect_close(
     for wrong, mistake in diagnoses:
         if close(got, np.asarray(wrong, dtype=np.float64), rtol=rtol, atol=atol):
             if isinstance(mistake, str):  # words without a key: named, but not counted
-                raise AssertionError(f"{what} differs from the reference: {mistake}")
+                raise CheckFailed(f"{what} differs from the reference: {mistake}")
             raise diagnose(mistake, f"{what} differs from the reference: ")
-    raise AssertionError(f"{what} differs from the reference. {advice}".rstrip())
+    raise CheckFailed(f"{what} differs from the reference. {advice}".rstrip(), key="unknown_mistake")
 
 
 def for_each_case(cases: Iterable[dict], check: Callable[[dict], None]) -> None:
     """Run ``check`` on every case, naming the case in the message of the first failure.
 
-    A hidden case is named by its label only ("On a hidden case (six samples, five
-    classes)"); a public example, which the student has in the notebook, as the example.
+    A hidden case is named by its label only, a description in words ("On a hidden case (a
+    batch of several samples)"); a public example, which the student has in the notebook, as
+    the example. Where quoting is not allowed (a hidden test), a failure says only its
+    constant words (see :class:`CheckFailed`).
     """
     for case in cases:
-        quoting = _QUOTING.set(bool(case.get("public")))
         try:
             check(case)
         except AssertionError as failure:
             where = "On the example" if case.get("public") else "On a hidden case"
-            message = f"{where} ({case['label']}): {failure}"
-            key = getattr(failure, "key", None)  # a Diagnosed, or the engine's StudentError
-            if isinstance(key, str):
-                raise Diagnosed(message, key) from None
-            raise AssertionError(message) from None
-        finally:
-            _QUOTING.reset(quoting)
+            words, staff = failure_words(failure)
+            key = getattr(failure, "key", None)
+            raise CheckFailed(f"{where} ({case['label']}): {words}",
+                              key=key if isinstance(key, str) else None, staff=staff) from None

@@ -9,7 +9,9 @@ says what the grader should make of it:
 - ``partial_*``: a valid answer the contract gives partial credit for; passes some, not all.
 
 The file's ``EXPECTED_HINTS`` maps each wrong and partial variant to words its feedback must
-contain. A file imports at its top only what the student notebook imports (``torch``, ``np``,
+contain, and its ``EXPECTED_KEYS`` to the key of the mistake it makes (a tuple where it makes
+several at once), or ``None`` where the grader does not know the mistake: then its feedback
+must say plainly that it does not know, and may name no cause. A file imports at its top only what the student notebook imports (``torch``, ``np``,
 ``nn``, ``random`` for mlp_intro); a variant imports anything else inside itself, so each
 can be pasted into the notebook as it is. ``load`` defines each variant on its own to hold
 them to that. Where a notebook's answers build on each other (``gradient_descent`` calling
@@ -72,6 +74,8 @@ class Variant:
     implementation: Any  # the function or class itself
     source: str  # its definition, as written in the corpus file
     hint: str | None  # words its feedback must contain (wrong and partial variants)
+    keys: tuple[str, ...] | None = None  # the mistakes it makes, by key (wrong and partial variants)
+    keys_declared: bool = False  # whether its file says (``EXPECTED_KEYS``)
 
     @property
     def id(self) -> str:
@@ -150,6 +154,8 @@ def load(assignment: str, graded_name: str, notebook: dict[str, Any] | None = No
     namespace = {name: value for name, value in (notebook or {}).items() if group or name != graded_name}
     namespace |= {name: getattr(module, name) for name in imported_names(assignment, graded_name)}
     hints = dict(getattr(module, "EXPECTED_HINTS", {}))
+    declared = getattr(module, "EXPECTED_KEYS", None)
+    keys = {name: (value,) if isinstance(value, str) else value for name, value in (declared or {}).items()}
     lines = source.splitlines()
     variants = []
     for node in ast.parse(source).body:
@@ -164,13 +170,14 @@ def load(assignment: str, graded_name: str, notebook: dict[str, Any] | None = No
                           else _define(definition, node.name, namespace))
         variants.append(Variant(
             assignment, graded_name, node.name, kind, implementation, definition, hints.get(node.name),
+            keys.get(node.name), declared is not None,
         ))
     needing_hints = {v.name for v in variants if v.kind != "correct"}
-    if set(hints) != needing_hints:
-        raise ValueError(
-            f"{path}: EXPECTED_HINTS should name exactly the wrong and partial variants; "
-            f"missing {sorted(needing_hints - set(hints))}, extra {sorted(set(hints) - needing_hints)}"
-        )
+    for table, found in (("EXPECTED_HINTS", hints), ("EXPECTED_KEYS", keys if declared is not None else None)):
+        if found is not None and set(found) != needing_hints:
+            raise ValueError(
+                f"{path}: {table} should name exactly the wrong and partial variants; "
+                f"missing {sorted(needing_hints - set(found))}, extra {sorted(set(found) - needing_hints)}")
     return variants
 
 
@@ -348,6 +355,29 @@ def feedback(message: str) -> str:
 
 def names_the_mistake(failed: list[CaseResult], hint: str) -> bool:
     return any(hint in feedback(f.message) for f in failed)
+
+
+def named_keys(result: CaseResult) -> set[str]:
+    """The mistakes a failure names (none when its key is generic: see ``GENERIC_DIAGNOSES``)."""
+    from autograder.checks.values import GENERIC_DIAGNOSES
+
+    if not result.diagnosis or result.diagnosis in GENERIC_DIAGNOSES:
+        return set()
+    return set(result.diagnosis.split("|"))
+
+
+def diagnosis_verdict(variant: Variant, failed: list[CaseResult]) -> str:
+    """What the feedback made of a wrong or partial variant's mistake: ``"false"`` if a failure
+    names a mistake the variant does not make, else ``"named"`` if one names its mistake (a
+    failure naming several possibilities counts where its own is among them), else
+    ``"generic"``. Without declared keys, any named mistake counts as ``"named"``."""
+    named = [named_keys(f) for f in failed]
+    if not variant.keys_declared:
+        return "named" if any(named) else "generic"
+    own = set(variant.keys or ())
+    if any(keys and not keys & own for keys in named):
+        return "false"
+    return "named" if any(keys & own for keys in named) else "generic"
 
 
 def summary(results: list[CaseResult]) -> str:
