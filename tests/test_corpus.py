@@ -9,6 +9,7 @@ other name. A few notebooks per assignment go the whole way, graded by the built
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -142,6 +143,23 @@ def test_feedback_names_the_variants_own_mistake_or_says_it_does_not_know(graded
     assert verdict != "false", f"{variant.name} makes {variant.keys}:\n\n{corpus.summary(failures)}"
     if variant.keys:
         assert verdict == "named", f"{variant.name} makes {variant.keys}:\n\n{corpus.summary(failures)}"
+
+
+# What a message may not hold: placeholders that stood for a value it could not quote, and slips.
+UNFINISHED_WORDING = re.compile(
+    r"another shape|a name of its own|\.\.(?!\.)|\s[.,;:]|,\.|;\.|\(\s*\)|\{|\}|\bNone\b")
+DOUBLED_PHRASE = re.compile(r"\b(\w+(?:\W+\w+){2,}?)\W+\1\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("variant", _of_kind("wrong", "partial"))
+def test_every_message_is_a_finished_sentence(graded, variant):
+    """What a student reads: no placeholder, no doubled phrase, no stray punctuation, and a full
+    stop (or a closing bracket or quote) at the end."""
+    for failure in corpus.failures(graded(variant)):
+        message = failure.message
+        assert not UNFINISHED_WORDING.search(message), message
+        assert not DOUBLED_PHRASE.search(message), message
+        assert message.rstrip()[-1:] in {".", ")", "`", "?", "!"}, message
 
 
 @lru_cache(maxsize=None)
