@@ -32,6 +32,8 @@ OTTER_SCRIPTS = {"run_otter.py", "requirements.txt"}  # otter's, replaced by our
 # The data a notebook carries in its first cell (the notebook must stay quick to open and send).
 MAX_NOTEBOOK_DATA_BYTES = 256 * 1024
 ROOT_SCRIPTS = ("run_autograder", "setup.sh", "run_grader.py")  # at the zip's root
+# What the judge calls to draw each submission's hidden cases (see autograder.checks).
+PREPARE_GRADING = "autograder.checks:prepare_grading"
 RUNTIME_SUFFIXES = (".py", ".json")
 # What the engine imports, by distribution name: pinned to the versions the build ran with.
 ENGINE_PACKAGES = ("ipython", "fastjsonschema", "nbformat", "matplotlib", "psutil", "pyseccomp",
@@ -113,7 +115,8 @@ def zip_entries(otter_zip: Path, environment: GradingEnvironment, assignment: st
         for name, data in reproducible.read_zip(otter_zip).items()
         if "__pycache__" not in name.split("/") and name not in OTTER_SCRIPTS
     }
-    settings = RuntimeSettings(expected_versions=environment.expected_versions)
+    settings = RuntimeSettings(expected_versions=environment.expected_versions,
+                               prepare_grading=PREPARE_GRADING)
     entries.update(runtime_entries(settings))
     entries.update(checks_entries(assignment, numbers_file))
     entries["environment.yml"] = environment.environment_yml().encode("utf-8")

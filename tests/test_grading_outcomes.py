@@ -78,11 +78,16 @@ def test_public_results_show_no_hidden_test(graded_samples, name):
 
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
 def test_staff_see_which_protections_the_student_code_ran_under(graded_samples, name):
-    isolation = graded_samples[name]["complete"].grading.staff["isolation"]
-    assert isolation["separate_process"] is True
-    assert set(isolation) >= {"user", "resource_limits", "landlock", "seccomp", "python_environment"}
+    from autograder.grading_runtime.sandbox import Isolation
+
+    staff = graded_samples[name]["complete"].grading.staff
+    isolation = Isolation.from_dict(staff["isolation"])
+    assert isolation.refused == "" and isolation.landlock.active and isolation.seccomp.active
     if __import__("os").geteuid() == 0:
-        assert "unprivileged user of its own" in isolation["user"], isolation
+        assert isolation.user.active and "unprivileged user of its own" in isolation.user.detail
+        assert isolation.namespaces.active and isolation.grading_limits.active, isolation.line()
+        assert 0 < staff["peak memory of the student processes (MB)"] < 400
+    assert isinstance(staff["hidden cases seed"], int)
 
 
 def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(graded_samples, built_project, tmp_path):

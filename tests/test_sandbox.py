@@ -1,9 +1,10 @@
 """Starting, limiting and ending student processes (``grading_runtime/sandbox.py``).
 
 Each scenario runs in a forked *judge* process that makes itself a child subreaper, as the
-real judge does, and forks the *student* process from there; the student calls
-``sandbox.enter`` and reports what it could and could not do over a socketpair, then the
-judge reports to the test. Every process a scenario starts ends inside that judge
+real judge does, and forks the *student* process from there; the student makes the
+grading's space (``sandbox.prepare_space``, the zygote's part) and calls ``sandbox.enter``,
+and reports what it could and could not do over a socketpair, then the judge reports to
+the test. Every process a scenario starts ends inside that judge
 (``kill_user``, ``kill_descendants``), so none is left to the machine's init, which here
 never reaps its zombies (and zombies of a student uid would count against that uid's
 process limit in later gradings).
@@ -16,6 +17,7 @@ The student's scratch folder is made directly under /tmp, as the judge makes it:
 from __future__ import annotations
 
 import ctypes
+import errno
 import importlib
 import importlib.util
 import json
@@ -128,11 +130,15 @@ def in_judge(task, uid: int | None = None) -> dict:
     return outcome["value"]
 
 
-def judges_plan(scratch: Path, uid: int | None, limits: sandbox.Limits = LIMITS) -> sandbox.Plan:
+def judges_plan(scratch: Path, uid: int | None, limits: sandbox.Limits = LIMITS, *,
+                files: dict[str, str] | None = None, **options) -> sandbox.Plan:
     """(In a judge.) The plan as the judge makes it: this process, its ancestors and their groups
-    protected, the scratch folder handed to the student's user."""
-    sandbox.give_to(scratch, uid)
-    return sandbox.Plan(scratch, limits, uid, sandbox.protected_processes())
+    protected, the layout of the scratch folder holding ``files`` (the zygote's part copies it
+    in and hands it to the student's user)."""
+    staging = Path(tempfile.mkdtemp(prefix="autograder-test-staging-"))
+    for name, text in (files or {}).items():
+        (staging / name).write_text(text, encoding="utf-8")
+    return sandbox.Plan(scratch, staging, limits, uid, sandbox.protected_processes(), **options)
 
 
 def run_student(plan: sandbox.Plan, body, linger: bool = False) -> dict:
@@ -147,7 +153,7 @@ def run_student(plan: sandbox.Plan, body, linger: bool = False) -> dict:
         try:
             ours.close()
             output = os.open(os.devnull, os.O_WRONLY)
-            isolation = sandbox.enter(plan, theirs, output)
+            isolation = sandbox.enter(plan, sandbox.prepare_space(plan), theirs, output)
             try:
                 report = {"isolation": isolation.as_dict(), "result": body(plan)}
             except BaseException:
@@ -171,11 +177,11 @@ def run_student(plan: sandbox.Plan, body, linger: bool = False) -> dict:
     return report
 
 
-def sandboxed(scratch: Path, uid: int | None, body, limits: sandbox.Limits = LIMITS) -> dict:
+def sandboxed(scratch: Path, uid: int | None, body, limits: sandbox.Limits = LIMITS, **plan) -> dict:
     """The student's report after ``body`` ran in a sandbox of ``scratch`` and ``uid``; fails the
     test if the body raised."""
     def task():
-        return run_student(judges_plan(scratch, uid, limits), body)
+        return run_student(judges_plan(scratch, uid, limits, **plan), body)
 
     report = in_judge(task, uid)
     if "error" in report:
@@ -238,7 +244,7 @@ def test_the_student_cannot_read_the_repository_or_the_judges_files(scratch, tmp
     report = sandboxed(scratch, None, body)
     assert report["result"] == {"readme": "PermissionError", "list_repository": "PermissionError",
                                 "secret": "PermissionError"}
-    assert report["isolation"]["landlock"].startswith("active")
+    assert report["isolation"]["landlock"]["active"] is True
 
 
 @NEEDS_LANDLOCK
@@ -258,7 +264,6 @@ def test_the_student_with_its_own_uid_cannot_read_root_or_the_repository(scratch
                          ids=["grader's uid", "own uid"])
 def test_the_student_can_read_and_write_its_scratch_folder_only(scratch, slot, own_uid):
     """Can the student write, read, list and delete in its scratch folder (its cwd, HOME and TMPDIR), and nowhere else?"""
-    (scratch / "data.csv").write_text("1,2\n", encoding="utf-8")
     elsewhere = Path("/tmp") / f"autograder-test-outside-{os.getpid()}-{own_uid}"
 
     def body(plan):
@@ -276,7 +281,7 @@ def test_the_student_can_read_and_write_its_scratch_folder_only(scratch, slot, o
                 "write_tmp_root": attempt(lambda: open("/tmp/autograder-test-nope", "w"))}
 
     try:
-        result = sandboxed(scratch, slot.uid if own_uid else None, body)["result"]
+        result = sandboxed(scratch, slot.uid if own_uid else None, body, files={"data.csv": "1,2\n"})["result"]
     finally:
         for leftover in (elsewhere, Path("/tmp/autograder-test-nope")):
             leftover.unlink(missing_ok=True)
@@ -323,7 +328,7 @@ def test_seccomp_keeps_a_student_with_the_graders_uid_from_signalling_the_judge(
     assert result["judge"] == result["judges_parent"] == result["parent"] == "PermissionError"
     assert result["judge_as_group"] == result["everyone"] == "PermissionError"
     assert result["pidfd"] == "PermissionError" and result["itself"] == "ok"
-    assert report["isolation"]["seccomp"].startswith("active")
+    assert report["isolation"]["seccomp"]["active"] is True
 
 
 @NEEDS_ROOT
@@ -405,7 +410,7 @@ def test_on_a_laptop_the_student_cannot_read_the_judges_memory_or_environment(sc
         sandbox.guard_memory()
         # this test's Python lies under /root, closed to that user; a laptop grader reads its own
         sandbox.python_paths = lambda: [Path(sys.prefix)]
-        plan = sandbox.Plan(scratch, LIMITS, None, sandbox.protected_processes())
+        plan = judges_plan(scratch, None)
         return run_student(plan, lambda plan: {
             "uid": os.getuid(), "mem": attempt(_read_judge("mem")),
             "environ": attempt(_read_judge("environ")), "maps": attempt(_read_judge("maps")),
@@ -418,29 +423,25 @@ def test_on_a_laptop_the_student_cannot_read_the_judges_memory_or_environment(sc
 
 
 @NEEDS_ROOT
-@NEEDS_LANDLOCK
-def test_a_student_left_as_root_cannot_read_the_judges_environment(scratch, slot):
-    """When no mount namespace can be made and the student keeps root, is the judge's environment still closed?"""
+def test_a_root_grading_that_cannot_give_the_student_its_own_user_refuses(scratch, slot):
+    """With the Python environment closed to other users and no mount namespace to show it (a
+    Docker container), is the record refused, naming the fix, rather than running student code as root?"""
     if all(sandbox.others_can_read(path) for path in sandbox.python_paths()):
-        pytest.skip("the Python environment is readable by every user: the student never keeps root")
+        pytest.skip("the Python environment is readable by every user: a uid of its own always works")
 
     def task():
-        os.environ["AUTOGRADER_TEST_TOKEN"] = "secret"
-        sandbox.guard_memory()
+        def no_namespaces(plan):  # as in a container whose seccomp profile forbids unshare
+            raise OSError(errno.EPERM, "unshare")
 
-        def no_mount_namespace(paths):  # as in a container whose seccomp profile forbids unshare
-            raise OSError(1, "unshare")
-
-        sandbox._expose = no_mount_namespace
-        return run_student(judges_plan(scratch, slot.uid), lambda plan: {
-            "uid": os.getuid(), "mem": attempt(_read_judge("mem")),
-            "environ": attempt(_read_judge("environ")), "maps": attempt(_read_judge("maps"))})
+        sandbox._own_namespaces = no_namespaces
+        return run_student(judges_plan(scratch, slot.uid), lambda plan: {"uid": os.getuid()})
 
     report = in_judge(task, slot.uid)
     assert "error" not in report, report.get("error")
-    assert report["isolation"]["user"].startswith("uid 0, the grader's own: not readable by another user")
-    assert report["result"] == {"uid": 0, "mem": "PermissionError", "environ": "PermissionError",
-                                "maps": "PermissionError"}
+    isolation = sandbox.Isolation.from_dict(report["isolation"])
+    assert not isolation.user.active and not isolation.namespaces.active
+    assert "/opt/autograder-env" in isolation.refused and "root" in isolation.refused
+    assert report["result"] == {"uid": 0}, "what would have run as root, had the judge not refused"
 
 
 def test_an_allocation_past_the_memory_limit_is_a_memory_error(scratch):
@@ -542,24 +543,25 @@ def test_stdlib_and_site_packages_still_import_inside_the_sandbox(scratch, slot)
 @NEEDS_SECCOMP
 @NEEDS_ROOT
 def test_the_isolation_record_says_every_layer_is_active(scratch, slot):
-    """Does the Isolation record of a root grading say which user, limits, environment, Landlock and seccomp apply?"""
+    """Does the Isolation record of a root grading say which user, namespaces, limits, Landlock and seccomp apply?"""
     hidden = [path for path in sandbox.python_paths() if not sandbox.others_can_read(path)]
-    isolation = sandboxed(scratch, slot.uid, lambda plan: None)["isolation"]
-    assert isolation["separate_process"] is True
-    assert isolation["user"] == f"uid {slot.uid}, an unprivileged user of its own"
-    assert isolation["resource_limits"] == {
-        "RLIMIT_AS": isolation["resource_limits"]["RLIMIT_AS"],
-        "RLIMIT_DATA": isolation["resource_limits"]["RLIMIT_DATA"],
+    isolation = sandbox.Isolation.from_dict(sandboxed(scratch, slot.uid, lambda plan: None)["isolation"])
+    assert isolation.user == sandbox.Layer(True, f"uid {slot.uid}, an unprivileged user of its own")
+    assert isolation.resource_limits == {
+        "RLIMIT_AS": isolation.resource_limits["RLIMIT_AS"],
+        "RLIMIT_DATA": isolation.resource_limits["RLIMIT_DATA"],
         "RLIMIT_CPU": LIMITS.cpu_seconds, "RLIMIT_NPROC": LIMITS.processes,
         "RLIMIT_FSIZE": LIMITS.file_mb * MB, "RLIMIT_NOFILE": LIMITS.open_files, "RLIMIT_CORE": 0}
-    assert isolation["resource_limits"]["RLIMIT_AS"] > LIMITS.memory_mb * MB
+    assert isolation.resource_limits["RLIMIT_AS"] > LIMITS.memory_mb * MB
     if hidden:
-        assert isolation["python_environment"].startswith("shown through the private mount namespace")
+        assert isolation.python_environment.startswith("shown read-only through the grading's mount namespace")
     else:
-        assert isolation["python_environment"] == "readable by every user"
-    assert isolation["landlock"].startswith("active (ABI ")
-    assert isolation["seccomp"].startswith("active")
-    assert isolation["namespaces"].startswith("private mount and network namespaces")
+        assert isolation.python_environment == "readable by every user"
+    assert isolation.landlock.active and isolation.landlock.detail.startswith("ABI ")
+    assert isolation.seccomp.active and isolation.namespaces.active
+    assert "only its own processes in /proc" in isolation.namespaces.detail
+    assert isolation.refused == "" and isolation.missing() == ["grading_limits"]
+    assert "NO grading-wide limits" in isolation.line()
 
 
 @NEEDS_ROOT
@@ -581,17 +583,36 @@ def test_shared_memory_and_the_network_are_the_students_own(scratch, slot):
 
 
 def test_the_isolation_record_of_a_student_without_a_uid_says_so(scratch):
-    """With no uid given, does the record say the student keeps the grader's own user?"""
-    isolation = sandboxed(scratch, None, lambda plan: None)["isolation"]
-    assert isolation["user"].startswith(f"uid {os.getuid()}, the grader's own")
-    assert isolation["python_environment"] == "readable by every user"
+    """With no uid given (a grader that is not root), does the record say the student keeps the
+    grader's own user, and refuse only where Landlock is missing too?"""
+    isolation = sandbox.Isolation.from_dict(sandboxed(scratch, None, lambda plan: None)["isolation"])
+    assert not isolation.user.active and isolation.user.detail.startswith(f"uid {os.getuid()}, the grader's own")
+    assert isolation.refused == ("" if isolation.landlock.active else sandbox.refusal(
+        isolation, grader_is_root=False, trusted=False))
 
 
-def test_the_isolation_record_round_trips_through_the_channel():
-    """Is the Isolation record plain data the channel can carry as the hello message?"""
-    record = sandbox.Isolation(user="uid 1", resource_limits={"RLIMIT_AS": 5}, landlock="active")
+def test_refusal_names_the_fix_and_trust_lifts_only_the_laptop_case():
+    off, on = sandbox.Layer(False, "missing"), sandbox.Layer(True, "there")
+    record = sandbox.Isolation(user=off, namespaces=off, landlock=off, seccomp=on, grading_limits=off,
+                               python_environment="/root/.venv is closed")
+    assert "/opt/autograder-env" in sandbox.refusal(record, grader_is_root=True, trusted=True)
+    assert "--trust-submissions" in sandbox.refusal(record, grader_is_root=False, trusted=False)
+    assert sandbox.refusal(record, grader_is_root=False, trusted=True) == ""
+    with_landlock = sandbox.Isolation(**{**record.__dict__, "landlock": on})
+    assert sandbox.refusal(with_landlock, grader_is_root=False, trusted=False) == ""
+
+
+def test_the_isolation_record_round_trips_through_the_channel_and_rejects_a_forged_one():
+    """Is the Isolation record plain data the channel carries as the hello message, and is
+    anything else refused as one?"""
+    layer = sandbox.Layer(True, "on")
+    record = sandbox.Isolation(layer, layer, layer, layer, layer, {"RLIMIT_AS": 5}, "readable")
     document, blob = wire.read_frame(reader_of(wire.frame({"isolation": record.as_dict()}, b"")))
-    assert document["isolation"] == record.as_dict()
+    assert sandbox.Isolation.from_dict(document["isolation"]) == record
+    for forged in ({"user": "uid 1"}, {**record.as_dict(), "landlock": "active"},
+                   {**record.as_dict(), "extra": 1}, {**record.as_dict(), "resource_limits": [1]}):
+        with pytest.raises(ValueError):
+            sandbox.Isolation.from_dict(forged)
 
 
 
@@ -630,7 +651,10 @@ def test_kill_user_kills_every_process_of_the_uid_including_a_double_forked_daem
         ready_read, ready_write = os.pipe()
         middle = os.fork()
         if middle == 0:
-            os.setsid()
+            try:
+                os.setsid()  # refused by seccomp; the double fork still orphans the daemon
+            except PermissionError:
+                pass
             if os.fork() == 0:  # the daemon
                 os.write(ready_write, str(os.getpid()).encode())
                 time.sleep(60)
@@ -695,10 +719,13 @@ def _spin():
         pass
 
 
-def _student_main(channel, output_fd):
+TEST_ISOLATION = sandbox.Isolation(*(sandbox.Layer(False, "a test student") for _ in sandbox.Isolation.LAYERS))
+
+
+def _student_main(channel, output_fd, space=None):
     """A student process without the sandbox: says hello, then answers requests on a small namespace."""
     os.write(output_fd, b"hello from the student\n")
-    channel.sendall(wire.frame({"isolation": {"user": "test student"}}, b""))
+    channel.sendall(wire.frame({"isolation": TEST_ISOLATION.as_dict()}, b""))
 
     class Shell:
         user_ns = {"add": lambda a, b: a + b, "leave": lambda: os._exit(3), "spin": _spin,
@@ -708,9 +735,15 @@ def _student_main(channel, output_fd):
     student.serve(channel, Shell)
 
 
+def _plain_plan() -> sandbox.Plan:
+    """A plan for the zygote tests: no user, an empty layout (they test spawning, not the sandbox)."""
+    scratch = Path(tempfile.mkdtemp(prefix="autograder-test-scratch-", dir="/tmp"))
+    return sandbox.Plan(scratch, Path(tempfile.mkdtemp()), LIMITS, None, ())
+
+
 @pytest.fixture
 def zygote():
-    made = sandbox.Zygote(_student_main)
+    made = sandbox.Zygote(_plain_plan(), _student_main)
     started: list[int] = []
     spawn = made.spawn
 
@@ -740,7 +773,7 @@ def test_zygote_spawn_gives_a_working_channel(zygote):
     log = remote.OutputLog(1000)
     session = _session(zygote, log)
     session._start()
-    assert session.isolation == {"user": "test student"}
+    assert session.isolation == TEST_ISOLATION
     assert session.process.pid > 0 and session.process.pid != zygote.pid
     proxies = session.proxies(["add", "whoami"])
     assert proxies["add"](2, 3) == 5
@@ -760,7 +793,7 @@ def test_each_spawn_is_a_new_process(zygote):
         for pid, channel, output in (first, second):
             process = remote.StudentProcess(pid, channel, output, remote.OutputLog(100))
             hello, _ = process.receive(time.monotonic() + 10)
-            assert hello == {"isolation": {"user": "test student"}}
+            assert hello == {"isolation": TEST_ISOLATION.as_dict()}
             process.close()
     finally:
         for pid, _, _ in (first, second):
@@ -819,7 +852,7 @@ def test_a_session_call_past_the_test_limit_times_out_once_for_every_later_call(
 
 def test_a_closed_zygote_cannot_spawn():
     """After close, does spawn fail with a clear RuntimeError rather than hang?"""
-    made = sandbox.Zygote(_student_main)
+    made = sandbox.Zygote(_plain_plan(), _student_main)
     made.close()
     with pytest.raises(RuntimeError, match="zygote"):
         made.spawn()

@@ -2,30 +2,40 @@
 
 Order of events, each step a reason for the next:
 
-1. make a private work folder, take a student user, start the whole-run deadline;
-2. find and vet the notebook (:mod:`.submission`), lay out the student's scratch folder
-   (the notebook and the assignment's data files, nothing of the grader's);
-3. fork the zygote (:mod:`.sandbox`) *now*, before anything secret is read, so that no
-   student process can hold a copy of a test or a number;
-4. run the notebook's cells in the student process (:class:`.remote.Session`);
-5. read the questions and their checks, then run every public test case, then every hidden
-   one, each with proxies for the names it takes and under its own time limit. Public ones
-   come first so that nothing a student's code learns in a hidden case can reach the
-   visible feedback;
-6. end every student process, then write ``results.json`` (:mod:`.results`).
+1. make a private work folder, take a student user, arm the whole-run deadline;
+2. find and vet the notebook (:mod:`.submission`), draw this submission's seed from its
+   bytes, lay out the student's scratch folder (the notebook and the assignment's data
+   files, nothing of the grader's) in the judge's own work folder;
+3. make the grading's control group, and fork the zygote (:mod:`.sandbox`) *now*, before
+   anything secret is read, so that no student process can hold a copy of a test or a
+   number; the zygote makes the grading's namespaces and scratch folder;
+4. read everything secret into this process's memory before any student code runs: check
+   that the zip's files are those the batch started with, read the questions and their
+   checks, draw the hidden cases of this submission. Nothing a student process writes
+   later can change what this grading compares against;
+5. run the notebook's cells in the student process (:class:`.remote.Session`); its first
+   message says what sandbox it runs under, and a sandbox without a required layer ends
+   the grading before any student code runs (:func:`.sandbox.refusal`);
+6. run every public test case, then every hidden one, each with proxies for the names it
+   takes and under its own time limit. Public ones come first so that nothing a student's
+   code learns in a hidden case can reach the visible feedback;
+7. end every student process, remove what the student's user left, then write
+   ``results.json`` (:mod:`.results`).
 
 Every path out, the deadline's included, writes a results file: "your submission has a
 problem" results for what the student can fix, "the grader failed" results, with the
-traceback for staff only, for everything else.
+reason for staff only, for everything else.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
-import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -33,12 +43,14 @@ from pathlib import Path
 
 from . import questions as questions_module
 from . import results, sandbox, settings, student, submission, wire, wording
-from .remote import OutputLog, Session, StudentGone, StudentTimeout
+from .remote import OutputLog, SandboxFailed, SandboxRefused, Session, StudentGone, StudentTimeout
 from .submission import SubmissionProblem
 
 DATA_FOLDER = "files"  # where otter keeps the assignment's data files in the zip
 MAX_CELL_ERRORS_SHOWN = 5
 STUDENT_SCRATCH_PARENT = "/tmp"
+# What the judge reads of the zip, the secrets among it: checked against the batch's start.
+JUDGE_FILES = ("tests", "autograder", "reference")
 
 
 @dataclass(frozen=True)
@@ -50,80 +62,80 @@ class Job:
     results: Path  # the results.json to write
 
 
-class _Results:
-    """Writes the results file once: whichever of grading or the deadline comes first."""
+class GradingExpired(BaseException):
+    """The whole run's deadline passed (raised by the alarm, wherever the judge was)."""
 
-    def __init__(self, path: Path, started: float, limits: settings.RuntimeSettings):
-        self.path, self.started, self.limits = path, started, limits
-        self._lock = threading.Lock()
-        self.written = False
 
-    def write(self, grading: results.Grading | None = None, *, make=None, before=None) -> bool:
-        """Write ``grading`` (or what ``make()`` returns), after running ``before()``, unless a
-        results file was written already; holding the lock all along, so that what the other
-        thread does while this one ends the student processes cannot write first."""
-        with self._lock:
-            if self.written:
-                return False
-            if before is not None:
-                before()
-            grading = grading if grading is not None else make()
-            grading.seconds = time.monotonic() - self.started
-            results.write(grading, self.path, max_test_output_chars=self.limits.max_test_output_chars)
-            self.written = True
-            return True
+def source_digest(source: Path) -> str:
+    """A digest of every file the judge reads from the unpacked zip (tests, checks, reference)."""
+    sha = hashlib.sha256()
+    for folder in JUDGE_FILES:
+        for path in sorted((source / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                sha.update(path.relative_to(source).as_posix().encode() + b"\0")
+                sha.update(path.read_bytes())
+    return sha.hexdigest()
 
 
 class Judge:
-    """The grading of one submission, from the work folder to the results file."""
+    """The grading of one submission, from the work folder to the results file.
 
-    def __init__(self, source: Path, job: Job, limits: settings.RuntimeSettings):
-        self.source, self.job, self.limits = source, job, limits
+    ``digest`` is :func:`source_digest` of ``source`` as the batch found it before any
+    grading began; None skips the comparison.
+    """
+
+    def __init__(self, source: Path, job: Job, limits: settings.RuntimeSettings, digest: str | None = None):
+        self.source, self.job, self.limits, self.digest = source, job, limits, digest
         self.started = time.monotonic()
-        self.out = _Results(job.results, self.started, limits)
         self.work = Path(tempfile.mkdtemp(prefix="autograder-judge-"))
         self.slot = sandbox.Slot()
+        self.plan: sandbox.Plan | None = None
         self.zygote: sandbox.Zygote | None = None
         self.session: Session | None = None
         self.log = OutputLog(limits.max_cell_output_chars)
         self.staff_problems: list[str] = []
         self.points: dict[str, float] = {}
-        self.scratch: Path | None = None
+        self.seed: int | None = None
+        self.peak_bytes: int | None = None  # of the grading's control group, where it had one
 
     # --- the whole run --------------------------------------------------------------------------
 
     def run(self) -> None:
         sandbox.become_subreaper()
         sandbox.guard_memory()
-        deadline = threading.Timer(self.limits.total_timeout_seconds, self._expire)
-        deadline.daemon = True
-        deadline.start()
+        signal.signal(signal.SIGALRM, _expire)
+        signal.setitimer(signal.ITIMER_REAL, self.limits.total_timeout_seconds)
         try:
             grading = self._grade()
+        except GradingExpired:
+            grading = results.not_graded(
+                f"Grading took longer than {self.limits.total_timeout_seconds:g} s and was stopped. "
+                "Look for a cell that never finishes or trains far longer than the exercise needs, "
+                "and resubmit.", self._points())
         except SubmissionProblem as problem:
             grading = results.not_graded(str(problem), self._points())
+        except SandboxRefused as refused:
+            grading = results.not_graded(refused.reason, self._points(),
+                                         {"isolation": refused.isolation.as_dict()})
+        except SandboxFailed as failed:
+            grading = results.not_graded(results.GRADER_FAILED, self._points(),
+                                         {"grader error": f"the sandbox failed: {failed.reason}"})
         except BaseException:  # the one outermost boundary: grading always ends in a result
             grading = results.not_graded(results.GRADER_FAILED, self._points(),
                                          {"grader error": traceback.format_exc()})
         finally:
-            deadline.cancel()
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)
         self._end_students()
         grading.staff = {**self._staff(), **grading.staff}
+        grading.seconds = time.monotonic() - self.started
         try:
-            self.out.write(grading)
+            results.write(grading, self.job.results, max_test_output_chars=self.limits.max_test_output_chars)
         except Exception:  # the results of last resort, if even writing the grading fails
-            self.out.written = False
-            self.out.write(results.not_graded(results.GRADER_FAILED, self.points,
-                                              {"grader error": traceback.format_exc()}))
+            last = results.not_graded(results.GRADER_FAILED, self.points,
+                                      {"grader error": traceback.format_exc()})
+            results.write(last, self.job.results)
         self._clean_up()
-
-    def _expire(self) -> None:
-        self.out.write(make=lambda: results.not_graded(
-            f"Grading took longer than {self.limits.total_timeout_seconds:g} s and was stopped. "
-            "Look for a cell that never finishes or trains far longer than the exercise needs, "
-            "and resubmit.", self._points(), self._staff()), before=self._end_students)
-        self._clean_up()
-        os._exit(0)
 
     def _points(self) -> dict[str, float]:
         if not self.points:
@@ -134,9 +146,13 @@ class Judge:
         return self.points
 
     def _staff(self) -> dict:
-        record = {"isolation": self.session.isolation if self.session else {},
+        isolation = self.session.isolation if self.session else None
+        record = {"isolation": isolation.as_dict() if isolation else {},
                   "restarts": self.session.restarts if self.session else 0,
+                  "hidden cases seed": self.seed,
                   "notebook output": self.log.text()}
+        if self.peak_bytes is not None:
+            record["peak memory of the student processes (MB)"] = round(self.peak_bytes / 2**20, 1)
         if self.staff_problems:
             record["grader problems"] = self.staff_problems
         return record
@@ -150,23 +166,31 @@ class Judge:
             self.zygote.close()
             self.zygote = None
         sandbox.kill_descendants()
+        if self.plan is not None and self.plan.group is not None:
+            self.peak_bytes = self.plan.group.peak_memory_bytes() or self.peak_bytes
+            self.plan.group.remove()
+        if self.slot.uid is not None:
+            sandbox.remove_files_of(self.slot.uid)
 
     def _clean_up(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
-        if self.scratch is not None:
-            shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.plan is not None:
+            shutil.rmtree(self.plan.scratch, ignore_errors=True)
         self.slot.release()
 
     # --- grading ------------------------------------------------------------------------------
 
     def _grade(self) -> results.Grading:
         config = submission.read_config(self.source)
+        assignment = config.get("assignment_name")
         folder = submission.receive(self.job.submission, self.work / "submission")
         notebook_path = submission.locate(folder)
-        notebook, notes = submission.vet(notebook_path, config.get("assignment_name"))
-        scratch = self._scratch(notebook_path)
-        plan = sandbox.Plan(scratch, self._limits(), self.slot.uid, sandbox.protected_processes())
-        self.zygote = sandbox.Zygote(lambda channel, output: _student_main(plan, channel, output))
+        notebook, notes = submission.vet(notebook_path, assignment)
+        self.seed = submission.seed_of(notebook_path.read_bytes(), assignment or "")
+        self.plan = self._plan(notebook_path)
+        plan = self.plan
+        self.zygote = sandbox.Zygote(plan, lambda channel, output, space: _student_main(plan, space, channel, output))
+        questions = self._read_secrets(assignment)
         self.session = Session(spawn=self.zygote.spawn,
                                end=lambda pid: sandbox.kill_student(pid, self.slot.uid),
                                cells=submission.graded_cells(notebook),
@@ -174,38 +198,53 @@ class Judge:
                                max_restarts=self.limits.max_attempts, log=self.log,
                                test_seconds=self.limits.test_timeout_seconds)
         self.session.run_notebook()
-        questions = self._questions()
         outcomes = self._run_tests(questions)
         self._end_students()
         notes += self.session.notes + self._cell_errors()
         return results.Grading(results.GRADED, results.GRADED_SUMMARY, outcomes, notes)
+
+    def _plan(self, notebook_path: Path) -> sandbox.Plan:
+        """The student's space: its scratch folder (filled by the zygote from the layout made
+        here), its user, its limits, its control group."""
+        staging = self.work / "scratch"
+        staging.mkdir()
+        data = self.source / DATA_FOLDER
+        if data.is_dir():
+            for item in data.iterdir():
+                if item.is_dir():
+                    shutil.copytree(item, staging / item.name)
+                else:
+                    shutil.copy(item, staging / item.name)
+        shutil.copy(notebook_path, staging / notebook_path.name)
+        # under /tmp, which every user can enter, whatever TMPDIR the grader has
+        scratch = Path(tempfile.mkdtemp(prefix="autograder-student-", dir=STUDENT_SCRATCH_PARENT))
+        limits = self._limits()
+        group, problem = sandbox.control_group(f"autograder-{os.getpid()}", limits)
+        return sandbox.Plan(scratch, staging, limits, self.slot.uid, sandbox.protected_processes(),
+                            trusted=self.limits.trust_submissions, group=group, group_problem=problem)
 
     def _limits(self) -> sandbox.Limits:
         return sandbox.Limits(memory_mb=self.limits.memory_limit_mb,
                               cpu_seconds=int(self.limits.total_timeout_seconds) + 5,
                               processes=self.limits.student_processes,
                               open_files=self.limits.student_open_files,
-                              file_mb=self.limits.student_file_mb)
+                              file_mb=self.limits.student_file_mb,
+                              disk_mb=self.limits.student_disk_mb,
+                              files=self.limits.student_files,
+                              cpus=self.limits.student_cpus)
 
-    def _scratch(self, notebook_path: Path) -> Path:
-        """The student's working folder: the assignment's data files and the notebook."""
-        # under /tmp, which every user can enter, whatever TMPDIR the grader has
-        scratch = Path(tempfile.mkdtemp(prefix="autograder-student-", dir=STUDENT_SCRATCH_PARENT))
-        data = self.source / DATA_FOLDER
-        if data.is_dir():
-            for item in data.iterdir():
-                if item.is_dir():
-                    shutil.copytree(item, scratch / item.name)
-                else:
-                    shutil.copy(item, scratch / item.name)
-        shutil.copy(notebook_path, scratch / notebook_path.name)
-        self.scratch = scratch
-        sandbox.give_to(scratch, self.slot.uid)
-        return scratch
-
-    def _questions(self) -> list[questions_module.Question]:
+    def _read_secrets(self, assignment: str | None) -> list[questions_module.Question]:
+        """The tests, their checks and this submission's hidden cases, into memory, before any
+        student code runs; from files that are those the batch started with."""
+        if self.digest is not None and source_digest(self.source) != self.digest:
+            raise RuntimeError("the autograder's tests, checks or reference changed on disk since "
+                               "the batch started; nothing of this grading can be trusted")
         found = questions_module.read_questions(self.source / "tests")
         self.points = {q.name: q.max_score for q in found}
+        hook = self.limits.prepare_grading
+        if hook and assignment:
+            module, _, function = hook.partition(":")
+            getattr(importlib.import_module(module), function)(assignment, self.seed)
         return found
 
     def _run_tests(self, questions: list[questions_module.Question]) -> list[results.QuestionResult]:
@@ -231,10 +270,8 @@ class Judge:
         for outcome in self.session.outcomes:
             if outcome.error is None:
                 continue
-            error = outcome.error
-            kind = error.get("type") if isinstance(error.get("type"), str) else "an error"
-            message = error.get("message") if isinstance(error.get("message"), str) else ""
-            text = f"{kind}: {message.strip()[:200]}" if message.strip() else kind
+            error = wording.ErrorReport.from_wire(outcome.error)
+            text = f"{error.type_name}: {error.message.strip()[:200]}" if error.message.strip() else error.type_name
             shown.append(f"Cell {outcome.cell.number} of your notebook (starting "
                          f"`{outcome.cell.first_line}`) raised {text}. What it defines may be "
                          "missing, and the tests that need it fail.")
@@ -242,6 +279,10 @@ class Judge:
             shown = shown[:MAX_CELL_ERRORS_SHOWN] + [
                 f"... and {len(shown) - MAX_CELL_ERRORS_SHOWN} more cells raised errors."]
         return shown
+
+
+def _expire(signum, frame) -> None:
+    raise GradingExpired()
 
 
 def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
@@ -301,20 +342,30 @@ def _unfinished_name(taken: dict) -> str | None:
     return None
 
 
-def _student_main(plan: sandbox.Plan, channel, output_fd: int) -> None:
-    """What a freshly forked student process runs: the sandbox, then the request loop."""
+def _student_main(plan: sandbox.Plan, space: sandbox.Space, channel, output_fd: int) -> None:
+    """What a freshly forked student process runs: the sandbox, its first message (what it
+    runs under, or why it could not set up), then the request loop. No student code runs
+    where the sandbox refused."""
     try:
-        isolation = sandbox.enter(plan, channel, output_fd)
+        isolation = sandbox.enter(plan, space, channel, output_fd)
+        if isolation.refused:
+            channel.sendall(wire.frame({"isolation": isolation.as_dict()}, b""))
+            return
         import torch
 
         torch.set_num_threads(1)
         shell = student.make_shell()
         channel.sendall(wire.frame({"isolation": isolation.as_dict()}, b""))
         student.serve(channel, shell)
+    except BaseException:  # before any student code: tell the judge why, then end
+        try:
+            channel.sendall(wire.frame({"failure": traceback.format_exc()[-8000:]}, b""))
+        except BaseException:
+            pass
     finally:
         os._exit(0)
 
 
-def grade(source: Path, job: Job, limits: settings.RuntimeSettings) -> None:
+def grade(source: Path, job: Job, limits: settings.RuntimeSettings, digest: str | None = None) -> None:
     """Grade ``job`` with the zip unpacked at ``source``; always writes its results file."""
-    Judge(source, job, limits).run()
+    Judge(source, job, limits, digest).run()

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import wire, wording
+from .sandbox import Isolation
 from .wording import ErrorReport
 
 HELLO_SECONDS = 20.0
@@ -71,6 +72,23 @@ class StudentTimeout(BaseException):
 
 class StudentGone(BaseException):
     """The student process ended while the judge waited for it."""
+
+
+class SandboxFailed(StudentGone):
+    """A student process could not set up its sandbox, or never said how it had: it ran no
+    student code. ``reason`` is for staff."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class SandboxRefused(SandboxFailed):
+    """The sandbox lacks a required layer (see ``sandbox.refusal``): no student code may run."""
+
+    def __init__(self, isolation: Isolation):
+        super().__init__(isolation.refused)
+        self.isolation = isolation
 
 
 # --- one student process ----------------------------------------------------------------------------
@@ -235,7 +253,7 @@ class Session:
     cell_seconds: float
     max_restarts: int
     log: OutputLog
-    isolation: dict = field(default_factory=dict)
+    isolation: Isolation | None = None  # what the first student process ran under
     outcomes: list[CellOutcome] = field(default_factory=list)
     restarts: int = 0
     process: StudentProcess | None = None
@@ -263,11 +281,32 @@ class Session:
     # --- the process --------------------------------------------------------------------------
 
     def _start(self) -> None:
-        pid, channel, output_fd = self.spawn()
+        """A fresh student process, once it has said what it runs under (its first message,
+        sent before any student code runs); :class:`SandboxFailed` if it cannot say,
+        :class:`SandboxRefused` if what it runs under is not enough."""
+        try:
+            pid, channel, output_fd = self.spawn()
+        except RuntimeError as problem:
+            raise SandboxFailed(str(problem)) from None
         self.process = StudentProcess(pid, channel, output_fd, self.log)
-        hello, _ = self.process.receive(time.monotonic() + HELLO_SECONDS)
-        if not self.isolation and isinstance(hello, dict):
-            self.isolation = hello.get("isolation", {})
+        try:
+            hello, _ = self.process.receive(time.monotonic() + HELLO_SECONDS)
+        except (StudentTimeout, StudentGone, wire.WireError) as problem:
+            self.kill()
+            raise SandboxFailed(f"the student process sent nothing before it ended or timed out "
+                                f"({type(problem).__name__}); what it printed: {self.log.text()[-2000:]}") from None
+        if type(hello) is dict and type(hello.get("failure")) is str:
+            self.kill()
+            raise SandboxFailed(f"the sandbox could not be set up:\n{hello['failure'][-4000:]}")
+        try:
+            isolation = Isolation.from_dict(hello.get("isolation") if type(hello) is dict else None)
+        except ValueError as problem:
+            self.kill()
+            raise SandboxFailed(f"the student process's first message is not an isolation record ({problem})") from None
+        if isolation.refused:
+            self.kill()
+            raise SandboxRefused(isolation)
+        self.isolation = self.isolation or isolation
 
     def kill(self) -> None:
         if self.process is not None:
@@ -360,7 +399,9 @@ class Session:
                 try:
                     self._ask({"op": "run_cell", "number": cell.number, "source": cell.source},
                               time.monotonic() + self.cell_seconds)
-                except (StudentTimeout, StudentGone, wire.WireError):
+                except (StudentTimeout, StudentGone, wire.WireError) as stopped:
+                    if isinstance(stopped, SandboxFailed):
+                        raise
                     self.kill()
                     self._start()
         except (StudentTimeout, StudentGone, wire.WireError):

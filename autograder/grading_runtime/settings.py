@@ -39,6 +39,20 @@ class RuntimeSettings:
         "help": "files the student process may hold open at once"})
     student_file_mb: int = field(default=256, metadata={
         "help": "size of the largest file the student process may write"})
+    student_disk_mb: int = field(default=256, metadata={
+        "help": "space of the student's scratch folder, all files together, where the grader "
+                "can give the grading a tmpfs of its own (root, with namespaces)"})
+    student_files: int = field(default=20_000, metadata={
+        "help": "files and folders the student's scratch folder may hold, where it is a tmpfs"})
+    student_cpus: float = field(default=1.0, metadata={
+        "help": "CPUs the student processes of one grading may use together, where the grader "
+                "can make a control group (so concurrent gradings keep their speed)"})
+    trust_submissions: bool = field(default=False, metadata={
+        "help": "grade even where the sandbox cannot keep student code from the tests (a grader "
+                "that is not root, on a kernel without Landlock): only for submissions you trust"})
+    prepare_grading: str = field(default="", metadata={
+        "help": "module:function the judge calls with (assignment, seed) before any student "
+                "code runs, to draw the submission's hidden cases; the build sets it"})
     max_cell_output_chars: int = field(default=20_000, metadata={
         "help": "characters of the notebook's output kept for staff (students never see it); "
                 "the rest is dropped, so printing in a loop cannot exhaust memory"})

@@ -8,6 +8,7 @@ importing torch); only a notebook in an older format goes through nbformat, to b
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import zipfile
@@ -15,7 +16,11 @@ from pathlib import Path, PurePosixPath
 
 from .remote import Cell
 
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
+# Bounds checked before a notebook is parsed, so that no upload can swell the judge: a
+# notebook's size (plots included, students' notebooks stay well below), and its cells.
+MAX_NOTEBOOK_BYTES = 40 * 1024 * 1024
+MAX_CELLS = 3000
 IGNORED_PARTS = {"__MACOSX", ".ipynb_checkpoints"}
 IGNORE_TAG = "otter_ignore"  # cells that train or plot: skipped when grading, as otter does
 CHECKER_CELL_TITLE = "# @title Set up the public checks"  # the build's first cell
@@ -53,7 +58,8 @@ def _unzip(archive_path: Path, destination: Path) -> None:
         with zipfile.ZipFile(archive_path) as archive:
             members = archive.infolist()
             if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                raise SubmissionProblem(f"{archive_path.name} unpacks to more than 200 MB.")
+                raise SubmissionProblem(f"{archive_path.name} unpacks to more than "
+                                        f"{MAX_UNZIPPED_BYTES // 2**20} MB.")
             for member in members:
                 target = PurePosixPath(member.filename)
                 if target.is_absolute() or ".." in target.parts:
@@ -101,8 +107,21 @@ def _upgrade(raw: dict, name: str) -> dict:
 def vet(notebook_path: Path, assignment_name: str | None) -> tuple[dict, list[str]]:
     """The notebook as JSON (format 4), and notes for the student about anything repaired."""
     notes = []
+    size = notebook_path.stat().st_size
+    if size == 0:
+        raise SubmissionProblem(
+            f"{notebook_path.name} is empty (0 bytes): the upload did not carry the notebook. "
+            "Save the notebook, download it again with File > Download > .ipynb and upload that.")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise SubmissionProblem(
+            f"{notebook_path.name} is {size // 2**20} MB, more than the {MAX_NOTEBOOK_BYTES // 2**20} MB "
+            "a notebook may be: clear its outputs (Edit > Clear All Outputs), save, and upload it again.")
+    content = notebook_path.read_bytes()
+    if content.count(b'"cell_type"') > MAX_CELLS:
+        raise SubmissionProblem(
+            f"{notebook_path.name} has more than {MAX_CELLS} cells: upload the assignment's notebook.")
     try:
-        raw = json.loads(notebook_path.read_text(encoding="utf-8"))
+        raw = json.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise SubmissionProblem(
             f"{notebook_path.name} is not a notebook: it is not even JSON text. Download the "
@@ -119,6 +138,9 @@ def vet(notebook_path: Path, assignment_name: str | None) -> tuple[dict, list[st
         notes.append(f"Your notebook was in the old format {original}; it was upgraded to 4.")
     if not isinstance(raw.get("cells"), list) or not isinstance(raw.get("metadata", {}), dict):
         raise SubmissionProblem(f"{notebook_path.name} is a damaged notebook (no list of cells).")
+    for cell in raw["cells"]:  # outputs are never graded: let them go now
+        if isinstance(cell, dict):
+            cell.pop("outputs", None)
     metadata = raw.get("metadata") or {}
     otter = metadata.get("otter") if isinstance(metadata.get("otter"), dict) else {}
     submitted_name = otter.get("assignment_name")
@@ -131,6 +153,13 @@ def vet(notebook_path: Path, assignment_name: str | None) -> tuple[dict, list[st
         notes.append("Your notebook did not say which assignment it is; it was graded as "
                      f"'{assignment_name}'. Start from the released notebook next time.")
     return raw, notes
+
+
+def seed_of(content: bytes, assignment: str) -> int:
+    """The seed of the hidden cases this submission meets: the same file always meets the same
+    cases (a regrade gives the same score), a changed file others."""
+    digest = hashlib.sha256(b"hidden cases\0" + assignment.encode("utf-8") + b"\0" + content).digest()
+    return int.from_bytes(digest[:8], "big")
 
 
 def _text(source) -> str:
