@@ -525,6 +525,37 @@ def test_array_descriptions_that_do_not_match_the_blob_are_refused(shape, offset
         decode_raw(array_document("<f8", shape, offset, nbytes), bytes(blob_size))
 
 
+@pytest.mark.parametrize("shape", [[2**39, 2**39, 0], [0, 2**39, 2**39, 2**39]])
+def test_an_empty_array_whose_shape_numpy_cannot_build_is_a_wire_error(shape):
+    """Does a shape numpy itself refuses (it raises a plain ValueError) end as the one error a
+    message may cause, so no reply can take a grading down with another?"""
+    with pytest.raises(WireError, match="cannot be built"):
+        decode_raw(array_document("<f8", shape, 0, 0), b"")
+
+
+def test_an_answer_with_more_array_entries_than_the_judge_takes_is_refused():
+    """Is an answer whose arrays hold more entries than ``max_elements`` refused while decoding,
+    before any float64 copy of it is made?"""
+    data = wire.encode([np.zeros(6, dtype=np.int8), np.zeros(6, dtype=np.int8)])
+    document, blob = wire.read_frame(reader_of(data))
+    assert len(wire.decode(document, blob, max_elements=12)) == 2
+    with pytest.raises(WireError, match="more than 11 entries"):
+        wire.decode(document, blob, max_elements=11)
+
+
+def test_a_frame_larger_than_the_readers_own_cap_is_refused_before_it_is_read():
+    asked = []
+    read = reader_of(wire.encode(np.zeros(100)))
+
+    def read_exactly(size):
+        asked.append(size)
+        return read(size)
+
+    with pytest.raises(WireError, match="larger"):
+        wire.read_frame(read_exactly, max_bytes=500)
+    assert asked == [wire.HEADER.size]
+
+
 def test_a_missing_array_field_is_refused():
     """Is an array description without its shape, offset or byte count a WireError?"""
     for missing in ("shape", "offset", "nbytes", "dtype"):

@@ -150,6 +150,7 @@ class Judge:
         record = {"isolation": isolation.as_dict() if isolation else {},
                   "restarts": self.session.restarts if self.session else 0,
                   "hidden cases seed": self.seed,
+                  "judge peak memory (MB)": round(_peak_memory_kb() / 1024, 1),
                   "notebook output": self.log.text()}
         if self.peak_bytes is not None:
             record["peak memory of the student processes (MB)"] = round(self.peak_bytes / 2**20, 1)
@@ -283,6 +284,14 @@ class Judge:
 
 def _expire(signum, frame) -> None:
     raise GradingExpired()
+
+
+def _peak_memory_kb() -> int:
+    """This process's peak resident memory (pages it shares with the warm parent included)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
 
 
 def run_case(session: Session, case: questions_module.TestCase, proxies: dict,

@@ -173,7 +173,7 @@ class StudentProcess:
             del self._buffer[:size]
             return data
 
-        return wire.read_frame(read_exactly)
+        return wire.read_frame(read_exactly, wire.MAX_ANSWER_BYTES)
 
     def close(self) -> None:
         self.alive = False
@@ -336,7 +336,7 @@ class Session:
             if type(document["error"]) is not dict:
                 raise wire.WireError("a badly described error")
             return {"error": document["error"]}
-        return {"value": wire.decode(document.get("value"), blob)}
+        return {"value": wire.decode(document.get("value"), blob, max_elements=wire.MAX_ANSWER_ELEMENTS)}
 
     # --- the notebook -----------------------------------------------------------------------
 

@@ -34,6 +34,11 @@ MAX_BLOB_BYTES = 128 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_ITEMS = 200_000  # list, tuple and dict entries in one message, all levels together
 MAX_STRING_CHARS = 1_000_000  # one string (a cell's source, an answer); longer ones are cut
+# What the judge accepts in one answer from the student process: far above what any honest
+# answer here needs (the largest are a few hundred kilobytes), and small enough that decoding
+# it and comparing it in float64 keeps the judge within its memory.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+MAX_ANSWER_ELEMENTS = 4_000_000  # array entries in one answer, all arrays together
 MAX_INT_BITS = 64  # larger Python ints are refused: no honest answer here needs one
 
 # numpy dtypes that may cross, by their little-endian string. Booleans and numbers only.
@@ -85,10 +90,12 @@ def frame(document: Any, blob: bytes) -> bytes:
     return HEADER.pack(len(text), len(blob)) + text + blob
 
 
-def read_frame(read_exactly: Callable[[int], bytes]) -> tuple[Any, bytes]:
-    """One frame from ``read_exactly(n)``, which returns exactly ``n`` bytes or raises ``EOFError``."""
+def read_frame(read_exactly: Callable[[int], bytes], max_bytes: int | None = None) -> tuple[Any, bytes]:
+    """One frame from ``read_exactly(n)``, which returns exactly ``n`` bytes or raises ``EOFError``;
+    a frame larger than the channel allows, or than ``max_bytes``, is refused before it is read."""
     text_size, blob_size = HEADER.unpack(read_exactly(HEADER.size))
-    if text_size > MAX_JSON_BYTES or blob_size > MAX_BLOB_BYTES:
+    if text_size > MAX_JSON_BYTES or blob_size > MAX_BLOB_BYTES or (
+            max_bytes is not None and text_size + blob_size > max_bytes):
         raise WireError(f"a message of {text_size + blob_size} bytes is larger than the channel allows")
     text = read_exactly(text_size)
     blob = read_exactly(blob_size)
@@ -245,11 +252,13 @@ class Decoder:
     """
 
     def __init__(self, blob: bytes, *, refs: Callable[[int], Any] | None = None,
-                 names: Callable[[str], Any] | None = None):
+                 names: Callable[[str], Any] | None = None, max_elements: int | None = None):
         self._blob = memoryview(blob)
         self._refs = refs
         self._names = names
         self._items = 0
+        self._elements = 0
+        self._max_elements = max_elements
 
     def decode(self, value: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -321,6 +330,9 @@ class Decoder:
         count = math.prod(shape)
         if count * dtype.itemsize != nbytes or offset + nbytes > len(self._blob):
             raise WireError("an array's bytes do not match its shape")
+        self._elements += count
+        if self._max_elements is not None and self._elements > self._max_elements:
+            raise WireError(f"the arrays of a message hold more than {self._max_elements} entries")
         flat = np.frombuffer(self._blob[offset:offset + nbytes], dtype=dtype, count=count)
         return flat.reshape(shape).copy()
 
@@ -364,5 +376,13 @@ def _clean_name(name: str) -> str:
 
 
 def decode(document: Any, blob: bytes, *, refs: Callable[[int], Any] | None = None,
-           names: Callable[[str], Any] | None = None) -> Any:
-    return Decoder(blob, refs=refs, names=names).decode(document)
+           names: Callable[[str], Any] | None = None, max_elements: int | None = None) -> Any:
+    """The value ``document`` and ``blob`` describe. Whatever goes wrong on the way (numpy or
+    torch refusing a shape, a reference the other side does not know) is a :class:`WireError`:
+    the one error a message can cause."""
+    try:
+        return Decoder(blob, refs=refs, names=names, max_elements=max_elements).decode(document)
+    except WireError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a message must not end its reader with anything else
+        raise WireError(f"a value that cannot be built ({type(error).__name__})") from None
