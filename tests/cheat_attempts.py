@@ -1594,6 +1594,196 @@ def symlink_chown_on_restart(nb, folder):
 # closed, and their scenarios now guard against their return.
 
 
+# --- a grading as a whole: its memory, processes, CPU, disk and view of other gradings ---------------
+
+
+def memory_outside_every_process_limit(nb, folder):
+    """A cell asks for 2 GB where per-process limits do not look: a ``memfd_create`` file
+    mapped and touched, and a file in ``/dev/shm``; it reports what it got."""
+    return _attack(nb, folder, """
+        import mmap, os
+
+        got = {}
+        try:
+            fd = os.memfd_create("__TAG__")
+            os.ftruncate(fd, 2 << 30)
+            area = mmap.mmap(fd, 2 << 30)
+            for offset in range(0, 2 << 30, 1 << 20):
+                area[offset] = 1
+            got["memfd"] = "2 GB"
+        except BaseException as error:
+            got["memfd"] = type(error).__name__
+        try:
+            with open("/dev/shm/__TAG__-big", "wb") as handle:
+                for _ in range(2048):
+                    handle.write(b"x" * (1 << 20))
+            got["shm"] = "2 GB"
+        except BaseException as error:
+            got["shm"] = type(error).__name__
+        print("memory attack:", got)
+    """)
+
+
+def children_each_taking_the_memory_limit(nb, folder):
+    """Eight forked children allocate 350 MB each, within each one's own limit but 2.8 GB
+    together, and hold it while the notebook goes on; the cell counts those that got it all
+    and still live."""
+    return _attack(nb, folder, """
+        import os, select, time
+
+        reports, report = os.pipe()
+        children = []
+        for _ in range(8):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    held = bytearray(350 << 20)
+                    for offset in range(0, len(held), 4096):
+                        held[offset] = 1
+                    os.write(report, str(os.getpid()).encode() + b" ")
+                    time.sleep(60)
+                finally:
+                    os._exit(0)
+            children.append(pid)
+        done, deadline = b"", time.monotonic() + 15
+        while time.monotonic() < deadline and select.select([reports], [], [], 0.5)[0]:
+            done += os.read(reports, 4096)
+        holding = [int(pid) for pid in done.split() if os.waitpid(int(pid), os.WNOHANG) == (0, 0)]
+        # one child fits within the grading's 400 MB; two would not
+        print("more than one child holds 350 MB at once:", len(holding) > 1)
+    """)
+
+
+def busy_children_in_sessions_of_their_own(nb, folder):
+    """Sixty children spin on the CPU for as long as they live, each in a session of its own
+    where it can make one (a session escapes the scheduler's sharing between gradings); the
+    honest submission graded beside it must keep its exact score."""
+    return _attack(nb, folder, """
+        import os
+
+        started = 0
+        for _ in range(60):
+            try:
+                pid = os.fork()
+            except OSError:
+                break
+            if pid == 0:
+                try:
+                    os.setsid()
+                except OSError:
+                    pass
+                while True:
+                    pass
+            started += 1
+        print("busy children started:", started)
+    """)
+
+
+def honest_neighbour_of_busy_children(nb, folder):
+    """The unmodified partly right sample, graded at the same time as the busy children above."""
+    return _write(nb, folder, folder.name)
+
+
+def disk_and_files_filled(nb, folder):
+    """A cell writes 1 MB files until the disk refuses (1.5 GB asked for), then empty files
+    until it may make no more (300 000 asked for); the notebook and its grading go on."""
+    return _attack(nb, folder, """
+        import os
+
+        written = made = 0
+        try:
+            for index in range(1500):
+                with open(f"__TAG__-{index}.bin", "wb") as handle:
+                    handle.write(b"x" * (1 << 20))
+                written += 1
+        except OSError as error:
+            print("disk refused after", written, "MB:", type(error).__name__)
+        for index in range(written):
+            os.unlink(f"__TAG__-{index}.bin")
+        os.mkdir("many")
+        try:
+            for index in range(300_000):
+                open(f"many/{index}", "w").close()
+                made += 1
+        except OSError as error:
+            print("files refused after", made, ":", type(error).__name__)
+    """)
+
+
+def sysv_message_queue_between_gradings(nb, folder):
+    """A cell opens a SysV message queue under a key every grading knows, leaves the hidden
+    inputs of its tests there, and reads what an earlier grading left (SysV objects are not
+    files: no folder rule applies to them, and they outlive a process)."""
+    return _attack(nb, folder, """
+        import ctypes, errno
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        queue = libc.msgget(0x0C4EA7, 0o1666)  # IPC_CREAT | rw for everyone
+        print("message queue:", "refused" if queue < 0 else "opened",
+              errno.errorcode.get(ctypes.get_errno(), "") if queue < 0 else queue)
+    """)
+
+
+def lock_signals_between_gradings(nb, folder):
+    """A cell takes a lock on a file every grading can open (the Python library), then checks
+    whether another holder exists: a lock is a bit another grading can see."""
+    return _attack(nb, folder, """
+        import fcntl, os
+
+        handle = open(os.__file__, "rb")
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        second = open(os.__file__, "rb")
+        try:
+            fcntl.flock(second, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            print("locks: a second, exclusive lock was granted: locks are no signal here")
+        except OSError:
+            print("locks: the shared lock is visible to others")
+    """)
+
+
+def other_gradings_seen_in_proc(nb, folder):
+    """A cell lists every process it can see and raises an error naming every command line
+    and environment it could read (other students' notebooks, the batch's submission list)."""
+    return _attack(nb, folder, """
+        import os
+
+        seen = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    seen.append(open(f"/proc/{entry}/cmdline", "rb").read().replace(b"\\0", b" ").decode())
+                    seen.append(open(f"/proc/{entry}/environ", "rb").read().replace(b"\\0", b" ").decode())
+                except OSError:
+                    pass
+        raise ValueError("processes seen: " + str(len(seen)) + " " + " | ".join(seen)[:3000])
+    """)
+
+
+def huge_answers(nb, folder):
+    """The graded functions answer with 100 million entries (100 MB of int8, 800 MB once the
+    judge would compare them in float64)."""
+    return _attack(nb, folder, """
+        import torch
+
+        def approximate_function(x_train, y_train):
+            big = torch.zeros(100_000_000, dtype=torch.int8)
+            return big, big, big
+
+        def cross_entropy_loss(x, labels):
+            return torch.zeros(100_000_000, dtype=torch.int8)
+    """)
+
+
+def notebook_of_millions_of_cells(nb, folder):
+    """A 0.7 MB zip holding a 180 MB notebook of 2.3 million empty cells."""
+    cells = b",".join([b'{"cell_type":"code","metadata":{},"source":"","outputs":[],"execution_count":null}'] * 2_300_000)
+    body = b'{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[' + cells + b"]}"
+    path = folder / f"{folder.name}.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mlp_intro.ipynb", body)
+    return path
+
+
 SCENARIOS: dict = {
     # first, one after the other, so that they are graded at the same time (two jobs at once)
     abstract_socket_listener: Expect(BLANK),
@@ -1646,6 +1836,22 @@ SCENARIOS: dict = {
     stash_hidden_inputs_in_shared_memory: Expect(BLANK),
     # the grader's own files
     symlink_chown_on_restart: Expect(PARTLY_WRONG, same_score=True),
+    # a grading as a whole: each graded beside an honest one, which keeps its exact score
+    busy_children_in_sessions_of_their_own: Expect(PARTLY_WRONG, same_score=True),
+    honest_neighbour_of_busy_children: Expect(PARTLY_WRONG, same_score=True),
+    memory_outside_every_process_limit: Expect(PARTLY_WRONG, same_score=True, staff_words=(
+        "'memfd': 'PermissionError'", "'shm': 'OSError'")),
+    children_each_taking_the_memory_limit: Expect(PARTLY_WRONG, same_score=True, staff_words=(
+        "more than one child holds 350 MB at once: False",)),
+    disk_and_files_filled: Expect(PARTLY_WRONG, same_score=True, staff_words=(
+        "disk refused after", "files refused after")),
+    sysv_message_queue_between_gradings: Expect(PARTLY_WRONG, same_score=True, staff_words=(
+        "message queue: refused",)),
+    lock_signals_between_gradings: Expect(PARTLY_WRONG, same_score=True, staff_words=(
+        "a second, exclusive lock was granted",)),
+    other_gradings_seen_in_proc: Expect(BLANK),
+    huge_answers: Expect(BLANK),
+    notebook_of_millions_of_cells: Expect(BLANK, status="not graded"),
     # last, so that the stash above was written long before
     read_stash_from_an_earlier_grading: Expect(BLANK),
 }

@@ -40,6 +40,7 @@ import pytest
 from autograder.grade import Grader, Submission, zip_settings
 from autograder.grading_runtime import results as gradescope
 from autograder.grading_runtime.settings import RuntimeSettings
+from reference import numbers as reference_numbers
 from cheat_attempts import (BLANK, LOOKUP_ANSWERS, PARTLY_WRONG, SCENARIOS, STASH_PREFIX, Expect,
                             process_tag)
 
@@ -213,11 +214,17 @@ def corpus(built_project, tmp_path_factory):
         submissions[scenario.__name__] = scenario(copy.deepcopy(notebooks[expect.base]), folder)
     canaries = {path: _fingerprint(path) for path in root.rglob("canary*")}
     children_before = {child.pid for child in psutil.Process().children(recursive=True)}
-    jobs = [(Submission(name, path), root / "results" / name / "results.json") for name, path in submissions.items()]
+    jobs = [(Submission(name, path), root / "results" / name / "results.json") for name, path in submissions.items()
+            if name != CONTROL]
     try:
         started = time.monotonic()
         with Grader(autograder_zip, jobs=2) as grader:
             graded = grader.grade(jobs, settings=_settings(autograder_zip))
+            # the control meets the stored draw, whose numbers it carries: what reading them
+            # from disk would give an attack, if each submission did not meet a draw of its own
+            control = [(Submission(CONTROL, submissions[CONTROL]), root / "results" / CONTROL / "results.json")]
+            graded |= grader.grade(control, settings=_settings(autograder_zip).replace(
+                hidden_cases_seed=numbers["seed"]))
         seconds = time.monotonic() - started
         survivors = _survivors()
         new_children = [f"{child.pid} {child.name()}" for child in psutil.Process().children(recursive=True)
@@ -272,13 +279,16 @@ def leak_forms(values: list[float]) -> set[str]:
 
 
 def leaks(text: str, corpus: Corpus, own_name: str) -> list[str]:
-    """What of the hidden cases, the hidden tests and the other submissions ``text`` shows.
+    """What of its own hidden cases (the draw of its seed), the stored ones, the hidden tests
+    and the other submissions ``text`` shows.
 
     Numbers are compared whole: every number written in the text against the forms of the
     hidden ones (so 0.81580 is not 0.8158, and 0.8158 inside v_0.8158_x is)."""
-    if id(corpus) not in _FORMS:
-        _FORMS[id(corpus)] = leak_forms(corpus.hidden_values)
-    forms = _FORMS[id(corpus)]
+    seed = staff_record(corpus.results[own_name]).get("hidden cases seed")
+    if (id(corpus), seed) not in _FORMS:
+        drawn = _floats(reference_numbers.draw("mlp_intro", seed)) if isinstance(seed, int) else []
+        _FORMS[(id(corpus), seed)] = leak_forms(corpus.hidden_values + drawn)
+    forms = _FORMS[(id(corpus), seed)]
     found = sorted(set(NUMBER.findall(text)) & forms)
     found += [f"hidden test line: {line}" for line in corpus.hidden_lines if line in text]
     found += [f"another submission: {name}" for name in corpus.names
@@ -286,7 +296,7 @@ def leaks(text: str, corpus: Corpus, own_name: str) -> list[str]:
     return found
 
 
-_FORMS: dict[int, set[str]] = {}
+_FORMS: dict[tuple[int, int | None], set[str]] = {}
 
 
 # --- the properties, one test each, per scenario ----------------------------------------------------------
@@ -354,6 +364,17 @@ def test_nothing_ran_outside_the_sandbox(corpus, name: str, expect: Expect):
         if folder in canary.parents:
             assert _fingerprint(canary) == before, (
                 f"{name} took over {canary}: (uid, gid, mode, sha256) {before} became {_fingerprint(canary)}")
+
+
+# The judge's own peak resident memory, pages it shares with the warm parent (torch) included:
+# what Gradescope's 768 MB must hold beside the student's processes.
+JUDGE_MEMORY_MB = 400
+
+
+@pytest.mark.parametrize(("name", "expect"), _cases("memory"))
+def test_the_judge_stays_small(corpus, name: str, expect: Expect):
+    peak = staff_record(corpus.results[name]).get("judge peak memory (MB)")
+    assert peak is not None and peak < JUDGE_MEMORY_MB, f"{name}: the judge peaked at {peak} MB"
 
 
 @pytest.mark.parametrize(("name", "expect"), [p for p in _cases("staff") if p.values[1].staff_words])

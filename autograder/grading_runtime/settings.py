@@ -50,6 +50,10 @@ class RuntimeSettings:
     trust_submissions: bool = field(default=False, metadata={
         "help": "grade even where the sandbox cannot keep student code from the tests (a grader "
                 "that is not root, on a kernel without Landlock): only for submissions you trust"})
+    hidden_cases_seed: int | None = field(default=None, metadata={
+        "help": "the seed every submission's hidden cases are drawn from, for reproducing a "
+                "grading or testing the grader; unset (the default), each submission gets its "
+                "own seed, made from its file"})
     prepare_grading: str = field(default="", metadata={
         "help": "module:function the judge calls with (assignment, seed) before any student "
                 "code runs, to draw the submission's hidden cases; the build sets it"})
