@@ -856,3 +856,105 @@ def test_a_closed_zygote_cannot_spawn():
     made.close()
     with pytest.raises(RuntimeError, match="zygote"):
         made.spawn()
+
+
+# --- the grading's own space ------------------------------------------------------------------------
+
+
+@NEEDS_ROOT
+def test_the_student_sees_only_its_own_processes(scratch, slot):
+    """In the grading's /proc, does the student's user see its own processes and no one else's
+    (not the judge's, not another grading's, not the batch's command line)?"""
+    def body(plan):
+        visible = sorted(int(entry) for entry in os.listdir("/proc") if entry.isdigit())
+        return {"visible": visible, "me": os.getpid(),
+                "judge": attempt(lambda: open(f"/proc/{os.getppid()}/cmdline", "rb").read())}
+
+    report = sandboxed(scratch, slot.uid, body)
+    assert report["result"]["visible"] == [report["result"]["me"]]
+    assert report["result"]["judge"] == "FileNotFoundError"
+
+
+@NEEDS_ROOT
+def test_the_scratch_folder_is_a_tmpfs_with_a_size_and_a_file_count(scratch, slot):
+    """Does the scratch folder refuse writes past its size, and files past its count, with the
+    rest of the machine untouched?"""
+    small = sandbox.Limits(memory_mb=256, cpu_seconds=30, processes=16, open_files=64, file_mb=16,
+                           disk_mb=4, files=50)
+
+    def body(plan):
+        def fill():
+            for index in range(100):
+                with open(f"big-{index}", "wb") as handle:
+                    handle.write(b"x" * (1 << 20))
+
+        def many():
+            for index in range(100):
+                open(f"empty-{index}", "w").close()
+
+        return {"fill": attempt(fill), "many": attempt(many)}
+
+    report = sandboxed(scratch, slot.uid, body, small)
+    assert report["result"] == {"fill": "OSError", "many": "OSError"}
+    assert list(scratch.iterdir()) == [], "the files lived in the grading's tmpfs, not on the machine"
+
+
+@NEEDS_SECCOMP
+def test_memfd_sysv_ipc_and_new_sessions_are_refused_and_locks_do_nothing(scratch):
+    """Are the kinds of memory and the objects no per-process limit sees refused, and are file
+    locks no signal between gradings (two exclusive locks on one file both "succeed")?"""
+    import fcntl
+
+    def body(plan):
+        libc = ctypes.CDLL(None, use_errno=True)
+
+        def sysv(call, *args):
+            def run():
+                if getattr(libc, call)(*args) < 0:
+                    raise OSError(ctypes.get_errno(), call)
+            return run
+
+        def two_exclusive_locks():
+            first, second = open(os.__file__, "rb"), open(os.__file__, "rb")
+            fcntl.flock(first, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(second, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+        return {"memfd": attempt(lambda: os.memfd_create("x")), "setsid": attempt(os.setsid),
+                "msgget": attempt(sysv("msgget", 0x1234, 0o1666)),
+                "shmget": attempt(sysv("shmget", 0x1234, 4096, 0o1666)),
+                "semget": attempt(sysv("semget", 0x1234, 1, 0o1666)),
+                "locks": attempt(two_exclusive_locks)}
+
+    assert sandboxed(scratch, None, body)["result"] == {
+        "memfd": "PermissionError", "setsid": "PermissionError", "msgget": "PermissionError",
+        "shmget": "PermissionError", "semget": "PermissionError", "locks": "ok"}
+
+
+@NEEDS_ROOT
+def test_the_student_joins_the_gradings_control_group_whose_memory_cap_holds(scratch, slot):
+    """Where the grader may make a control group, does the student process join it, and does
+    the cap hold for all its processes together (two children of 150 MB under a 200 MB cap)?"""
+    limits = sandbox.Limits(memory_mb=200, cpu_seconds=30, processes=16, open_files=64, file_mb=16)
+    group, problem = sandbox.control_group(f"autograder-test-{os.getpid()}", limits)
+    if group is None:
+        pytest.skip(f"no control group here: {problem}")
+
+    def body(plan):
+        children = []
+        for _ in range(2):
+            pid = os.fork()
+            if pid == 0:
+                held = bytearray(150 << 20)
+                for offset in range(0, len(held), 4096):
+                    held[offset] = 1
+                time.sleep(2)
+                os._exit(0)
+            children.append(pid)
+        return [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children]
+
+    try:
+        report = sandboxed(scratch, slot.uid, body, limits, group=group)
+    finally:
+        group.remove()
+    assert report["isolation"]["grading_limits"]["active"] is True
+    assert sorted(report["result"]) == [-signal.SIGKILL, 0], "one child fits, the other is killed"
