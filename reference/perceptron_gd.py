@@ -338,6 +338,47 @@ def _loss_candidates(w, x, y: float) -> dict:
         }
 
 
+# The known mistakes of grad_loss_i and of loss_i, as a descent that sums them over a batch
+# (calling the student's own grad_loss_i and loss_i, as the notebook's loop does) meets them:
+# the descents' cases store what each gives, under that mistake's key. The wrong sign of
+# either is left out: it is the descents' own gradient_ascent and losses_have_the_wrong_sign.
+GRADIENT_MISTAKES = ("extra_factor_p_times_one_minus_p", "sigmoid_of_minus_w_x", "w_x_for_p",
+                     "only_the_label_one_term_differentiated")
+LOSS_MISTAKES = ("log10_for_ln", "loss_terms_swapped", "label_zero_term_missing", "label_one_term_missing",
+                 "squared_error_for_cross_entropy")
+
+
+def _gradient_with(key: str):
+    """The gradient of a batch, summed, with the mistake ``key`` of grad_loss_i in every term."""
+
+    def gradient(w, X, labels):
+        z = X @ w
+        p = sigmoid(z)
+        error = {"extra_factor_p_times_one_minus_p": lambda: (p - labels) * p * (1 - p),
+                 "sigmoid_of_minus_w_x": lambda: (1 - p) - labels,
+                 "w_x_for_p": lambda: z - labels,
+                 "only_the_label_one_term_differentiated": lambda: -labels * (1 - p)}[key]()
+        return X.T @ error
+
+    return gradient
+
+
+def _loss_with(key: str):
+    """L(w) summed over the rows, with the mistake ``key`` of loss_i in every term."""
+
+    def loss(w, X, labels):
+        z = X @ w
+        log_p, log_q = -np.logaddexp(0.0, -z), -np.logaddexp(0.0, z)  # ln p, ln(1 - p)
+        terms = {"log10_for_ln": lambda: -(labels * log_p + (1 - labels) * log_q) / np.log(10.0),
+                 "loss_terms_swapped": lambda: -(labels * log_q + (1 - labels) * log_p),
+                 "label_zero_term_missing": lambda: -labels * log_p,
+                 "label_one_term_missing": lambda: -(1 - labels) * log_q,
+                 "squared_error_for_cross_entropy": lambda: (labels - sigmoid(z)) ** 2}[key]()
+        return float(np.sum(terms))
+
+    return loss
+
+
 def _softplus(z: float) -> float:
     """ln(1 + e^z), never overflowing."""
     return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
@@ -356,11 +397,12 @@ def _broadcast_loss(w, X, labels) -> float:
                  + (1.0 - labels).sum() * np.logaddexp(0.0, z).sum())
 
 
-def _replayed_descent(X, y, eta, T, *, sign=1.0, mean=False, accumulate=False, loss=_stable_loss):
+def _replayed_descent(X, y, eta, T, *, sign=1.0, mean=False, accumulate=False, loss=_stable_loss,
+                      gradient=total_gradient):
     """Full-batch descent, or one of its known mistakes; the losses before and after each step.
 
     ``accumulate`` never resets the gradient (each step adds the new one to all before it);
-    ``loss`` is what is recorded.
+    ``loss`` is what is recorded; ``gradient`` is the summed gradient each step takes.
     """
     labels = y.reshape(-1)
     N = X.shape[0]
@@ -370,7 +412,7 @@ def _replayed_descent(X, y, eta, T, *, sign=1.0, mean=False, accumulate=False, l
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(T):
             before.append(loss(w, X, labels))
-            step = total_gradient(w, X, labels) / (N if mean else 1)
+            step = gradient(w, X, labels) / (N if mean else 1)
             total = total + step if accumulate else step
             w = w - sign * eta * total
             after.append(loss(w, X, labels))
@@ -427,7 +469,23 @@ def _descent_candidates(X, y, eta, T) -> list:
         ("step_size_fixed_at_the_labs", lab_w, lab),
         ("one_update_too_few", fewer_w, fewer),
         ("one_update_too_many", more_w, more),
+        *_follow_on_candidates(_descent_path(X, y, eta, T)[:-1], X, y,
+                               lambda gradient: _replayed_descent(X, y, eta, T, gradient=gradient)),
     ]
+
+
+def _follow_on_candidates(weights, X, y, replay) -> list:
+    """What a descent gives with each known mistake of grad_loss_i in its updates (``replay``
+    with that gradient) or of loss_i in its losses (recorded at the right ``weights``)."""
+    labels = y.reshape(-1)
+    found = []
+    with np.errstate(all="ignore"):
+        for key in GRADIENT_MISTAKES:
+            w, losses, _ = replay(_gradient_with(key))
+            found.append((key, w, losses))
+        for key in LOSS_MISTAKES:
+            found.append((key, None, np.array([_loss_with(key)(w, X, labels) for w in weights])))
+    return found
 
 
 def _epoch_orders(N, epochs, seed, how) -> list[np.ndarray]:
@@ -446,7 +504,7 @@ def _epoch_orders(N, epochs, seed, how) -> list[np.ndarray]:
 
 
 def _replayed_minibatch(X, y, eta, epochs, batch_size, seed, *, how="prescribed", sign=1.0,
-                        mean=False, drop_last=False, running=False, stale=False):
+                        mean=False, drop_last=False, running=False, stale=False, gradient=total_gradient):
     """Mini-batch descent, or one of its known mistakes; the losses before and after each epoch.
 
     ``running`` records, instead of L(w) before the epoch, the batches' own losses added up
@@ -470,7 +528,7 @@ def _replayed_minibatch(X, y, eta, epochs, batch_size, seed, *, how="prescribed"
                 if stale:
                     step = X[batch].T @ (p_start[batch] - labels[batch])
                 else:
-                    step = total_gradient(w, X[batch], labels[batch]) / (batch.size if mean else 1)
+                    step = gradient(w, X[batch], labels[batch]) / (batch.size if mean else 1)
                 w = w - sign * eta * step
             after.append(_stable_loss(w, X, labels))
     return w, np.asarray(before), np.asarray(after)
@@ -499,6 +557,8 @@ def _minibatch_candidates(X, y, eta, epochs, batch_size, seed) -> list:
         ("losses_added_up_over_the_batches", None, _replayed_minibatch(*args, running=True)[1]),
         ("batch_gradients_from_the_epochs_start", stale_w, stale),
         ("last_batch_skipped", short_w, short) if N % batch_size else ("last_batch_skipped", None, None),
+        *_follow_on_candidates(_minibatch_path(*args)[0], X, y,
+                               lambda gradient: _replayed_minibatch(*args, gradient=gradient)),
     ]
     return found
 
@@ -764,12 +824,13 @@ def _overlapping_clouds(rng):
     return _descent_case("a larger data set whose classes overlap, with a small step size", X, y, eta, T)
 
 
-# One update: an accumulating gradient has nothing to add up yet, and the one loss is taken at
-# w = 0 before any update, whatever the update does.
-SINGLE_UPDATE_BLIND = {"w": ("gradient_never_reset",),
+# One update: an accumulating gradient has nothing to add up yet, and the one update is taken
+# at w = 0, where every p is 1/2 = 1 - p; the one loss is taken there too, before any update,
+# whatever the update does.
+SINGLE_UPDATE_BLIND = {"w": ("gradient_never_reset", "sigmoid_of_minus_w_x"),
                        "losses": ("gradient_ascent", "mean_gradient", "stochastic_updates",
                                   "gradient_never_reset", "loss_never_reset",
-                                  "step_size_fixed_at_the_labs")}
+                                  "step_size_fixed_at_the_labs", *GRADIENT_MISTAKES, "loss_terms_swapped")}
 
 
 def _single_update(rng):
@@ -917,9 +978,10 @@ def public_examples() -> dict:
                 "grad": ("sigmoid_of_minus_w_x", "only_the_label_one_term_differentiated")}
     half_zero = {"loss": ("loss_terms_swapped", "label_one_term_missing")}
     # Five points in one batch for one epoch: as for every single batch (ONE_BATCH_BLIND), and
-    # the one loss is taken at w = 0 before the update, whatever the update does.
-    one_batch = {"w": ONE_BATCH_BLIND,
-                 "losses": ONE_BATCH_BLIND + ("batch_updates_climb_the_loss", "batch_gradient_averaged")}
+    # the one update and the one loss are taken at w = 0, where p = 1/2 = 1 - p.
+    one_batch = {"w": ONE_BATCH_BLIND + ("sigmoid_of_minus_w_x",),
+                 "losses": ONE_BATCH_BLIND + ("batch_updates_climb_the_loss", "batch_gradient_averaged",
+                                              *GRADIENT_MISTAKES, "loss_terms_swapped")}
     # x = 0: u' = 0, so every mistake that keeps the factor u' gives 0 too.
     at_x_zero = ("cosine_derivative_has_the_wrong_sign", "square_root_factor_half_missing",
                  "only_the_square_root_differentiated", "sine_for_cosine")
@@ -952,13 +1014,16 @@ def public_examples() -> dict:
                                                  *_example_data(5), 0.1, 1, 5, 7, blind=one_batch, probes=False)],
         "minibatch_same_points": [_minibatch_case(
             "six copies of one point in batches of 4, 2 epochs, seed 7", *_same_point_data(6), 0.1, 2, 4, 7,
-            blind={"w": SAME_POINTS_BLIND, "losses": SAME_POINTS_BLIND}, probes=False)],
+            blind={"w": SAME_POINTS_BLIND + ("only_the_label_one_term_differentiated",),
+                   "losses": SAME_POINTS_BLIND + ("label_zero_term_missing", "only_the_label_one_term_differentiated")},
+            probes=False)],
         "df_explicit": [_derivative_case("x = 0", 0.0, blind=at_x_zero), _derivative_case("x = 0.8", 0.8)],
         "df_autograd": [_derivative_case("x = 0.8", 0.8)],
     }
 
 
-# Six copies of one point: every batch order gives the same batches.
+# Six copies of one point: every batch order gives the same batches. (All labelled 1, so that
+# -y ln p is the whole loss, and -y (1 - p) x the whole gradient.)
 SAME_POINTS_BLIND = ("same_batch_order_every_epoch", "legacy_numpy_batch_order", "batches_in_data_order")
 
 

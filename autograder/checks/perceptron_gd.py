@@ -60,9 +60,9 @@ MISTAKES = vocabulary(
         "(1 + exp(-x)), should be squared."),
     # loss_i
     log_of_a_number_outside_0_and_1=(
-        "loss_i returned NaN or infinity, yet the cross-entropy of this sample is finite: a "
-        "logarithm gives NaN or infinity only for a number that is not strictly between 0 and 1 "
-        "here. Its logarithms should only see p = sigmoid(w @ x_i) and 1 - p."),
+        "loss_i returned NaN or infinity, yet the cross-entropy of this sample is finite. In a "
+        "cross-entropy that comes from a logarithm of 0 or of a negative number: the logarithms "
+        "should only see p = sigmoid(w @ x_i) and 1 - p, which lie strictly between 0 and 1."),
     loss_has_the_wrong_sign=(
         "the loss has the wrong sign; with ln p <= 0 the cross-entropy is never negative."),
     log10_for_ln="it looks like log10; use the natural logarithm.",
@@ -468,7 +468,7 @@ def _descent_call(name: str, function, case: dict, *args):
     if w.size != 3 and _right_with_flat_y(function, case, args):
         raise diagnose(MISTAKES["y_not_flattened"], "the returned w does not hold 3 weights: ")
     expect_shape("the returned w", w, *WEIGHT_SHAPES, hidden="it should hold the 3 weights")
-    return w.reshape(-1), _answer("losses", losses).reshape(-1)
+    return w.reshape(-1), _answer("the loss history", losses).reshape(-1)
 
 
 def _right_with_flat_y(function, case: dict, args) -> bool:
@@ -502,6 +502,25 @@ def _expect_finite(what: str, values: np.ndarray) -> None:
             key="not_finite")
 
 
+# Mistakes of grad_loss_i and loss_i that a descent's cases also store: what the descent gives
+# when every term of its gradient, or of its loss, has that mistake (as when it calls the
+# student's own grad_loss_i or loss_i). Named under the same key, as the mistake it follows from.
+IN_THE_GRADIENT = {"extra_factor_p_times_one_minus_p", "sigmoid_of_minus_w_x", "w_x_for_p",
+                   "only_the_label_one_term_differentiated"}
+IN_THE_LOSS = {"log10_for_ln", "loss_terms_swapped", "label_zero_term_missing", "label_one_term_missing",
+               "squared_error_for_cross_entropy"}
+
+
+def _differs(what: str, mistake, function: str) -> str:
+    """How a descent's failure opens, for ``mistake``: a follow-on one says where it comes from."""
+    keys = set(mistake.key.split("|"))
+    for inside, helper, term in ((IN_THE_GRADIENT, "grad_loss_i", "gradient"), (IN_THE_LOSS, "loss_i", "loss")):
+        if keys <= inside:
+            return (f"{what} differs from the reference the way it does when each {term} term has "
+                    f"a mistake (in {helper}, if {function} calls it): ")
+    return f"{what} differs from the reference: "
+
+
 DESCENT_ADVICE = (
     "Start from w = 0 and make exactly T updates w <- w - eta * grad L(w), with L and its "
     "gradient summed over all samples, and append L(w) before each update."
@@ -523,11 +542,11 @@ def _check_descent(gradient_descent, case: dict, *, weights: bool, losses: bool)
                      lambda: _first_loss_check(case, history, "the returned w differs from the reference, "
                                                                "and "))
     if losses:
-        _expect_length("losses", history, case["T"], "update")
-        _expect_finite("losses", history)
+        _expect_length("the loss history", history, case["T"], "update")
+        _expect_finite("the loss history", history)
         if not _matches(case, "losses", history):
-            _name_or(case, "losses", "losses", history,
-                     lambda: _first_loss_check(case, history, "losses differs from the reference: "))
+            _name_or(case, "losses", "the loss history", history,
+                     lambda: _first_loss_check(case, history, "the loss history differs from the reference: "))
 
 
 def _name_or(case: dict, field: str, what: str, got: np.ndarray, otherwise) -> None:
@@ -535,7 +554,7 @@ def _name_or(case: dict, field: str, what: str, got: np.ndarray, otherwise) -> N
     for value, mistake in _mistakes(case, field):
         if np.size(value) == got.size and close(got, np.asarray(value, dtype=np.float64).reshape(-1),
                                                 **_tolerance(case, field)):
-            raise diagnose(mistake, f"{what} differs from the reference: ")
+            raise diagnose(mistake, _differs(what, mistake, "gradient_descent"))
     otherwise()
     raise CheckFailed(f"{what} differs from the reference. {DESCENT_ADVICE}", key="unknown_mistake")
 
@@ -587,20 +606,20 @@ def _run_minibatch(function, case: dict, batch_size: int | None = None, data: di
 
 def _check_minibatch(function, case: dict) -> None:
     w, losses = _run_minibatch(function, case)
-    _expect_length("losses", losses, case["epochs"], "epoch")
+    _expect_length("the loss history", losses, case["epochs"], "epoch")
     _expect_finite("the returned w", w)
-    _expect_finite("losses", losses)
+    _expect_finite("the loss history", losses)
     if not _matches(case, "w", w):
         _minibatch_name_or(function, case, "w", "the returned w", w)
     if not _matches(case, "losses", losses):
-        _minibatch_name_or(function, case, "losses", "losses", losses)
+        _minibatch_name_or(function, case, "losses", "the loss history", losses)
 
 
 def _minibatch_name_or(function, case: dict, field: str, what: str, got: np.ndarray) -> None:
     for value, mistake in _mistakes(case, field):
         if np.size(value) == got.size and close(got, np.asarray(value, dtype=np.float64).reshape(-1),
                                                 **_tolerance(case, field)):
-            raise diagnose(mistake, f"{what} differs from the reference: ")
+            raise diagnose(mistake, _differs(what, mistake, "minibatch_gradient_descent"))
     if "probes" in case and _right_where_the_order_cannot_matter(function, case):
         raise diagnose(MISTAKES["batches_not_as_prescribed"], f"{what} differs from the reference: ")
     raise CheckFailed(f"{what} differs from the reference. {MINIBATCH_ADVICE}", key="unknown_mistake")
@@ -633,7 +652,7 @@ def minibatch_structure(minibatch_gradient_descent, numbers: dict | None = None,
 
     def check(case):
         w, losses = _run_minibatch(minibatch_gradient_descent, case)
-        _expect_length("losses", losses, case["epochs"], "epoch")
+        _expect_length("the loss history", losses, case["epochs"], "epoch")
         first = case["first_loss"] if "first_loss" in case else case["losses"][0]
         if not _matches(case, "losses", losses[:1], [first]):
             raise diagnose(MISTAKES["first_loss_not_at_w_zero"])

@@ -354,6 +354,33 @@ def wrong_integer_start_in_place(X, y, eta, T):
     return w, losses
 
 
+def wrong_loop_with_an_extra_factor_in_grad_loss_i(X, y, eta, T):
+    """The lab's loop over the points with a grad_loss_i of its own that keeps the factor p(1 - p)."""
+
+    def my_grad_loss_i(w, x_i, y_i):
+        p = sigmoid(w @ x_i)
+        return -(y_i - p) * p * (1 - p) * x_i
+
+    w = np.zeros(3)
+    losses = []
+    for t in range(T):
+        losses.append(sum(loss_i(w, X[i], y[i]) for i in range(len(X))))
+        w = w - eta * sum(my_grad_loss_i(w, X[i], y[i]) for i in range(len(X)))
+    return w, losses
+
+
+def wrong_log10_in_the_losses(X, y, eta, T):
+    """Right updates, but the losses taken with np.log10."""
+    labels = y.ravel()
+    w = np.zeros(3)
+    losses = []
+    for _ in range(T):
+        p = sigmoid(X @ w)
+        losses.append(-np.sum(labels * np.log10(p) + (1 - labels) * np.log10(1 - p)))
+        w = w - eta * X.T @ (p - labels)
+    return w, losses
+
+
 EXPECTED_HINTS = {
     "wrong_gradient_ascent": "gradient ascent",
     "wrong_mean_gradient": "the gradient is averaged",
@@ -369,6 +396,8 @@ EXPECTED_HINTS = {
     "wrong_hard_coded_eta": "use the argument eta",
     "wrong_gradient_not_reset": "gradient is never reset",
     "wrong_loss_not_reset": "loss is never reset",
+    "wrong_loop_with_an_extra_factor_in_grad_loss_i": "in grad_loss_i, if gradient_descent calls it",
+    "wrong_log10_in_the_losses": "natural logarithm",
     "wrong_integer_start_in_place": "np.zeros(3)",
 }
 EXPECTED_KEYS = {
@@ -387,4 +416,6 @@ EXPECTED_KEYS = {
     "wrong_gradient_not_reset": "gradient_never_reset",
     "wrong_loss_not_reset": "loss_never_reset",
     "wrong_integer_start_in_place": "integer_array_updated_in_place",
+    "wrong_loop_with_an_extra_factor_in_grad_loss_i": "extra_factor_p_times_one_minus_p",
+    "wrong_log10_in_the_losses": "log10_for_ln",
 }

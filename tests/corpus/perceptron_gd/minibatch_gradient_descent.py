@@ -269,6 +269,23 @@ def wrong_p_from_the_epochs_start(X, y, eta, epochs, batch_size, seed):
     return w, losses
 
 
+def wrong_sigmoid_of_minus_w_x_in_the_batches(X, y, eta, epochs, batch_size, seed):
+    """Each batch's gradient takes p = sigmoid(-(X[B] @ w))."""
+    N = X.shape[0]
+    rng = np.random.default_rng(seed)
+    labels = y.ravel()
+    w = np.zeros(3)
+    losses = []
+    for epoch in range(epochs):
+        p = sigmoid(X @ w)
+        losses.append(-np.sum(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+        order = rng.permutation(N)
+        for k in range(0, N, batch_size):
+            B = order[k:k + batch_size]
+            w = w - eta * X[B].T @ (sigmoid(-(X[B] @ w)) - labels[B])
+    return w, losses
+
+
 def wrong_labels_not_shuffled_with_the_points(X, y, eta, epochs, batch_size, seed):
     """Shuffles the points but takes the labels in data order: each batch pairs points with
     other points' labels (with one batch per epoch too)."""
@@ -354,6 +371,7 @@ EXPECTED_HINTS = {
     "wrong_losses_summed_over_batches": "adds up the batches' losses",
     "wrong_gradient_ascent": "climb the loss",
     "wrong_p_from_the_epochs_start": "computed once, at the start of the epoch",
+    "wrong_sigmoid_of_minus_w_x_in_the_batches": "not sigmoid(-(w @ x_i))",
     "wrong_labels_not_shuffled_with_the_points": "differs from the reference",
     "partial_legacy_np_random": "legacy",
     "partial_torch_randperm": "which points make up each batch",
@@ -369,6 +387,7 @@ EXPECTED_KEYS = {
     "wrong_losses_summed_over_batches": "losses_added_up_over_the_batches",
     "wrong_gradient_ascent": "batch_updates_climb_the_loss",
     "wrong_p_from_the_epochs_start": "batch_gradients_from_the_epochs_start",
+    "wrong_sigmoid_of_minus_w_x_in_the_batches": "sigmoid_of_minus_w_x",
     "wrong_labels_not_shuffled_with_the_points": None,  # wrong with one batch per epoch too: no cause is certain
     "partial_legacy_np_random": "legacy_numpy_batch_order",
     "partial_torch_randperm": "batches_not_as_prescribed",
