@@ -207,14 +207,15 @@ def _descent_in(X, y, eta, T, dtype, guard=None):
     return w.astype(np.float64), np.asarray(losses, dtype=np.float64)
 
 
-def _minibatch_in(X, y, eta, epochs, batch_size, seed, dtype):
-    """Mini-batch descent as prescribed, in ``dtype``, with the plain logs."""
+def _minibatch_in(X, y, eta, epochs, batch_size, seed, dtype, guard=None):
+    """Mini-batch descent as prescribed, in ``dtype``, with the plain logs guarded by ``guard``."""
+    guard = guard or (lambda q: q)
     X, labels = X.astype(dtype), np.ravel(y).astype(dtype)
     w, losses = np.zeros(X.shape[1], dtype=dtype), []
     with np.errstate(all="ignore"):
         for batches in batch_orders(X.shape[0], epochs, batch_size, seed):
             p = 1 / (1 + np.exp(-(X @ w)))
-            losses.append(-np.sum(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+            losses.append(-np.sum(labels * np.log(guard(p)) + (1 - labels) * np.log(guard(1 - p))))
             for batch in batches:
                 p = 1 / (1 + np.exp(-(X[batch] @ w)))
                 w = w - dtype(eta) * (X[batch].T @ (p - labels[batch]))
@@ -678,8 +679,11 @@ def _minibatch_case(label, X, y, eta, epochs, batch_size, seed, *, blind=None, p
     case = {"label": label, "X": _rows(X), "y": _rows(y), "eta": eta, "epochs": epochs,
             "batch_size": batch_size, "seed": seed, "tolerance": _tolerances("w", "losses"),
             "mistakes": {}}
-    for field, float32 in (("w", w32), ("losses", losses32)):
-        _accepts(right[field], {"float32": float32}, field, TOLERANCE[field])
+    correct = {"w": {"float32": w32}, "losses": {"float32": losses32}}
+    for name, guard in _guards().items():
+        correct["losses"][name] = _minibatch_in(X, y, eta, epochs, batch_size, seed, np.float64, guard)[1]
+    for field in ("w", "losses"):
+        _accepts(right[field], correct[field], field, TOLERANCE[field])
     for field in ("w", "losses"):
         case[field] = _rows(right[field])
         case["mistakes"][field] = _mistakes(right[field], candidates[field], field,
