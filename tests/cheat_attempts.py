@@ -1855,3 +1855,64 @@ SCENARIOS: dict = {
     # last, so that the stash above was written long before
     read_stash_from_an_earlier_grading: Expect(BLANK),
 }
+
+
+# --- perceptron_gd: answers that satisfy what a test compares without computing it ---------------
+#
+# Each scenario starts from perceptron_gd's blank notebook and defines answers that agree with
+# each other, or with the notebook's own examples, without computing anything: a test that gave
+# points for agreement between two of the student's functions, or for a property a constant also
+# has, would pay them. ``test_cheat_attempts.py`` grades them with perceptron_gd's own zip.
+
+
+def perceptron_gd_agreeing_constant_derivatives(nb, folder):
+    """df_explicit and df_autograd both a constant: they agree everywhere."""
+    return _attack(nb, folder, """
+        def df_explicit(x):
+            return 1.0
+
+        df_autograd = df_explicit
+    """)
+
+
+def perceptron_gd_loss_and_gradient_that_agree(nb, folder):
+    """A constant loss and a zero gradient: the gradient is exactly the loss's slope."""
+    return _attack(nb, folder, """
+        def loss_i(w, x_i, y_i):
+            return 0.0
+
+        def grad_loss_i(w, x_i, y_i):
+            return np.zeros(3)
+    """)
+
+
+def perceptron_gd_structure_without_descent(nb, folder):
+    """Mini-batch descent with the right structure (three weights, one loss per epoch, the first
+    at w = 0, repeatable for a seed) and no descent at all."""
+    return _attack(nb, folder, """
+        def minibatch_gradient_descent(X, y, eta, epochs, batch_size, seed):
+            return np.zeros(3), [len(X) * np.log(2.0)] * epochs
+    """)
+
+
+def perceptron_gd_hard_coded_example_derivatives(nb, folder):
+    """The derivative's public examples typed in (f'(0) = 0 and f'(0.8)), a constant elsewhere."""
+    return _attack(nb, folder, """
+        import torch as _torch
+
+        def _at_the_examples(x):
+            t = _torch.tensor(0.8, dtype=_torch.float64, requires_grad=True)
+            u = t**2 + _torch.exp(t**2)
+            (_torch.sqrt(u) + _torch.cos(u)).backward()
+            return {0.0: 0.0, 0.8: t.grad.item()}.get(float(x), 1.0)
+
+        df_explicit = df_autograd = _at_the_examples
+    """)
+
+
+PERCEPTRON_GD_SCENARIOS: dict = {
+    perceptron_gd_agreeing_constant_derivatives: Expect(BLANK),
+    perceptron_gd_loss_and_gradient_that_agree: Expect(BLANK),
+    perceptron_gd_structure_without_descent: Expect(BLANK),
+    perceptron_gd_hard_coded_example_derivatives: Expect(BLANK, public_points=True),
+}

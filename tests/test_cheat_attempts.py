@@ -40,9 +40,9 @@ import pytest
 from autograder.grade import Grader, Submission, zip_settings
 from autograder.grading_runtime import results as gradescope
 from autograder.grading_runtime.settings import RuntimeSettings
+from cheat_attempts import (BLANK, LOOKUP_ANSWERS, PARTLY_WRONG, PERCEPTRON_GD_SCENARIOS, SCENARIOS,
+                            STASH_PREFIX, Expect, process_tag)
 from reference import numbers as reference_numbers
-from cheat_attempts import (BLANK, LOOKUP_ANSWERS, PARTLY_WRONG, SCENARIOS, STASH_PREFIX, Expect,
-                            process_tag)
 
 LIMITS = {"cell_timeout_seconds": 10.0, "test_timeout_seconds": 10.0, "total_timeout_seconds": 120.0}
 STUDENT_UIDS = range(64000, 64064)
@@ -443,3 +443,53 @@ def test_the_lookup_answers_score_when_the_numbers_are_known(corpus):
         if question["name"] in HIDDEN_POINTS_OF_THE_CONTROL:
             hidden = [case for case in question["cases"] if case["hidden"]]
             assert hidden and all(case["passed"] for case in hidden), question
+
+
+# --- perceptron_gd: answers that agree without computing ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def perceptron_gd_attacks(built_project, tmp_path_factory):
+    """perceptron_gd's blank sample and its attacks, graded with its zip: (results, scores, hidden values)."""
+    assignment = built_project["perceptron_gd"]
+    autograder_zip = assignment.autograder_zip
+    root = tmp_path_factory.mktemp("perceptron-gd-attacks")
+    blank_path = assignment.built_samples_dir / f"{BLANK}.ipynb"
+    blank = nbformat.read(blank_path, as_version=4)
+    submissions = {BLANK: blank_path}
+    for scenario in PERCEPTRON_GD_SCENARIOS:
+        folder = root / scenario.__name__
+        folder.mkdir()
+        submissions[scenario.__name__] = scenario(copy.deepcopy(blank), folder)
+    jobs = [(Submission(name, path), root / "results" / name / "results.json") for name, path in submissions.items()]
+    with Grader(autograder_zip, jobs=2) as grader:
+        graded = grader.grade(jobs, settings=_settings(autograder_zip))
+    with zipfile.ZipFile(autograder_zip) as archive:
+        numbers = json.loads(archive.read("reference/numbers/perceptron_gd.json"))
+    results = {name: json.loads((root / "results" / name / "results.json").read_text()) for name in submissions}
+    return results, {name: outcome.score for name, outcome in graded.items()}, _floats(numbers["cases"])
+
+
+def _perceptron_gd_cases():
+    return [pytest.param(scenario.__name__, expect, id=scenario.__name__)
+            for scenario, expect in PERCEPTRON_GD_SCENARIOS.items()]
+
+
+@pytest.mark.parametrize(("name", "expect"), _perceptron_gd_cases())
+def test_perceptron_gd_attack_earns_no_hidden_point(perceptron_gd_attacks, name: str, expect: Expect):
+    results, scores, _ = perceptron_gd_attacks
+    grading = gradescope.from_gradescope(results[name])
+    assert scores[BLANK] == 0
+    hidden = [c for q in grading.questions for c in q.cases if c.hidden]
+    assert hidden and not [c.name for c in hidden if c.passed], visible_text(results[name])
+    public = sum(c.points for q in grading.questions for c in q.cases if not c.hidden and c.passed)
+    assert scores[name] == pytest.approx(public if expect.public_points else 0.0), visible_text(results[name])
+
+
+@pytest.mark.parametrize(("name", "expect"), _perceptron_gd_cases())
+def test_perceptron_gd_attack_sees_nothing_hidden(perceptron_gd_attacks, name: str, expect: Expect):
+    results, _, hidden_values = perceptron_gd_attacks
+    text = visible_text(results[name])
+    forms = leak_forms(hidden_values)
+    found = sorted(set(NUMBER.findall(text)) & forms)
+    assert not found, f"{name} made the feedback show {found[:5]}:\n{text}"

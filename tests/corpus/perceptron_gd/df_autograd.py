@@ -43,6 +43,15 @@ def correct_requires_grad_in_place(x):
     return t.grad.detach().numpy()
 
 
+def correct_float32_item(x):
+    """float32 throughout, returned as a Python float."""
+    t = torch.tensor(x, dtype=torch.float32, requires_grad=True)
+    u = t * t + torch.exp(t * t)
+    f = torch.sqrt(u) + torch.cos(u)
+    f.backward()
+    return t.grad.item()
+
+
 # --- wrong ------------------------------------------------------------------------------------
 
 
@@ -92,6 +101,13 @@ EXPECTED_HINTS = {
     "wrong_exp_squared_for_exp_of_square": "exp(2x)",
     "wrong_returns_value_not_gradient": "value of f(x)",
     "wrong_sin_for_cos": "sqrt(u) + sin(u)",
-    "wrong_no_backward": "backward()",
+    "wrong_no_backward": "Call f.backward first",
     "wrong_numpy_functions_on_a_tensor": "torch functions",
+}
+EXPECTED_KEYS = {
+    "wrong_exp_squared_for_exp_of_square": "exp_of_2x_for_exp_of_x_squared",
+    "wrong_returns_value_not_gradient": "value_of_f_for_its_derivative",
+    "wrong_sin_for_cos": "sine_for_cosine",
+    "wrong_no_backward": "x_grad_is_none",
+    "wrong_numpy_functions_on_a_tensor": "numpy_functions_on_a_tensor",
 }

@@ -42,6 +42,13 @@ def correct_autograd_shortcut(x):
     return t.grad.item()
 
 
+def correct_float32(x):
+    """The formula evaluated in float32."""
+    x = np.float32(x)
+    u = x * x + np.exp(x * x)
+    return 2 * x * (1 + np.exp(x * x)) * (np.float32(0.5) / np.sqrt(u) - np.sin(u))
+
+
 # --- wrong ------------------------------------------------------------------------------------
 
 
@@ -96,4 +103,13 @@ EXPECTED_HINTS = {
     "wrong_cosine_term_without_inner_derivative": "lacks the inner derivative",
     "wrong_returns_f": "value of f(x)",
     "wrong_only_square_root_term": "cos(u) term",
+}
+EXPECTED_KEYS = {
+    "wrong_missing_chain_factor_2x": "chain_factor_2x_missing",
+    "wrong_plus_sine": "cosine_derivative_has_the_wrong_sign",
+    "wrong_missing_half": "square_root_factor_half_missing",
+    "wrong_derivative_with_respect_to_u": "derivative_with_respect_to_u",
+    "wrong_cosine_term_without_inner_derivative": "cosine_term_without_inner_derivative",
+    "wrong_returns_f": "value_of_f_for_its_derivative",
+    "wrong_only_square_root_term": "only_the_square_root_differentiated",
 }

@@ -37,6 +37,20 @@ def correct_torch_autograd(w, x_i, y_i):
     return w_t.grad.numpy()
 
 
+def correct_float32(w, x_i, y_i):
+    """In float32: the inputs converted, p and the product computed in float32."""
+    w, x_i = np.float32(w), np.float32(x_i)
+    p = 1 / (1 + np.exp(-np.dot(w, x_i)))
+    return (p - np.float32(y_i[0])) * x_i
+
+
+def correct_scipy_expit(w, x_i, y_i):
+    """p from scipy's expit, imported inside."""
+    import scipy.special
+
+    return -(y_i - scipy.special.expit(w @ x_i)) * x_i
+
+
 # --- wrong ------------------------------------------------------------------------------------
 
 
@@ -74,11 +88,28 @@ def wrong_only_label_one_part(w, x_i, y_i):
     return -y_i * (1 - p) * x_i
 
 
+def wrong_writes_into_x_i(w, x_i, y_i):
+    """Right values, but computed in x_i itself, which is a row of X in the training loop."""
+    p = sigmoid(w @ x_i)
+    x_i *= p - y_i
+    return x_i
+
+
 EXPECTED_HINTS = {
     "wrong_sign": "wrong sign",
     "wrong_extra_sigmoid_derivative": "extra factor p(1 - p)",
     "wrong_returns_scalar": "should be a vector like x_i",
-    "wrong_no_sigmoid": "not w . x_i itself",
-    "wrong_sigmoid_of_minus": "not sigmoid(-w . x_i)",
+    "wrong_no_sigmoid": "not w @ x_i itself",
+    "wrong_sigmoid_of_minus": "not sigmoid(-(w @ x_i))",
     "wrong_only_label_one_part": "(1 - y) ln(1 - p)",
+    "wrong_writes_into_x_i": "changed its input x_i in place",
+}
+EXPECTED_KEYS = {
+    "wrong_sign": "gradient_has_the_wrong_sign",
+    "wrong_extra_sigmoid_derivative": "extra_factor_p_times_one_minus_p",
+    "wrong_returns_scalar": "gradient_is_a_single_number",
+    "wrong_no_sigmoid": "w_x_for_p",
+    "wrong_sigmoid_of_minus": "sigmoid_of_minus_w_x",
+    "wrong_only_label_one_part": "only_the_label_one_term_differentiated",
+    "wrong_writes_into_x_i": "changed_its_input_in_place",
 }

@@ -37,6 +37,19 @@ def correct_torch_autograd(x):
     return t.grad.numpy()
 
 
+def correct_float32(x):
+    """Computed in float32 throughout."""
+    s = 1 / (1 + np.exp(-np.asarray(x, dtype=np.float32)))
+    return s * (1 - s)
+
+
+def correct_scipy_expit(x):
+    """expit(x) * expit(-x), with scipy's logistic function imported inside."""
+    import scipy.special
+
+    return scipy.special.expit(x) * scipy.special.expit(-x)
+
+
 # --- wrong ------------------------------------------------------------------------------------
 
 
@@ -73,4 +86,11 @@ EXPECTED_HINTS = {
     "wrong_plus_instead_of_minus": "with a minus",
     "wrong_returns_sigmoid": "not its derivative",
     "wrong_denominator_not_squared": "squared",
+}
+EXPECTED_KEYS = {
+    "wrong_applied_to_x": "derivative_formula_applied_to_x",
+    "wrong_sign": "derivative_has_the_wrong_sign",
+    "wrong_plus_instead_of_minus": "plus_for_minus_in_the_derivative",
+    "wrong_returns_sigmoid": "sigmoid_for_its_derivative",
+    "wrong_denominator_not_squared": "derivative_denominator_not_squared",
 }

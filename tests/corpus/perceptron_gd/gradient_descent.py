@@ -123,6 +123,44 @@ def correct_while_loop_and_einsum(X, y, eta, T):
     return w, losses
 
 
+def correct_float32_plain_log(X, y, eta, T):
+    """Casts to float32 and takes the plain logs, log(p) and log(1 - p), in float32."""
+    X = X.astype(np.float32)
+    labels = y.ravel().astype(np.float32)
+    w = np.zeros(3, dtype=np.float32)
+    losses = []
+    for _ in range(T):
+        p = 1 / (1 + np.exp(-X @ w))
+        losses.append(-np.sum(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+        w = w - np.float32(eta) * X.T @ (p - labels)
+    return w, losses
+
+
+def correct_epsilon_in_the_logs(X, y, eta, T):
+    """Guards both logs with an epsilon of 1e-6."""
+    labels = y.ravel()
+    w = np.zeros(3)
+    losses = []
+    for _ in range(T):
+        p = sigmoid(X @ w)
+        losses.append(-np.sum(labels * np.log(p + 1e-6) + (1 - labels) * np.log(1 - p + 1e-6)))
+        w = w - eta * X.T @ (p - labels)
+    return w, losses
+
+
+def correct_scipy_expit_and_xlogy(X, y, eta, T):
+    """p from scipy's expit, the loss with scipy's xlogy (0 log 0 counted as 0)."""
+    from scipy.special import expit, xlogy
+
+    w = np.zeros((3, 1))
+    losses = []
+    for _ in range(T):
+        p = expit(X @ w)
+        losses.append(-np.sum(xlogy(y, p) + xlogy(1 - y, 1 - p)))
+        w = w - eta * X.T @ (p - y)
+    return w, losses
+
+
 # --- wrong ------------------------------------------------------------------------------------
 
 
@@ -316,16 +354,30 @@ def wrong_integer_start_in_place(X, y, eta, T):
     return w, losses
 
 
-def wrong_float32_plain_log(X, y, eta, T):
-    """Casts to float32 and takes a plain log(1 - p): on the lab's data p rounds to 1, log(0)."""
-    X = X.astype(np.float32)
-    labels = y.ravel().astype(np.float32)
-    w = np.zeros(3, dtype=np.float32)
+def wrong_loop_with_an_extra_factor_in_grad_loss_i(X, y, eta, T):
+    """The lab's loop over the points with a grad_loss_i of its own that keeps the factor p(1 - p)."""
+
+    def my_grad_loss_i(w, x_i, y_i):
+        p = sigmoid(w @ x_i)
+        return -(y_i - p) * p * (1 - p) * x_i
+
+    w = np.zeros(3)
+    losses = []
+    for t in range(T):
+        losses.append(sum(loss_i(w, X[i], y[i]) for i in range(len(X))))
+        w = w - eta * sum(my_grad_loss_i(w, X[i], y[i]) for i in range(len(X)))
+    return w, losses
+
+
+def wrong_log10_in_the_losses(X, y, eta, T):
+    """Right updates, but the losses taken with np.log10."""
+    labels = y.ravel()
+    w = np.zeros(3)
     losses = []
     for _ in range(T):
-        p = 1 / (1 + np.exp(-X @ w))
-        losses.append(-np.sum(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
-        w = w - np.float32(eta) * X.T @ (p - labels)
+        p = sigmoid(X @ w)
+        losses.append(-np.sum(labels * np.log10(p) + (1 - labels) * np.log10(1 - p)))
+        w = w - eta * X.T @ (p - labels)
     return w, losses
 
 
@@ -338,12 +390,32 @@ EXPECTED_HINTS = {
     "wrong_one_step_too_many": "one update too many",
     "wrong_stochastic_updates": "every single sample",
     "wrong_random_start": "start from w = 0",
-    "wrong_y_not_flattened": "flatten it first",
+    "wrong_y_not_flattened": "Flatten y first",
     "wrong_loss_broadcast_to_n_by_n": "(N, N) array",
     "wrong_returns_starting_w": "still the starting w = 0",
     "wrong_hard_coded_eta": "use the argument eta",
     "wrong_gradient_not_reset": "gradient is never reset",
     "wrong_loss_not_reset": "loss is never reset",
+    "wrong_loop_with_an_extra_factor_in_grad_loss_i": "in grad_loss_i, if gradient_descent calls it",
+    "wrong_log10_in_the_losses": "natural logarithm",
     "wrong_integer_start_in_place": "np.zeros(3)",
-    "wrong_float32_plain_log": "precision is lost",
+}
+EXPECTED_KEYS = {
+    "wrong_gradient_ascent": "gradient_ascent",
+    "wrong_mean_gradient": "mean_gradient",
+    "wrong_mean_loss": "mean_loss",
+    "wrong_losses_after_update": "losses_recorded_after_the_update",
+    "wrong_one_step_too_few": "one_update_too_few",
+    "wrong_one_step_too_many": "one_update_too_many",
+    "wrong_stochastic_updates": ("stochastic_updates", "stochastic_updates_and_running_loss"),
+    "wrong_random_start": "first_loss_not_at_w_zero",
+    "wrong_y_not_flattened": "y_not_flattened",
+    "wrong_loss_broadcast_to_n_by_n": "loss_broadcast_to_n_by_n",
+    "wrong_returns_starting_w": "returns_the_starting_w",
+    "wrong_hard_coded_eta": "step_size_fixed_at_the_labs",
+    "wrong_gradient_not_reset": "gradient_never_reset",
+    "wrong_loss_not_reset": "loss_never_reset",
+    "wrong_integer_start_in_place": "integer_array_updated_in_place",
+    "wrong_loop_with_an_extra_factor_in_grad_loss_i": "extra_factor_p_times_one_minus_p",
+    "wrong_log10_in_the_losses": "log10_for_ln",
 }

@@ -81,6 +81,40 @@ def correct_column_w_and_permuted_copies(X, y, eta, epochs, batch_size, seed):
     return w, losses
 
 
+def correct_float32(X, y, eta, epochs, batch_size, seed):
+    """The recipe in float32: data, weights and step size converted first."""
+    rng = np.random.default_rng(seed)
+    X = X.astype(np.float32)
+    labels = y.ravel().astype(np.float32)
+    w = np.zeros(3, dtype=np.float32)
+    losses = []
+    for _ in range(epochs):
+        p = 1 / (1 + np.exp(-X @ w))
+        losses.append(-np.sum(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+        order = rng.permutation(len(X))
+        for k in range(0, len(X), batch_size):
+            B = order[k:k + batch_size]
+            w = w - np.float32(eta) * X[B].T @ (1 / (1 + np.exp(-X[B] @ w)) - labels[B])
+    return w, losses
+
+
+def correct_scipy_expit(X, y, eta, epochs, batch_size, seed):
+    """p from scipy's expit, imported inside; the loss with np.logaddexp."""
+    from scipy.special import expit
+
+    rng = np.random.default_rng(seed)
+    labels = y[:, 0]
+    w = np.zeros(3)
+    losses = []
+    for _ in range(epochs):
+        z = X @ w
+        losses.append(np.sum(labels * np.logaddexp(0, -z) + (1 - labels) * np.logaddexp(0, z)))
+        batches = np.split(rng.permutation(len(X)), range(batch_size, len(X), batch_size))
+        for B in batches:
+            w = w - eta * X[B].T @ (expit(X[B] @ w) - labels[B])
+    return w, np.array(losses)
+
+
 # --- wrong ------------------------------------------------------------------------------------
 
 
@@ -218,6 +252,58 @@ def wrong_gradient_ascent(X, y, eta, epochs, batch_size, seed):
     return w, losses
 
 
+def wrong_p_from_the_epochs_start(X, y, eta, epochs, batch_size, seed):
+    """Computes p for all points once per epoch and reuses it for every batch's gradient."""
+    N = X.shape[0]
+    rng = np.random.default_rng(seed)
+    labels = y.ravel()
+    w = np.zeros(3)
+    losses = []
+    for epoch in range(epochs):
+        p = sigmoid(X @ w)
+        losses.append(-np.sum(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+        order = rng.permutation(N)
+        for k in range(0, N, batch_size):
+            B = order[k:k + batch_size]
+            w = w - eta * X[B].T @ (p[B] - labels[B])
+    return w, losses
+
+
+def wrong_sigmoid_of_minus_w_x_in_the_batches(X, y, eta, epochs, batch_size, seed):
+    """Each batch's gradient takes p = sigmoid(-(X[B] @ w))."""
+    N = X.shape[0]
+    rng = np.random.default_rng(seed)
+    labels = y.ravel()
+    w = np.zeros(3)
+    losses = []
+    for epoch in range(epochs):
+        p = sigmoid(X @ w)
+        losses.append(-np.sum(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+        order = rng.permutation(N)
+        for k in range(0, N, batch_size):
+            B = order[k:k + batch_size]
+            w = w - eta * X[B].T @ (sigmoid(-(X[B] @ w)) - labels[B])
+    return w, losses
+
+
+def wrong_labels_not_shuffled_with_the_points(X, y, eta, epochs, batch_size, seed):
+    """Shuffles the points but takes the labels in data order: each batch pairs points with
+    other points' labels (with one batch per epoch too)."""
+    N = X.shape[0]
+    rng = np.random.default_rng(seed)
+    labels = y.ravel()
+    w = np.zeros(3)
+    losses = []
+    for epoch in range(epochs):
+        p = sigmoid(X @ w)
+        losses.append(-np.sum(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+        order = rng.permutation(N)
+        for k in range(0, N, batch_size):
+            B = order[k:k + batch_size]
+            w = w - eta * X[B].T @ (sigmoid(X[B] @ w) - labels[k:k + batch_size])
+    return w, losses
+
+
 # --- partial: a valid seeded shuffle, but not the prescribed one -------------------------------
 
 
@@ -284,7 +370,26 @@ EXPECTED_HINTS = {
     "wrong_losses_after_epoch": "recorded after its epoch",
     "wrong_losses_summed_over_batches": "adds up the batches' losses",
     "wrong_gradient_ascent": "climb the loss",
+    "wrong_p_from_the_epochs_start": "computed once, at the start of the epoch",
+    "wrong_sigmoid_of_minus_w_x_in_the_batches": "not sigmoid(-(w @ x_i))",
+    "wrong_labels_not_shuffled_with_the_points": "differs from the reference",
     "partial_legacy_np_random": "legacy",
-    "partial_torch_randperm": "the batch order differs",
-    "partial_python_random_shuffle": "the batch order differs",
+    "partial_torch_randperm": "which points make up each batch",
+    "partial_python_random_shuffle": "which points make up each batch",
+}
+EXPECTED_KEYS = {
+    "wrong_same_order_every_epoch": "same_batch_order_every_epoch",
+    "wrong_generator_made_every_epoch": "same_batch_order_every_epoch",
+    "wrong_unshuffled": "batches_in_data_order",
+    "wrong_mean_over_batch": "batch_gradient_averaged",
+    "wrong_drops_last_batch": "last_batch_skipped",
+    "wrong_losses_after_epoch": "losses_recorded_after_the_epoch",
+    "wrong_losses_summed_over_batches": "losses_added_up_over_the_batches",
+    "wrong_gradient_ascent": "batch_updates_climb_the_loss",
+    "wrong_p_from_the_epochs_start": "batch_gradients_from_the_epochs_start",
+    "wrong_sigmoid_of_minus_w_x_in_the_batches": "sigmoid_of_minus_w_x",
+    "wrong_labels_not_shuffled_with_the_points": None,  # wrong with one batch per epoch too: no cause is certain
+    "partial_legacy_np_random": "legacy_numpy_batch_order",
+    "partial_torch_randperm": "batches_not_as_prescribed",
+    "partial_python_random_shuffle": "batches_not_as_prescribed",
 }

@@ -39,6 +39,13 @@ def correct_piecewise_where(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
+def correct_scipy_expit(x):
+    """scipy's logistic function, expit."""
+    from scipy.special import expit
+
+    return expit(x)
+
+
 # --- wrong ------------------------------------------------------------------------------------
 
 
@@ -79,8 +86,16 @@ def wrong_tanh(x):
 EXPECTED_HINTS = {
     "wrong_sign_of_exponent": "rises the wrong way",
     "wrong_one_minus_sigmoid": "1 - sigmoid(x)",
-    "wrong_loop_flattens": "keep the shape",
-    "wrong_math_exp_on_arrays": "use np.exp",
+    "wrong_loop_flattens": "return an array of the input's shape",
+    "wrong_math_exp_on_arrays": "such as np.exp",
     "wrong_perceptron_step": "step",
     "wrong_tanh": "tanh",
+}
+EXPECTED_KEYS = {
+    "wrong_sign_of_exponent": "sigmoid_rises_the_wrong_way",
+    "wrong_one_minus_sigmoid": "sigmoid_rises_the_wrong_way",
+    "wrong_loop_flattens": "shape_not_kept",
+    "wrong_math_exp_on_arrays": "one_number_function_on_an_array",
+    "wrong_perceptron_step": "step_function_for_sigmoid",
+    "wrong_tanh": "tanh_for_sigmoid",
 }
