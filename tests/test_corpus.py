@@ -146,8 +146,9 @@ def test_feedback_names_the_variants_own_mistake_or_says_it_does_not_know(graded
 
 
 # What a message may not hold: placeholders that stood for a value it could not quote, and slips.
-UNFINISHED_WORDING = re.compile(
-    r"another shape|a name of its own|\.\.(?!\.)|\s[.,;:]|,\.|;\.|\(\s*\)|\{|\}|\bNone\b")
+UNFINISHED_WORDING = re.compile(  # "f()" and "w . x" are code and notation, not slips
+    r"another shape|a name of its own|\.\.(?!\.)|\s\.(?!\s+\w)|\s[,;:]|,\.|;\.|"
+    r"(?<![\w\]])\(\s*\)|\{|\}|\bNone\b")
 DOUBLED_PHRASE = re.compile(r"\b(\w+(?:\W+\w+){2,}?)\W+\1\b", re.IGNORECASE)
 
 

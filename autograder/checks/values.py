@@ -170,6 +170,7 @@ def call_unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...],
         raise _not_defined(name)
     if is_proxy(function):
         value, after, _ = function.call_and_echo(*args)
+        value = _finished(name, function, value)
         sent = args
     else:
         sent = [copy.deepcopy(a) if isinstance(a, (torch.Tensor, np.ndarray)) else a for a in args]
@@ -225,7 +226,8 @@ PLAIN = (int, float, bool, np.ndarray, np.generic, list, tuple)
 def to_array(what: str, value: Any) -> np.ndarray:
     """A float64 copy of ``value`` (tensor, array, list or number), or feedback if it is none."""
     if value is None or value is Ellipsis:
-        raise Diagnosed(f"{what} is missing (got {value!r}); is the code finished?", "not_finished")
+        raise Diagnosed(f"{what} is missing: nothing came back (is a return statement missing, or "
+                        "is the code not finished?).", "not_finished")
     if isinstance(value, torch.Tensor):
         if value.is_complex():
             raise CheckFailed(f"{what} should be real numbers, got a complex tensor.")
