@@ -187,3 +187,51 @@ def test_check_all_runs_every_question_once(tests_dir):
     (tests_dir / "q3_triple.py").write_text(OTTER_TEST.replace("q2_double", "q3_triple"), encoding="utf-8")
     results = PublicChecks(tests_dir, {"double": lambda x: x}).check_all()
     assert [r.question for r in results] == ["q2_double", "q3_triple"]
+
+
+def in_a_cell(source: str, number: int, name: str):
+    """``name`` as the notebook's cell ``number`` defines it: compiled under the file name IPython
+    gives the cell, with its lines where tracebacks find them."""
+    import linecache
+
+    filename = f"<ipython-input-{number}-0123456789ab>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    space: dict = {}
+    exec(compile(source, filename, "exec"), space)
+    return space[name]
+
+
+RAISING = "def double(x):\n    doubled = 2 * x\n    return doubled[3]\n"
+CALLING_TEST = OTTER_TEST.replace("assert double(2) == 4", "from autograder.checks.values import call\n"
+                                  "    assert call('double', double, 2) == 4")
+
+
+@pytest.mark.parametrize("test", [OTTER_TEST, CALLING_TEST], ids=["called by the test", "called through values.call"])
+def test_an_answer_that_raises_is_shown_its_own_line_and_nothing_of_the_checks(tmp_path, test):
+    folder = tmp_path / "public_tests"
+    folder.mkdir()
+    (folder / "q2_double.py").write_text(test, encoding="utf-8")
+    text = repr(PublicChecks(folder, {"double": in_a_cell(RAISING, 7, "double")}).check("q2_double"))
+    said = " ".join(text.split())
+    assert ("raised TypeError: 'int' object is not subscriptable (in your cell In[7], line 3: "
+            "`return doubled[3]`).") in said
+    for internal in ("public_tests", "q2_double.py", "values.py", "of the test", "Traceback"):
+        assert internal not in text
+
+
+def test_a_cell_of_ipykernel_is_recognised_by_its_file_name():
+    import linecache
+
+    from autograder.checks.values import cell_line
+
+    source = "def f():\n    return {}['key']\n"
+    filename = "/tmp/ipykernel_4242/1234567.py"  # where ipykernel compiles a cell
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    space: dict = {}
+    exec(compile(source, filename, "exec"), space)
+    with pytest.raises(KeyError) as raised:
+        space["f"]()
+    assert cell_line(raised.value) == " (in one of your cells, line 2: `return {}['key']`)"
+    with pytest.raises(KeyError) as raised:
+        {}["not in a cell"]
+    assert cell_line(raised.value) == ""

@@ -18,12 +18,11 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from autograder.checks.values import unfinished_note
+from autograder.checks.values import cell_line, raised_in_notebook, unfinished_note
 from autograder.grading_runtime.probes import NOT_FINISHED, unfinished
 from autograder.grading_runtime.questions import Question, read_question
 
@@ -107,11 +106,12 @@ class PublicChecks:
                 message = str(failure).strip() or case.failure_message or "a check failed."
                 message, _ = unfinished_note(arguments, message)
                 result.outcomes.append(CaseOutcome(case.name, False, message))
-            except Exception as error:  # the test's own code stopped on what it was given
-                where = traceback.extract_tb(error.__traceback__)[-1]
-                result.outcomes.append(CaseOutcome(case.name, False, (
-                    f"the check stopped with {type(error).__name__}: {error} (at line {where.lineno} "
-                    "of the test); look at what your code returns.")))
+            except Exception as error:  # the test's own code stopped, or the student's raised in it
+                message = (raised_in_notebook("your code", error) if cell_line(error) else
+                           f"the check stopped with {type(error).__name__}: {error}; look at what "
+                           "your code returns.")
+                message, _ = unfinished_note(arguments, message)
+                result.outcomes.append(CaseOutcome(case.name, False, message))
             else:
                 result.outcomes.append(CaseOutcome(case.name, True, ""))
                 result.success_message = case.success_message or result.success_message
