@@ -176,7 +176,8 @@ def test_the_guard_watches_the_released_cells_only_so_a_student_can_try_an_unfin
     released = "# Exploration: doubles.\nprint(double(3))"
     shell = FakeShell({"double": unfinished_double})
     guard_exploration(PublicChecks(tests_dir, shell.user_ns), shell, cells=[cell_digest(released)])
-    assert "finish exercise 2 first" in shell.run(released + "\n")  # IPython adds the newline
+    said = shell.run(released + "\n")  # IPython adds the newline
+    assert "finish exercise 2 first" in said.replace("\\n", " ")  # the sentence, wrapped to fit
     mine = "print(double(3))  # trying it out"
     assert shell.run(mine) == mine
     guard_exploration(PublicChecks(tests_dir, shell.user_ns), shell, cells=[])  # set up again: one guard
@@ -187,6 +188,16 @@ def test_check_all_runs_every_question_once(tests_dir):
     (tests_dir / "q3_triple.py").write_text(OTTER_TEST.replace("q2_double", "q3_triple"), encoding="utf-8")
     results = PublicChecks(tests_dir, {"double": lambda x: x}).check_all()
     assert [r.question for r in results] == ["q2_double", "q3_triple"]
+
+
+def test_an_unfinished_exercise_is_said_once_not_once_per_check(tests_dir):
+    def double(x):
+        ...
+
+    assert repr(PublicChecks(tests_dir, {"double": double}).check("q2_double")) == (
+        "q2_double: `double` is not finished yet (it still has `...`).")
+    assert repr(PublicChecks(tests_dir, {}).check("q2_double")) == (
+        "q2_double: `double` is not defined. Keep the name `double` and run the cell that defines it.")
 
 
 def in_a_cell(source: str, number: int, name: str):
@@ -235,3 +246,17 @@ def test_a_cell_of_ipykernel_is_recognised_by_its_file_name():
     with pytest.raises(KeyError) as raised:
         {}["not in a cell"]
     assert cell_line(raised.value) == ""
+
+
+def test_long_messages_break_between_words_to_fit_a_notebook():
+    from autograder.checks.notebook import WIDTH, fit
+
+    message = ("On the example (LeakyReLU(0.1), 2 inputs, hidden layers of 100, 10 and 5, 1 output): "
+               "the output differs from the reference: `self.mlp(x.view(-1, n))` looks reshaped "
+               "before the first layer, and the network answers the wrong question entirely.")
+    text = fit(f"  ❌ forward pass: {message}", indent="     ")
+    lines = text.splitlines()
+    assert len(lines) > 1 and all(len(line) <= WIDTH for line in lines)
+    assert all(line.startswith("     ") for line in lines[1:])
+    assert " ".join(text.split()) == " ".join(f"  ❌ forward pass: {message}".split())  # no word cut
+    assert "`self.mlp(x.view(-1, n))`" in text  # a short code span stays on one line

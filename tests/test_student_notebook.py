@@ -43,6 +43,11 @@ def text_of(cell) -> str:
     return "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.outputs)
 
 
+def words(text: str) -> str:
+    """``text`` with its lines joined: messages are wrapped to a notebook's width."""
+    return " ".join(text.split())
+
+
 def check_outputs(notebook) -> dict[str, str]:
     """What each ``grader.check("q...")`` cell printed, by question."""
     found = {}
@@ -101,13 +106,18 @@ def test_an_unfinished_notebook_says_what_to_finish_and_nothing_fails_in_cascade
     notebook, _ = runs[name, "blank"]
     assert not errors(notebook)
     for question, text in check_outputs(notebook).items():
-        assert f"{question}: 0 of" in text, text
-        assert "is not finished yet (it still has `...`)" in text, text
+        # one sentence for an exercise not done yet, not one per check, and each answer once
+        assert re.fullmatch(rf"{question}: (`\w+` is not finished yet \(it still has `...`\)\. ?)+",
+                            words(text)), text
+        named = re.findall(r"`(\w+)` is not finished", text)
+        assert len(named) == len(set(named)), text
     outputs = [text_of(c) for c in notebook.cells if c.cell_type == "code"]
-    waiting = [text for text in outputs if "first, then run this cell again" in text]
+    waiting = [text for text in outputs if "first, then run this cell again" in words(text)]
     assert waiting, "no exploration cell waited for an exercise"
     for text in waiting:
-        assert re.search(r"finish exercise \d+ first", text), text
+        assert re.search(r"finish exercise \d+ first", words(text)), text
+    for text in [*waiting, *check_outputs(notebook).values()]:
+        assert max(len(line) for line in text.splitlines()) <= 100, text
 
 
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
@@ -120,7 +130,7 @@ def test_a_wrong_notebook_hears_each_mistake_named_and_no_test_code(runs, name):
     for question, text in checks.items():
         if question in says:
             assert re.match(rf"{question}: \d+ of \d+ public checks? passed\.", text), text
-            assert says[question] in text, text
+            assert says[question] in words(text), text
             for test_code in ("Error at line", "assert ", "Traceback", "at line "):
                 assert test_code not in text, text
         else:
