@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import os
 
+import nbformat
 import pytest
 
 from autograder.checker_cell import make_cell
@@ -122,24 +123,34 @@ def test_a_cell_using_what_a_waiting_cell_would_have_made_waits_for_the_same_rea
     assert waiting_for("print(doubles)", GRADED, {"doubles": [0, 2]}, pending) is None
 
 
-def run_setup_cell(folder, monkeypatch):
+def run_setup_cell(folder, monkeypatch) -> dict:
+    """Run the set-up cell in ``folder``; what it defined. It carries no library here, so it
+    imports the checks of this repository, with the very code it would have written."""
     cell = make_cell({"q2_double": OTTER_TEST}, {}, {"data/points.bin": b"\x00\x01"})
     monkeypatch.chdir(folder)
-    source = cell.source.split("\nfrom autograder.checks.notebook import")[0]  # the part that writes
-    exec(compile(source, "<set-up cell>", "exec"), {})
+    namespace: dict = {}
+    exec(compile(cell.source, "<set-up cell>", "exec"), namespace)
+    return namespace
 
 
-def test_the_setup_cell_writes_the_tests_and_the_data_next_to_the_notebook(tmp_path, monkeypatch):
-    run_setup_cell(tmp_path, monkeypatch)
+def test_the_setup_cell_writes_the_tests_and_the_data_next_to_the_notebook(tmp_path, monkeypatch, capsys):
+    namespace = run_setup_cell(tmp_path, monkeypatch)
     assert (tmp_path / "public_tests" / "q2_double.py").read_text(encoding="utf-8") == OTTER_TEST
     assert (tmp_path / "data" / "points.bin").read_bytes() == b"\x00\x01"
+    assert namespace["grader"].check("q2_double").question == "q2_double"
+    said = capsys.readouterr().out
+    assert said.startswith("The public checks are ready")
+    # what the folders in the file browser are
+    assert "autograder/ and public_tests/ next to the notebook (the public checks) and data/" in " ".join(said.split())
+    assert max(len(line) for line in said.splitlines()) <= 100
 
 
 def test_the_setup_cell_says_what_to_do_where_it_cannot_write(tmp_path, monkeypatch):
     (tmp_path / "public_tests").write_text("a file where the folder goes", encoding="utf-8")
     with pytest.raises(Exception, match="could not be written next to this notebook") as raised:
         run_setup_cell(tmp_path, monkeypatch)
-    assert raised.value._render_traceback_() == [str(raised.value)]  # Jupyter shows the sentence alone
+    shown = raised.value._render_traceback_()  # what Jupyter shows: the sentence alone, in lines
+    assert " ".join(shown) == str(raised.value) and max(map(len, shown)) <= 100
 
 
 def test_the_setup_cell_says_what_to_install_without_torch(tmp_path, monkeypatch):
@@ -260,3 +271,21 @@ def test_long_messages_break_between_words_to_fit_a_notebook():
     assert all(line.startswith("     ") for line in lines[1:])
     assert " ".join(text.split()) == " ".join(f"  ❌ forward pass: {message}".split())  # no word cut
     assert "`self.mlp(x.view(-1, n))`" in text  # a short code span stays on one line
+
+
+def test_a_check_cell_run_before_the_set_up_says_to_run_it(capsys):
+    from autograder.checker_cell import NOT_SET_UP, checked_question, guard_check_cells
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('grader.check("q2_double")')])
+    guard_check_cells(notebook)
+    source = notebook.cells[0].source
+    assert checked_question(source) == "q2_double" and source.startswith('grader.check("q2_double")')
+    exec(compile(source, "<cell>", "exec"), {})  # no grader: a kernel just started
+    assert capsys.readouterr().out == NOT_SET_UP + "\n"
+
+    class Grader:
+        def check(self, question):
+            print(f"checked {question}")
+
+    exec(compile(source, "<cell>", "exec"), {"grader": Grader()})
+    assert capsys.readouterr().out == "checked q2_double\n"
