@@ -1,9 +1,9 @@
 """A Jupyter server for the browser tests: JupyterLab 4 and Notebook 7, as a student runs them.
 
 It serves one folder on a free port of 127.0.0.1, with no token, and with its own settings,
-workspaces, runtime and IPython folders under a scratch folder, so nothing of the machine's
-own Jupyter set-up (or of a previous run) shows in the page: no news pop-up, no remembered
-layout. Its kernels are the ``python3`` of this environment; stopping the server stops them.
+workspaces, data, runtime and IPython folders under a scratch folder, so nothing of the
+machine's own Jupyter set-up (or of a previous run) shows in the page (no news pop-up, no
+remembered layout) and nothing is written outside the scratch folder. Its kernels are the ``python3`` of this environment; stopping the server stops them.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def start(root: Path, scratch: Path) -> NotebookServer:
         (settings / name).write_text(json.dumps(values), encoding="utf-8")
     environment = {**os.environ,
                    "JUPYTER_CONFIG_DIR": str(scratch / "config"),
+                   "JUPYTER_DATA_DIR": str(scratch / "data"),  # where it keeps its signing key
                    "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
                    "JUPYTERLAB_SETTINGS_DIR": str(settings),
                    "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "workspaces"),
