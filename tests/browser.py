@@ -2,8 +2,8 @@
 
 ``make test`` installs Chromium (``/usr/bin/chromium``); playwright comes with the test
 extras and never downloads a browser of its own. Each page records every request it makes
-that leaves the machine (anything but ``file:``, ``data:``, ``blob:`` and ``about:``) and
-refuses it, so a test can assert that a page works offline.
+that leaves the machine (anything but ``file:``, ``data:``, ``blob:`` and ``about:``, and the
+local servers it is told of) and refuses it, so a test can assert that a page works offline.
 
 Screenshots go to ``BROWSER_ARTEFACTS`` (``$AUTOGRADER_TEST_ARTEFACTS`` or
 ``test-artefacts/`` under the pytest base temporary folder), kept after the run.
@@ -38,14 +38,15 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
 
 
-def offline_page(browser, *, width: int = 1280, height: int = 900) -> OfflinePage:
-    """A fresh page in its own context that refuses, and records, every outside request."""
+def offline_page(browser, *, width: int = 1280, height: int = 900, local: tuple[str, ...] = ()) -> OfflinePage:
+    """A fresh page in its own context that refuses, and records, every outside request;
+    ``local``: addresses on this machine it may also reach (a local server's origin)."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     found = OfflinePage(page)
 
     def route(request_route, request):
-        if request.url.startswith(LOCAL_SCHEMES):
+        if request.url.startswith(LOCAL_SCHEMES + tuple(local)):
             request_route.continue_()
         else:
             found.outside_requests.append(request.url)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import os
 
+import nbformat
 import pytest
 
 from autograder.checker_cell import make_cell
@@ -122,24 +123,34 @@ def test_a_cell_using_what_a_waiting_cell_would_have_made_waits_for_the_same_rea
     assert waiting_for("print(doubles)", GRADED, {"doubles": [0, 2]}, pending) is None
 
 
-def run_setup_cell(folder, monkeypatch):
+def run_setup_cell(folder, monkeypatch) -> dict:
+    """Run the set-up cell in ``folder``; what it defined. It carries no library here, so it
+    imports the checks of this repository, with the very code it would have written."""
     cell = make_cell({"q2_double": OTTER_TEST}, {}, {"data/points.bin": b"\x00\x01"})
     monkeypatch.chdir(folder)
-    source = cell.source.split("\nfrom autograder.checks.notebook import")[0]  # the part that writes
-    exec(compile(source, "<set-up cell>", "exec"), {})
+    namespace: dict = {}
+    exec(compile(cell.source, "<set-up cell>", "exec"), namespace)
+    return namespace
 
 
-def test_the_setup_cell_writes_the_tests_and_the_data_next_to_the_notebook(tmp_path, monkeypatch):
-    run_setup_cell(tmp_path, monkeypatch)
+def test_the_setup_cell_writes_the_tests_and_the_data_next_to_the_notebook(tmp_path, monkeypatch, capsys):
+    namespace = run_setup_cell(tmp_path, monkeypatch)
     assert (tmp_path / "public_tests" / "q2_double.py").read_text(encoding="utf-8") == OTTER_TEST
     assert (tmp_path / "data" / "points.bin").read_bytes() == b"\x00\x01"
+    assert namespace["grader"].check("q2_double").question == "q2_double"
+    said = capsys.readouterr().out
+    assert said.startswith("The public checks are ready")
+    # what the folders in the file browser are
+    assert "autograder/ and public_tests/ next to the notebook (the public checks) and data/" in " ".join(said.split())
+    assert max(len(line) for line in said.splitlines()) <= 100
 
 
 def test_the_setup_cell_says_what_to_do_where_it_cannot_write(tmp_path, monkeypatch):
     (tmp_path / "public_tests").write_text("a file where the folder goes", encoding="utf-8")
     with pytest.raises(Exception, match="could not be written next to this notebook") as raised:
         run_setup_cell(tmp_path, monkeypatch)
-    assert raised.value._render_traceback_() == [str(raised.value)]  # Jupyter shows the sentence alone
+    shown = raised.value._render_traceback_()  # what Jupyter shows: the sentence alone, in lines
+    assert " ".join(shown) == str(raised.value) and max(map(len, shown)) <= 100
 
 
 def test_the_setup_cell_says_what_to_install_without_torch(tmp_path, monkeypatch):
@@ -176,7 +187,8 @@ def test_the_guard_watches_the_released_cells_only_so_a_student_can_try_an_unfin
     released = "# Exploration: doubles.\nprint(double(3))"
     shell = FakeShell({"double": unfinished_double})
     guard_exploration(PublicChecks(tests_dir, shell.user_ns), shell, cells=[cell_digest(released)])
-    assert "finish exercise 2 first" in shell.run(released + "\n")  # IPython adds the newline
+    said = shell.run(released + "\n")  # IPython adds the newline
+    assert "finish exercise 2 first" in said.replace("\\n", " ")  # the sentence, wrapped to fit
     mine = "print(double(3))  # trying it out"
     assert shell.run(mine) == mine
     guard_exploration(PublicChecks(tests_dir, shell.user_ns), shell, cells=[])  # set up again: one guard
@@ -187,3 +199,93 @@ def test_check_all_runs_every_question_once(tests_dir):
     (tests_dir / "q3_triple.py").write_text(OTTER_TEST.replace("q2_double", "q3_triple"), encoding="utf-8")
     results = PublicChecks(tests_dir, {"double": lambda x: x}).check_all()
     assert [r.question for r in results] == ["q2_double", "q3_triple"]
+
+
+def test_an_unfinished_exercise_is_said_once_not_once_per_check(tests_dir):
+    def double(x):
+        ...
+
+    assert repr(PublicChecks(tests_dir, {"double": double}).check("q2_double")) == (
+        "q2_double: `double` is not finished yet (it still has `...`).")
+    assert repr(PublicChecks(tests_dir, {}).check("q2_double")) == (
+        "q2_double: `double` is not defined. Keep the name `double` and run the cell that defines it.")
+
+
+def in_a_cell(source: str, number: int, name: str):
+    """``name`` as the notebook's cell ``number`` defines it: compiled under the file name IPython
+    gives the cell, with its lines where tracebacks find them."""
+    import linecache
+
+    filename = f"<ipython-input-{number}-0123456789ab>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    space: dict = {}
+    exec(compile(source, filename, "exec"), space)
+    return space[name]
+
+
+RAISING = "def double(x):\n    doubled = 2 * x\n    return doubled[3]\n"
+CALLING_TEST = OTTER_TEST.replace("assert double(2) == 4", "from autograder.checks.values import call\n"
+                                  "    assert call('double', double, 2) == 4")
+
+
+@pytest.mark.parametrize("test", [OTTER_TEST, CALLING_TEST], ids=["called by the test", "called through values.call"])
+def test_an_answer_that_raises_is_shown_its_own_line_and_nothing_of_the_checks(tmp_path, test):
+    folder = tmp_path / "public_tests"
+    folder.mkdir()
+    (folder / "q2_double.py").write_text(test, encoding="utf-8")
+    text = repr(PublicChecks(folder, {"double": in_a_cell(RAISING, 7, "double")}).check("q2_double"))
+    said = " ".join(text.split())
+    assert ("raised TypeError: 'int' object is not subscriptable (in your cell In[7], line 3: "
+            "`return doubled[3]`).") in said
+    for internal in ("public_tests", "q2_double.py", "values.py", "of the test", "Traceback"):
+        assert internal not in text
+
+
+def test_a_cell_of_ipykernel_is_recognised_by_its_file_name():
+    import linecache
+
+    from autograder.checks.values import cell_line
+
+    source = "def f():\n    return {}['key']\n"
+    filename = "/tmp/ipykernel_4242/1234567.py"  # where ipykernel compiles a cell
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    space: dict = {}
+    exec(compile(source, filename, "exec"), space)
+    with pytest.raises(KeyError) as raised:
+        space["f"]()
+    assert cell_line(raised.value) == " (in one of your cells, line 2: `return {}['key']`)"
+    with pytest.raises(KeyError) as raised:
+        {}["not in a cell"]
+    assert cell_line(raised.value) == ""
+
+
+def test_long_messages_break_between_words_to_fit_a_notebook():
+    from autograder.checks.notebook import WIDTH, fit
+
+    message = ("On the example (LeakyReLU(0.1), 2 inputs, hidden layers of 100, 10 and 5, 1 output): "
+               "the output differs from the reference: `self.mlp(x.view(-1, n))` looks reshaped "
+               "before the first layer, and the network answers the wrong question entirely.")
+    text = fit(f"  ❌ forward pass: {message}", indent="     ")
+    lines = text.splitlines()
+    assert len(lines) > 1 and all(len(line) <= WIDTH for line in lines)
+    assert all(line.startswith("     ") for line in lines[1:])
+    assert " ".join(text.split()) == " ".join(f"  ❌ forward pass: {message}".split())  # no word cut
+    assert "`self.mlp(x.view(-1, n))`" in text  # a short code span stays on one line
+
+
+def test_a_check_cell_run_before_the_set_up_says_to_run_it(capsys):
+    from autograder.checker_cell import NOT_SET_UP, checked_question, guard_check_cells
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('grader.check("q2_double")')])
+    guard_check_cells(notebook)
+    source = notebook.cells[0].source
+    assert checked_question(source) == "q2_double" and source.startswith('grader.check("q2_double")')
+    exec(compile(source, "<cell>", "exec"), {})  # no grader: a kernel just started
+    assert capsys.readouterr().out == NOT_SET_UP + "\n"
+
+    class Grader:
+        def check(self, question):
+            print(f"checked {question}")
+
+    exec(compile(source, "<cell>", "exec"), {"grader": Grader()})
+    assert capsys.readouterr().out == "checked q2_double\n"

@@ -7,6 +7,7 @@ cell must then put in place everything the public checks and the notebook's cell
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -15,11 +16,11 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder import answers
-from autograder.checker_cell import PUBLIC_TESTS_DIR, public_tests
+from autograder.checker_cell import GUARDED_CHECK_CELL, PUBLIC_TESTS_DIR, checked_question, public_tests, unpack
+from autograder.grading_runtime.submission import CHECKER_CELL_TITLE, graded_cells
 from samples import answers_of, declared
 from scratch_project import ASSIGNMENT_NAMES, REPO
 
-CHECK_CELL = re.compile(r'^grader\.check\("(\w+)"\)\s*$')
 WHERE_THE_CHECKS_CAME_FROM = "import autograder\nprint(autograder.__file__)"
 
 
@@ -43,19 +44,51 @@ def text_of(cell) -> str:
     return "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.outputs)
 
 
+def words(text: str) -> str:
+    """``text`` with its lines joined: messages are wrapped to a notebook's width."""
+    return " ".join(text.split())
+
+
 def check_outputs(notebook) -> dict[str, str]:
     """What each ``grader.check("q...")`` cell printed, by question."""
     found = {}
     for cell in notebook.cells:
-        match = CHECK_CELL.match(cell.source) if cell.cell_type == "code" else None
-        if match:
-            found[match.group(1)] = text_of(cell)
+        question = checked_question(cell.source) if cell.cell_type == "code" else None
+        if question:
+            found[question] = text_of(cell)
     return found
 
 
 def errors(notebook) -> list[tuple[str, str, str]]:
     return [(c.source[:60], o.get("ename"), o.get("evalue", "")[:200]) for c in notebook.cells
             if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_the_set_up_step_comes_first_and_its_cell_is_a_screen_tall(name):
+    notebook = released(name)
+    instruction, set_up = notebook.cells[:2]
+    assert instruction.cell_type == "markdown" and "run the set-up cell just below" in instruction.source
+    how = next(c.source for c in notebook.cells if "How checking works" in c.source)
+    assert "set-up cell" in how and "`autograder/` and `public_tests/`" in how
+    lines = set_up.source.splitlines()
+    # its first line is Colab's form title, and what grading knows it by
+    assert lines[0].startswith("# @title Set up the public checks") and lines[0].startswith(CHECKER_CELL_TITLE)
+    assert set_up.metadata["cellView"] == "form" and set_up.metadata["jupyter"]["source_hidden"]
+    # about a screen of readable code, then the packed files on one line
+    assert len(lines) <= 45 and max(map(len, lines[:-1])) <= 100
+    files = unpack(set_up.source)["files"]
+    assert {f"{PUBLIC_TESTS_DIR}/{q}.py" for q in public_tests(notebook)} <= set(files)
+    assert "autograder/checks/notebook.py" in files
+    # grading skips it (it is the notebook's second cell)
+    assert 2 not in [c.number for c in graded_cells(json.loads(nbformat.writes(notebook)))]
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
+def test_every_check_cell_says_to_run_the_set_up_when_it_was_not(name):
+    checks = [c.source for c in released(name).cells[2:] if c.cell_type == "code" and "grader.check(" in c.source]
+    assert sorted(map(checked_question, checks)) == sorted(public_tests(released(name)))
+    assert all(GUARDED_CHECK_CELL.match(source) for source in checks)
 
 
 class _Runs(dict):
@@ -101,13 +134,18 @@ def test_an_unfinished_notebook_says_what_to_finish_and_nothing_fails_in_cascade
     notebook, _ = runs[name, "blank"]
     assert not errors(notebook)
     for question, text in check_outputs(notebook).items():
-        assert f"{question}: 0 of" in text, text
-        assert "is not finished yet (it still has `...`)" in text, text
+        # one sentence for an exercise not done yet, not one per check, and each answer once
+        assert re.fullmatch(rf"{question}: (`\w+` is not finished yet \(it still has `...`\)\. ?)+",
+                            words(text)), text
+        named = re.findall(r"`(\w+)` is not finished", text)
+        assert len(named) == len(set(named)), text
     outputs = [text_of(c) for c in notebook.cells if c.cell_type == "code"]
-    waiting = [text for text in outputs if "first, then run this cell again" in text]
+    waiting = [text for text in outputs if "first, then run this cell again" in words(text)]
     assert waiting, "no exploration cell waited for an exercise"
     for text in waiting:
-        assert re.search(r"finish exercise \d+ first", text), text
+        assert re.search(r"finish exercise \d+ first", words(text)), text
+    for text in [*waiting, *check_outputs(notebook).values()]:
+        assert max(len(line) for line in text.splitlines()) <= 100, text
 
 
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
@@ -120,7 +158,7 @@ def test_a_wrong_notebook_hears_each_mistake_named_and_no_test_code(runs, name):
     for question, text in checks.items():
         if question in says:
             assert re.match(rf"{question}: \d+ of \d+ public checks? passed\.", text), text
-            assert says[question] in text, text
+            assert says[question] in words(text), text
             for test_code in ("Error at line", "assert ", "Traceback", "at line "):
                 assert test_code not in text, text
         else:

@@ -18,16 +18,28 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
-import traceback
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from autograder.checks.values import unfinished_note
-from autograder.grading_runtime.probes import NOT_FINISHED, unfinished
+from autograder.checks.values import cell_line, raised_in_notebook
+from autograder.grading_runtime.probes import NOT_FINISHED, not_finished, unfinished
 from autograder.grading_runtime.questions import Question, read_question
 
 TESTS_DIR = "public_tests"
+# A notebook shows about a hundred characters of output on a line and breaks longer ones
+# anywhere, mid-word included; a little less leaves room for an emoji's double width.
+WIDTH = 96
+
+
+def fit(text: str, indent: str = "", width: int = WIDTH) -> str:
+    """``text`` broken at spaces into lines of at most ``width`` characters, the later ones
+    starting with ``indent``; a short `code span` stays on one line."""
+    glued = re.sub(r"`[^`\n]{1,40}`", lambda span: span.group().replace(" ", "\0"), text)
+    lines = textwrap.wrap(glued, width, subsequent_indent=indent, break_long_words=False,
+                          break_on_hyphens=False)
+    return "\n".join(lines).replace("\0", " ")
 
 
 @dataclass
@@ -35,6 +47,7 @@ class CaseOutcome:
     name: str
     passed: bool
     message: str
+    waiting: bool = False  # failed only because an answer it takes is not defined or not finished
 
 
 @dataclass
@@ -55,14 +68,33 @@ class CheckResult:
         if self.passed:
             head = (f"{self.question}: all {count} public checks passed." if count > 1
                     else f"{self.question}: the public check passed.")
-            return f"{head} {self.success_message}".rstrip()
+            return fit(f"{head} {self.success_message}".rstrip())
+        if all(o.waiting for o in self.outcomes):  # one line for an exercise not done yet
+            reasons = dict.fromkeys(o.message for o in self.outcomes)
+            return fit(f"{self.question}: {' '.join(reasons)}")
         passed = sum(o.passed for o in self.outcomes)
         lines = [f"{self.question}: {passed} of {count} public check{plural} passed."]
         for outcome in self.outcomes:
             mark = "✅" if outcome.passed else "❌"
             title = outcome.name.removeprefix("test_").replace("_", " ")
-            lines.append(f"  {mark} {title}" + ("" if outcome.passed else f": {outcome.message}"))
+            line = f"  {mark} {title}" + ("" if outcome.passed else f": {outcome.message}")
+            lines.append(fit(line, indent="     "))
         return "\n".join(lines)
+
+
+def _not_ready(parameters: Iterable[str], names: dict) -> str | None:
+    """Why a failed case says nothing about the answers it takes: one is not defined, or still
+    has the template's ``...``; or None."""
+    for name in parameters:
+        if name not in names:
+            return f"`{name}` is not defined. Keep the name `{name}` and run the cell that defines it."
+        try:
+            waiting = unfinished(names[name])
+        except Exception:  # an object that cannot say: nothing to add
+            waiting = False
+        if waiting:
+            return not_finished(f"`{name}`")
+    return None
 
 
 def _exercise(question: str) -> str:
@@ -105,16 +137,16 @@ class PublicChecks:
                 case.function(**arguments)
             except AssertionError as failure:
                 message = str(failure).strip() or case.failure_message or "a check failed."
-                message, _ = unfinished_note(arguments, message)
-                result.outcomes.append(CaseOutcome(case.name, False, message))
-            except Exception as error:  # the test's own code stopped on what it was given
-                where = traceback.extract_tb(error.__traceback__)[-1]
-                result.outcomes.append(CaseOutcome(case.name, False, (
-                    f"the check stopped with {type(error).__name__}: {error} (at line {where.lineno} "
-                    "of the test); look at what your code returns.")))
+            except Exception as error:  # the test's own code stopped, or the student's raised in it
+                message = (raised_in_notebook("your code", error) if cell_line(error) else
+                           f"the check stopped with {type(error).__name__}: {error}; look at what "
+                           "your code returns.")
             else:
                 result.outcomes.append(CaseOutcome(case.name, True, ""))
                 result.success_message = case.success_message or result.success_message
+                continue
+            waiting = _not_ready(case.parameters, names)
+            result.outcomes.append(CaseOutcome(case.name, False, waiting or message, bool(waiting)))
         return result
 
     def check_all(self) -> list[CheckResult]:
@@ -247,7 +279,7 @@ def guard_exploration(grader: PublicChecks, shell=None, cells: Iterable[str] | N
                 pending.pop(name, None)
             else:
                 pending[name] = reason
-        return lines if reason is None else [f"print({reason!r})\n"]
+        return lines if reason is None else [f"print({fit(reason)!r})\n"]
 
     transform.autograder_guard = True
     shell.input_transformers_post[:] = [t for t in shell.input_transformers_post

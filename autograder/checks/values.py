@@ -28,6 +28,8 @@ nothing of the toolkit but the probes.
 from __future__ import annotations
 
 import copy
+import linecache
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -111,7 +113,7 @@ def call(name: str, function: Any, *args: Any) -> Any:
     except Exception as error:  # the student's own error, reported as such
         if _unfinished(function):  # the error is the placeholder's, not worth the student's time
             raise Diagnosed(not_finished(f"`{name}`"), "not_finished") from None
-        raise AssertionError(f"`{name}` raised {type(error).__name__}: {error}".rstrip()) from None
+        raise AssertionError(raised_in_notebook(f"`{name}`", error)) from None
 
 
 def _finished(name: str, function: Any, value: Any) -> Any:
@@ -198,7 +200,63 @@ def probe(student_object: Any, name: str, *args: Any) -> Any:
         label = f"`{getattr(student_object, '__name__', type(student_object).__name__)}`"
         if _unfinished(student_object):
             raise Diagnosed(not_finished(label), "not_finished") from None
-        raise AssertionError(f"{label} raised {type(error).__name__}: {error}".rstrip()) from None
+        raise AssertionError(raised_in_notebook(label, error)) from None
+
+
+# How IPython names the file of a cell: plain IPython (and ipykernel before 6)
+# ``<ipython-input-7-...>``, ipykernel ``<temp>/ipykernel_<pid>/<hash>.py``.
+_INPUT_FILE = re.compile(r"<ipython-input-(\d+)-")
+_KERNEL_CELL_FILE = re.compile(r"[/\\]ipykernel_\d+[/\\]\d+\.py$")
+
+
+def _cell_named(filename: str) -> str | None:
+    """The label of the notebook cell compiled as ``filename`` ("In[7]", as IPython's own
+    tracebacks say, or "" where the number is unknown), or None for any other file."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        known = shell.compile.format_code_name(filename) if shell is not None else None
+    except Exception:  # no IPython, or one that cannot say
+        known = None
+    if known:
+        return known[1]
+    found = _INPUT_FILE.match(filename)
+    if found:
+        return f"In[{found.group(1)}]"
+    return "" if _KERNEL_CELL_FILE.search(filename) else None
+
+
+def cell_line(error: BaseException) -> str:
+    """The innermost line of a notebook cell that ``error`` passed through, as a public check
+    quotes it (" (in your cell In[7], line 3: `return table[x]`)"), or "" if it passed through
+    none: never a line of the checks."""
+    place = None
+    trace = error.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        cell = _cell_named(filename)
+        if cell is not None:
+            place = (cell, filename, trace.tb_lineno)
+        trace = trace.tb_next
+    if place is None or not _QUOTING.get():
+        return ""
+    cell, filename, line = place
+    code = linecache.getline(filename, line).strip()
+    where = f" (in your cell {cell}, line {line}" if cell else f" (in one of your cells, line {line}"
+    return where + (f": `{code[:100]}`)" if code else ")")
+
+
+def raised_in_notebook(label: str, error: BaseException) -> str:
+    """What a public check says when the student's code raised ``error`` in the notebook: the
+    error and the line of the student's cell ("`f` raised KeyError: 'x' (in your cell In[7],
+    line 3: `return table[x]`).")."""
+    try:
+        words = str(error).strip()
+    except Exception:  # an exception that cannot say what it is
+        words = ""
+    text = f"{label} raised {type(error).__name__}" + (f": {words}" if words else "")
+    return (text + cell_line(error)).rstrip(".") + "."
 
 
 def with_parameter_counts(function: Any, args: list, counts: dict) -> Any:
