@@ -36,8 +36,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import torch
 
-from autograder.grading_runtime.wording import (ENGINE_DIAGNOSES, NOT_FINISHED, failure_words,
-                                                may_quote, not_finished)
+from autograder.grading_runtime.wording import (ENGINE_DIAGNOSES, NOT_FINISHED, ErrorReport,
+                                                failure_words, may_quote, not_finished, raised)
 
 # Keys that say what is off without naming a mistake in the student's formula: the engine's,
 # and those of the generic comparisons below. Anything else a failure carries names a mistake.
@@ -239,7 +239,7 @@ def cell_line(error: BaseException) -> str:
         if cell is not None:
             place = (cell, filename, trace.tb_lineno)
         trace = trace.tb_next
-    if place is None or not _QUOTING.get():
+    if place is None or not may_quote():
         return ""
     cell, filename, line = place
     code = linecache.getline(filename, line).strip()
@@ -255,8 +255,7 @@ def raised_in_notebook(label: str, error: BaseException) -> str:
         words = str(error).strip()
     except Exception:  # an exception that cannot say what it is
         words = ""
-    text = f"{label} raised {type(error).__name__}" + (f": {words}" if words else "")
-    return (text + cell_line(error)).rstrip(".") + "."
+    return raised(label, ErrorReport(type(error).__name__, words), cell_line(error))
 
 
 def with_parameter_counts(function: Any, args: list, counts: dict) -> Any:
