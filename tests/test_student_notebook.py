@@ -8,7 +8,9 @@ cell must then put in place everything the public checks and the notebook's cell
 from __future__ import annotations
 
 import json
+import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -35,9 +37,26 @@ def execute(notebook: nbformat.NotebookNode, folder: Path, *, exploration: bool 
     if not exploration:
         notebook.cells = [c for c in notebook.cells if "otter_ignore" not in c.metadata.get("tags", [])]
     notebook.cells.append(nbformat.v4.new_code_cell(WHERE_THE_CHECKS_CAME_FROM))
-    NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    # torch's thread pool spins while it waits: one thread each keeps the kernels that the
+    # suite runs side by side (and whatever else shares the machine) from starving each other
+    with _environment(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1"):
+        NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(folder)}}).execute()
     return notebook
+
+
+@contextmanager
+def _environment(**variables):
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def text_of(cell) -> str:
