@@ -825,3 +825,42 @@ def test_polynomial_classifier_reproduces_the_tutorials_accuracies():
         torch.set_num_threads(threads)
     assert round(float(train_acc), 2) == 69.88
     assert round(float(test_acc), 2) == 72.62
+
+
+# --- the samples, on any draw ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_grading(built_project):
+    """``sample_grading(sample, seed)``: each question's case results for an answer file of
+    ``assignments/deep_mlps/samples``, on the hidden cases drawn from ``seed``."""
+    import nbformat
+
+    import corpus
+    from autograder import checks as checks_package
+    from samples import answer_file
+
+    assignment = built_project["deep_mlps"]
+    student = nbformat.read(assignment.student_dir / "deep_mlps.ipynb", as_version=4)
+    questions = corpus.questions_in_zip(assignment.autograder_zip)
+
+    def grade(sample, seed):
+        namespace = corpus.notebook_namespace(student, answer_file("deep_mlps", sample))
+        checks_package.prepare_grading("deep_mlps", seed)
+        try:
+            return {name: corpus.run_question(question, namespace) for name, question in questions.items()}
+        finally:
+            checks_package.forget_draws()
+
+    return grade
+
+
+@pytest.mark.parametrize("seed", [1, 7, 2024, 99991])
+def test_the_samples_lose_exactly_their_questions_on_any_draw(sample_grading, seed):
+    from samples import declared
+
+    loses = set(declared("deep_mlps", "partly_wrong", "LOSES"))
+    for sample, expected in (("complete", set()), ("partly_wrong", loses)):
+        lost = {name for name, results in sample_grading(sample, seed).items()
+                if not all(r.passed for r in results)}
+        assert lost == expected, (sample, seed, lost)
