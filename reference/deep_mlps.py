@@ -30,6 +30,7 @@ The checks (``autograder/checks/deep_mlps.py``) compute nothing; they compare an
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from typing import Callable, Iterable
 
 import numpy as np
@@ -90,8 +91,8 @@ def make_poly_features(poly_degree: int, X: torch.Tensor, dtype: torch.dtype = t
     """Column ``k`` is ``X[:, 0]**i * X[:, 1]**j`` for the ``k``-th pair of ``poly_exponents``
     (computed in ``dtype``: float64, or float32 as a float32 solution computes it)."""
     X = X.to(dtype)
-    columns = [X[:, 0] ** i * X[:, 1] ** j for i, j in poly_exponents(poly_degree)]
-    poly_X = torch.stack(columns, dim=1) if columns else X.new_zeros((X.shape[0], 0))
+    pairs = torch.tensor(poly_exponents(poly_degree), dtype=dtype).reshape(-1, 2)
+    poly_X = X[:, :1] ** pairs[:, 0] * X[:, 1:] ** pairs[:, 1]
     return poly_X, poly_feature_count(poly_degree)
 
 
@@ -188,6 +189,21 @@ def tutorial_net_count(actv: str, input_feature_num: int, hidden_unit_nums: list
     return count_parameters(Net(actv, input_feature_num, hidden_unit_nums, output_feature_num))
 
 
+@contextmanager
+def _no_weights_drawn():
+    """Layers built inside keep their memory as it comes: sizes are all a counter looks at, and
+    drawing initial weights is most of the time a hidden case takes to draw."""
+    layers = (nn.Linear, nn.BatchNorm1d)
+    saved = [layer.reset_parameters for layer in layers]
+    for layer in layers:
+        layer.reset_parameters = lambda self: None
+    try:
+        yield
+    finally:
+        for layer, method in zip(layers, saved):
+            layer.reset_parameters = method
+
+
 def build_model(spec: dict) -> nn.Module:
     """The model a spec describes, built here to see what the wrong counters say about it.
 
@@ -196,9 +212,9 @@ def build_model(spec: dict) -> nn.Module:
     builds the student's copy. The checks describe ``net`` to that builder in its own terms;
     the tests hold the two to the same parameters, buffers and names.
     """
-    if spec["kind"] != "net":
-        return build_module_from_spec(spec)
-    with torch.device("meta"):  # sizes are all a counter looks at: no weights to draw
+    with _no_weights_drawn():
+        if spec["kind"] != "net":
+            return build_module_from_spec(spec)
         net = Net(spec["actv"], spec["input"], spec["hidden"], spec["output"])
     for name in spec.get("frozen_layers", []):
         getattr(net.mlp, name).requires_grad_(False)
@@ -305,11 +321,22 @@ def _count_mistakes(model: nn.Module, want: int) -> list:
 
 
 def _first_width(budget: int, count, *, strict: bool = False) -> int:
-    """The first width from 1 whose ``count(width)`` reaches ``budget`` (exceeds it, if strict)."""
-    width = 1
-    while (count(width) <= budget if strict else count(width) < budget) and width <= 10 * budget:
-        width += 1
-    return width
+    """The first width from 1 whose ``count(width)`` reaches ``budget`` (exceeds it, if strict):
+    what a search that grows the width one unit at a time stops at. Every count here grows with
+    the width, so the first such width is found by bisection."""
+    def short(width):
+        return count(width) <= budget if strict else count(width) < budget
+
+    low, high = 1, 1  # short(w) for every w < low; not short(high), once found
+    while short(high):
+        low, high = high + 1, 2 * high
+    while low < high:
+        middle = (low + high) // 2
+        if short(middle):
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def _width(budget: int, depth: int, n_in: int, n_out: int) -> int:
@@ -334,9 +361,11 @@ def _width_mistakes(budget: int, depth: int, n_in: int, n_out: int) -> list:
     ]
 
 
-def _poly_columns(X: torch.Tensor, exponents) -> list:
-    X = X.double()
-    return tensor_to_list(torch.stack([X[:, 0] ** i * X[:, 1] ** j for i, j in exponents], dim=1))
+def _poly_columns(X: torch.Tensor, exponents) -> np.ndarray:
+    """The columns ``X[:, 0]**i * X[:, 1]**j`` for the pairs ``exponents``, in that order."""
+    X = X.double().numpy()
+    pairs = np.asarray(exponents).reshape(-1, 2)
+    return X[:, :1] ** pairs[:, 0] * X[:, 1:] ** pairs[:, 1]
 
 
 def _poly_value_mistakes(degree: int, X: torch.Tensor) -> list:
