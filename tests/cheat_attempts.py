@@ -1916,3 +1916,78 @@ PERCEPTRON_GD_SCENARIOS: dict = {
     perceptron_gd_structure_without_descent: Expect(BLANK),
     perceptron_gd_hard_coded_example_derivatives: Expect(BLANK, public_points=True),
 }
+
+
+# === deep_mlps ========================================================================================
+# Attacks on deep_mlps' width search, which its hidden tests call with the grading engine's
+# stand-in counter in the place of the notebook's count_parameters (the probe
+# call_with_stand_in). Each starts from deep_mlps' blank sample; ``DEEP_MLPS_SCENARIOS`` pairs
+# them with what grading must make of them, and ``tests/test_cheat_attempts.py`` grades them
+# with deep_mlps' zip. The attack that once scored (3 of 14 points from a blank notebook)
+# answered the width from a table of parameter counts that the judge sent along with each
+# call; no table is sent any more, and these scenarios keep it so.
+
+FIND_THE_STAND_INS = """
+import sys as _sys
+
+STAND_INS = next((m for m in list(_sys.modules.values())
+                  if m is not None and hasattr(m, "STAND_INS") and hasattr(m, "lent")), None)
+PROBES = next((m for m in list(_sys.modules.values())
+               if m is not None and hasattr(m, "PROBES") and hasattr(m, "build_module")), None)
+print("stand-ins found:", STAND_INS is not None, "probes found:", PROBES is not None)
+"""
+
+
+def deep_stand_in_taken_for_the_counter(nb, folder):
+    """The student process holds the grader's stand-in counter (it must, to lend it): a cell
+    finds it and takes it for the notebook's count_parameters."""
+    return _attack(nb, folder, FIND_THE_STAND_INS, """
+        count_parameters = STAND_INS.STAND_INS["count_parameters"]
+    """)
+
+
+def deep_stand_in_with_its_guard_forced(nb, folder):
+    """As above, and the cell also forces the guard that keeps the stand-in to the calls it is
+    lent to. It still counts nothing but networks of Linear layers, so it answers the public
+    example made of Linear layers only (a study aid, which anyone can type in) and refuses the
+    hidden models (BatchNorm layers, a bare parameter)."""
+    return _attack(nb, folder, FIND_THE_STAND_INS, """
+        STAND_INS._LENT[0] = 1
+        count_parameters = STAND_INS.STAND_INS["count_parameters"]
+    """)
+
+
+def deep_forged_stand_in_probe(nb, folder):
+    """The probe the hidden width tests use is replaced by one that answers from whatever table
+    it finds among its arguments (as the old attack read the judge's parameter counts), and
+    the old probe by one that reads its table: nothing but the call's own arguments arrives,
+    so there is nothing to read."""
+    return _attack(nb, folder, FIND_THE_STAND_INS, """
+        def _tables(value):
+            if isinstance(value, dict):
+                yield value
+                for item in value.values():
+                    yield from _tables(item)
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    yield from _tables(item)
+
+        def _answer_from_a_table(workspace, function, args, *rest):
+            budget = args[0] if args else 0
+            for table in _tables([args, *rest]):
+                for network in table.get("networks", []):
+                    for width, count in enumerate(network.get("by_width", []), start=1):
+                        if count >= budget:
+                            return width
+            return 1
+
+        PROBES.PROBES["call_with_stand_in"] = _answer_from_a_table
+        PROBES.PROBES["call_with_parameter_counts"] = _answer_from_a_table
+    """)
+
+
+DEEP_MLPS_SCENARIOS: dict = {
+    deep_stand_in_taken_for_the_counter: Expect(BLANK),
+    deep_stand_in_with_its_guard_forced: Expect(BLANK, public_points=True),
+    deep_forged_stand_in_probe: Expect(BLANK),
+}

@@ -40,8 +40,8 @@ import pytest
 from autograder.grade import Grader, Submission, zip_settings
 from autograder.grading_runtime import results as gradescope
 from autograder.grading_runtime.settings import RuntimeSettings
-from cheat_attempts import (BLANK, LOOKUP_ANSWERS, PARTLY_WRONG, PERCEPTRON_GD_SCENARIOS, SCENARIOS,
-                            STASH_PREFIX, Expect, process_tag)
+from cheat_attempts import (BLANK, DEEP_MLPS_SCENARIOS, LOOKUP_ANSWERS, PARTLY_WRONG,
+                            PERCEPTRON_GD_SCENARIOS, SCENARIOS, STASH_PREFIX, Expect, process_tag)
 from reference import numbers as reference_numbers
 
 LIMITS = {"cell_timeout_seconds": 10.0, "test_timeout_seconds": 10.0, "total_timeout_seconds": 120.0}
@@ -493,3 +493,42 @@ def test_perceptron_gd_attack_sees_nothing_hidden(perceptron_gd_attacks, name: s
     forms = leak_forms(hidden_values)
     found = sorted(set(NUMBER.findall(text)) & forms)
     assert not found, f"{name} made the feedback show {found[:5]}:\n{text}"
+
+# === deep_mlps ========================================================================================
+# The attacks on the stand-in counter that deep_mlps' hidden width tests lend the student's
+# search (``DEEP_MLPS_SCENARIOS``), graded in one batch with deep_mlps' zip beside its blank
+# sample: from a blank notebook none gains a hidden point (one, which forces the stand-in's
+# guard, may pass a public example any student can type in), and the results are the judge's.
+
+
+@pytest.fixture(scope="module")
+def deep_mlps_attacks(built_project, tmp_path_factory):
+    assignment = built_project["deep_mlps"]
+    root = tmp_path_factory.mktemp("deep-mlps-attacks")
+    blank = nbformat.read(assignment.built_samples_dir / f"{BLANK}.ipynb", as_version=4)
+    submissions = {BLANK: assignment.built_samples_dir / f"{BLANK}.ipynb"}
+    for scenario in DEEP_MLPS_SCENARIOS:
+        folder = root / scenario.__name__
+        folder.mkdir()
+        submissions[scenario.__name__] = scenario(copy.deepcopy(blank), folder)
+    jobs = [(Submission(name, path), root / "results" / name / "results.json")
+            for name, path in submissions.items()]
+    with Grader(assignment.autograder_zip, jobs=2) as grader:
+        graded = grader.grade(jobs, settings=_settings(assignment.autograder_zip))
+    return {name: json.loads((root / "results" / name / "results.json").read_text())
+            for name in submissions}, {name: outcome.score for name, outcome in graded.items()}
+
+
+@pytest.mark.parametrize(("name", "expect"), [pytest.param(s.__name__, e, id=s.__name__)
+                                               for s, e in DEEP_MLPS_SCENARIOS.items()])
+def test_no_attack_on_the_stand_in_gains_a_hidden_point(deep_mlps_attacks, name, expect):
+    results, scores = deep_mlps_attacks
+    assert scores[BLANK] == 0
+    grading = gradescope.from_gradescope(results[name])
+    assert grading.status == "graded", results[name]["output"]
+    earned = [f"{q.name}/{c.name}" for q in grading.questions for c in q.cases if c.passed
+              and (c.hidden or not expect.public_points)]
+    assert not earned, f"{name} earned {earned}:\n{visible_text(results[name])}"
+    assert gradescope.schema_errors(results[name]) == []
+    assert "found: True" in staff_record(results[name]).get("notebook output", ""), (
+        "the attack did not find what it attacks: it tests nothing")

@@ -23,6 +23,12 @@ from typing import Any, Callable
 
 from .wording import NOT_FINISHED, not_finished  # noqa: F401  (where the notebook's checks look)
 
+try:  # the grader's stand-ins (see call_with_stand_in): loaded with the probes, before any
+    # student process starts; a student's notebook carries the probes but no stand-in
+    from . import stand_ins as _stand_ins
+except ImportError:
+    _stand_ins = None
+
 
 def _nn():
     from torch import nn
@@ -242,6 +248,38 @@ def call_with_parameter_counts(workspace, function, args: list, name: str, count
             namespace[name] = saved
 
 
+def stand_ins_at_hand() -> bool:
+    """Whether the grader's stand-ins are loaded here (in the grading engine; never in a
+    student's notebook)."""
+    return _stand_ins is not None
+
+
+def call_with_stand_in(workspace, function, args: list, name: str, stand_in: str):
+    """Call ``function(*args)`` with its global ``name`` replaced by the grader's stand-in
+    ``stand_in`` (``stand_ins.STAND_INS``) for the call, then restored.
+
+    A graded function may lean on another the student wrote (the width search counts its
+    networks with the notebook's ``count_parameters``); with an honest stand-in in its place,
+    a mistake in the helper costs points on the helper's own question only. The stand-in is
+    grading code, not a table of answers: nothing reaches this process but the call's
+    arguments. Raises where the stand-ins are not at hand (a student's notebook).
+    """
+    if _stand_ins is None:
+        raise RuntimeError("the grader's stand-ins are not at hand here: only the grading "
+                           "engine has them")
+    replacement = _stand_ins.STAND_INS[stand_in]
+    namespace = getattr(function, "__globals__", None)
+    swapped = isinstance(namespace, dict) and name in namespace
+    if swapped:
+        saved, namespace[name] = namespace[name], replacement
+    try:
+        with _stand_ins.lent():
+            return function(*args)
+    finally:
+        if swapped:
+            namespace[name] = saved
+
+
 def unfinished(value: Any) -> bool:
     """Whether a function, or a method of a class, still has the template's ``...`` in it: as
     a statement, an assigned or returned value, an argument (not an index, ``x[:, ...]``).
@@ -283,4 +321,5 @@ PROBES: dict[str, Callable] = {
     "build_module": build_module,
     "build_function": build_function,
     "call_with_parameter_counts": call_with_parameter_counts,
+    "call_with_stand_in": call_with_stand_in,
 }

@@ -92,6 +92,12 @@ def correct_float_total(model):
     return total
 
 
+def correct_float32_tensor_sum(model):
+    """Sums the sizes as a float32 tensor: a whole-valued 0-dim float tensor."""
+    sizes = [float(p.numel()) for p in model.parameters() if p.requires_grad]
+    return torch.tensor(sizes, dtype=torch.float32).sum()
+
+
 # --- wrong ------------------------------------------------------------------------------------
 
 
@@ -191,14 +197,21 @@ def wrong_tests_grad_not_requires_grad(model):
 
 
 def wrong_public_example_constant(model):
-    """Returns the count of the public example, Linear(2, 3) then Linear(3, 4), whatever the model."""
-    return 25
+    """Returns the count of the public example, Linear(2, 3) then Linear(3, 5), whatever the model."""
+    return 29
+
+
+def wrong_counts_every_module_recursively(model):
+    """Adds model.parameters of every module of model.modules: a nested parameter is counted
+    once for each module that holds it, however deep (a mistake the grader does not name)."""
+    return sum(p.numel() for module in model.modules() for p in module.parameters()
+               if p.requires_grad)
 
 
 EXPECTED_HINTS = {
     "wrong_counts_frozen_parameters": "frozen parameters",
     "wrong_counts_buffers_too": "buffers",
-    "wrong_size_of_state_dict": "state_dict()",
+    "wrong_size_of_state_dict": "the state dict",
     "wrong_shared_counted_twice_remove_duplicate_false": "a shared parameter is counted once per place",
     "wrong_walks_each_modules_parameter_dict": "a shared parameter is counted once per place",
     "wrong_counts_tensors_not_scalars": "number of parameter tensors",
@@ -211,4 +224,27 @@ EXPECTED_HINTS = {
     "wrong_not_accumulated": "the last parameter",
     "wrong_tests_grad_not_requires_grad": "the count is 0",
     "wrong_public_example_constant": "public example",
+    "wrong_counts_every_module_recursively": "differs from the reference",
+}
+# The mistake each wrong variant makes, by the key its feedback must name (None: one the
+# grader does not know, whose feedback must then name no cause).
+EXPECTED_KEYS = {
+    "wrong_counts_frozen_parameters": "frozen_parameters_counted",
+    "wrong_counts_buffers_too": "buffers_counted",
+    "wrong_size_of_state_dict": "size_of_the_state_dict",
+    "wrong_shared_counted_twice_remove_duplicate_false": "shared_parameter_counted_twice",
+    "wrong_walks_each_modules_parameter_dict": "shared_parameter_counted_twice",
+    "wrong_counts_tensors_not_scalars": "tensors_counted_not_scalars",
+    "wrong_len_not_numel": "len_instead_of_numel",
+    "wrong_weights_only": "biases_left_out",
+    "wrong_linear_layers_only": "only_linear_layers_counted",
+    # parameters(recurse=False) on the model, or the weight and bias of its direct children:
+    # nothing of a layer nested in a container, so nothing at all in the tutorial's Net
+    "wrong_top_level_only": ("nested_layers_missed", "nothing_counted"),
+    "wrong_direct_children_only": ("nested_layers_missed", "nothing_counted"),
+    "wrong_starts_at_one": "count_one_too_many",
+    "wrong_not_accumulated": "only_the_last_parameter",
+    "wrong_tests_grad_not_requires_grad": "nothing_counted",
+    "wrong_public_example_constant": "count_of_the_public_example",
+    "wrong_counts_every_module_recursively": None,
 }

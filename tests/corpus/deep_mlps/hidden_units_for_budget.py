@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import torch
+from torch import nn
 
 # --- correct ----------------------------------------------------------------------------------
 
@@ -94,6 +95,22 @@ def correct_tensor_result(max_par_count, n_hidden_layers, input_feature_num,
         if sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])) >= max_par_count:
             return width
         width = width + 1
+
+
+def correct_sequential_of_linear_layers(max_par_count, n_hidden_layers, input_feature_num,
+                                        output_feature_num):
+    """Builds an nn.Sequential of Linear layers and ReLUs (not Net) and counts it with the
+    notebook's count_parameters."""
+    width = 0
+    while True:
+        width += 1
+        sizes = [input_feature_num] + [width] * n_hidden_layers
+        layers = []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            layers += [nn.Linear(n_in, n_out), nn.ReLU()]
+        layers.append(nn.Linear(width, output_feature_num))
+        if count_parameters(nn.Sequential(*layers)) >= max_par_count:
+            return width
 
 
 # --- wrong ------------------------------------------------------------------------------------
@@ -182,6 +199,27 @@ def wrong_inputs_and_outputs_swapped(max_par_count, n_hidden_layers, input_featu
     return w
 
 
+def wrong_one_block_too_few(max_par_count, n_hidden_layers, input_feature_num,
+                            output_feature_num):
+    """The formula with L - 2 hidden-to-hidden blocks instead of L - 1."""
+    w = 1
+    while ((input_feature_num + 1) * w + max(0, n_hidden_layers - 2) * (w + 1) * w
+           + (w + 1) * output_feature_num) < max_par_count:
+        w += 1
+    return w
+
+
+def wrong_returns_the_network(max_par_count, n_hidden_layers, input_feature_num,
+                              output_feature_num):
+    """Returns the network it found instead of its width."""
+    width = 1
+    while True:
+        net = Net("ReLU()", input_feature_num, [width] * n_hidden_layers, output_feature_num)
+        if count_parameters(net) >= max_par_count:
+            return net
+        width += 1
+
+
 EXPECTED_HINTS = {
     "wrong_stops_only_above_the_budget": "count < max_par_count",
     "wrong_last_width_below_the_budget": "one too small",
@@ -191,4 +229,18 @@ EXPECTED_HINTS = {
     "wrong_one_block_too_many": "L - 1",
     "wrong_tutorial_budget_hard_coded": "budget of 100",
     "wrong_inputs_and_outputs_swapped": "swapped",
+    "wrong_one_block_too_few": "too few",
+    "wrong_returns_the_network": "should be numbers",
+}
+EXPECTED_KEYS = {
+    "wrong_stops_only_above_the_budget": "stops_only_above_the_budget",
+    "wrong_last_width_below_the_budget": "last_width_below_the_budget",
+    "wrong_adds_a_unit_before_the_first_test": "never_answers_one",
+    "wrong_forgets_biases": "width_counted_without_biases",
+    "wrong_one_hidden_layer_whatever_the_depth": "one_hidden_layer_whatever_the_depth",
+    "wrong_one_block_too_many": "one_hidden_block_too_many",
+    "wrong_tutorial_budget_hard_coded": "tutorial_budget_hard_coded",
+    "wrong_inputs_and_outputs_swapped": "inputs_and_outputs_swapped",
+    "wrong_one_block_too_few": "one_hidden_block_too_few",
+    "wrong_returns_the_network": None,
 }

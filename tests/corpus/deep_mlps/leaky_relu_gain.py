@@ -49,7 +49,7 @@ def wrong_missing_sqrt(negative_slope):
 
 
 def wrong_slope_not_squared(negative_slope):
-    """sqrt(2 / (1 + a)): right at a = 0 and a = 1, the two public slopes."""
+    """sqrt(2 / (1 + a)): right at a = 0 and a = 1, wrong at the public slope 0.1."""
     return math.sqrt(2.0 / (1.0 + negative_slope))
 
 
@@ -86,4 +86,14 @@ EXPECTED_HINTS = {
     "wrong_relu_gain_whatever_the_slope": "whatever the slope",
     "wrong_missing_parentheses": "parentheses",
     "wrong_caret_for_power": "raised TypeError",
+}
+EXPECTED_KEYS = {
+    "wrong_missing_sqrt": "gain_square_root_missing",
+    "wrong_slope_not_squared": "slope_not_squared",
+    "wrong_upside_down": "fraction_upside_down",
+    "wrong_minus_sign": "minus_sign_in_the_denominator",
+    "wrong_relu_gain_whatever_the_slope": "relu_gain_whatever_the_slope",
+    "wrong_missing_parentheses": "parentheses_missing_around_one_plus_a_squared",
+    # a^2 is xor, which floats refuse: the function raises, and the feedback says so only
+    "wrong_caret_for_power": None,
 }

@@ -80,6 +80,16 @@ def correct_torch_cat_with_while_loops(poly_degree, X):
     return poly_X, poly_X.shape[1]
 
 
+def correct_scipy_binomial_count(poly_degree, X):
+    """num_features from scipy's binomial coefficient C(P + 2, 2) - 1, a whole float."""
+    from scipy.special import comb
+
+    columns = [X[:, 0] ** i * X[:, 1] ** j
+               for i in range(poly_degree + 1) for j in range(poly_degree + 1)
+               if 0 < i + j <= poly_degree]
+    return torch.stack(columns, dim=1), comb(poly_degree + 2, 2) - 1
+
+
 # --- wrong ------------------------------------------------------------------------------------
 
 
@@ -156,6 +166,15 @@ def wrong_public_example_constant(poly_degree, X):
     return torch.stack([x2, x2 ** 2, x1, x1 * x2, x1 ** 2], dim=1), 5
 
 
+def wrong_loops_stop_below_the_degree_counted(poly_degree, X):
+    """range(P) for both loops, and num_features counted from the columns made: x1**P and
+    x2**P are missing from both."""
+    columns = [X[:, 0] ** i * X[:, 1] ** j
+               for i in range(poly_degree) for j in range(poly_degree)
+               if 0 < i + j <= poly_degree]
+    return torch.stack(columns, dim=1), len(columns)
+
+
 EXPECTED_HINTS = {
     "wrong_loops_swapped": "two loops",
     "wrong_grouped_by_total_degree": "grouped by total degree",
@@ -165,4 +184,17 @@ EXPECTED_HINTS = {
     "wrong_transposed": "transposed",
     "wrong_running_power_in_place": "in place",
     "wrong_public_example_constant": "public example (P = 2)",
+    "wrong_loops_stop_below_the_degree_counted": "x1**P and x2**P",
+}
+EXPECTED_KEYS = {
+    "wrong_loops_swapped": "loops_swapped",
+    "wrong_grouped_by_total_degree": "grouped_by_total_degree",
+    "wrong_constant_column_kept": ("count_includes_the_constant_term", "constant_column_kept"),
+    "wrong_top_degree_left_out": ("count_leaves_out_degree_P", "columns_of_degree_P_minus_one"),
+    "wrong_loops_stop_below_the_degree": "columns_left_unfilled",
+    "wrong_transposed": "poly_X_transposed",
+    "wrong_running_power_in_place": "changed_its_input_in_place",
+    "wrong_public_example_constant": ("count_of_the_public_example_degree",
+                                      "columns_of_the_public_example"),
+    "wrong_loops_stop_below_the_degree_counted": "count_leaves_out_the_pure_powers_of_degree_P",
 }

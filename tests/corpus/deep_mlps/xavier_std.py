@@ -81,6 +81,24 @@ def wrong_no_default_gain(fan_in, fan_out, gain):
     return gain * math.sqrt(2.0 / (fan_in + fan_out))
 
 
+def wrong_two_missing(fan_in, fan_out, gain=1.0):
+    """Averages nothing: sigma = gain / sqrt(fan_in + fan_out)."""
+    return gain / math.sqrt(fan_in + fan_out)
+
+
+def wrong_backward_condition_only(fan_in, fan_out, gain=1.0):
+    """Only n_out * sigma**2 = 1: fan_in is ignored."""
+    return gain * math.sqrt(1.0 / fan_out)
+
+
+def wrong_gain_squared(fan_in, fan_out, gain=1.0):
+    """Multiplies by the gain twice, once inside a helper and once outside."""
+    def sigma(g):
+        return g * math.sqrt(2.0 / (fan_in + fan_out))
+
+    return gain * sigma(gain)
+
+
 EXPECTED_HINTS = {
     "wrong_uniform_bound": "uniform",
     "wrong_missing_sqrt": "square root is missing",
@@ -89,5 +107,21 @@ EXPECTED_HINTS = {
     "wrong_gain_ignored": "gain is missing",
     "wrong_gain_under_the_root": "under the square root",
     "wrong_parentheses_around_the_fraction": "parentheses",
-    "wrong_no_default_gain": "missing 1 required positional argument",
+    "wrong_no_default_gain": "default value",
+    "wrong_two_missing": "the 2 of the numerator",
+    "wrong_backward_condition_only": "backward condition",
+    "wrong_gain_squared": "gain is squared",
+}
+EXPECTED_KEYS = {
+    "wrong_uniform_bound": "uniform_bound_instead_of_std",
+    "wrong_missing_sqrt": "std_square_root_missing",
+    "wrong_returns_the_variance": "variance_instead_of_std",
+    "wrong_forward_condition_only": "forward_condition_only",
+    "wrong_gain_ignored": "gain_missing",
+    "wrong_gain_under_the_root": "gain_under_the_square_root",
+    "wrong_parentheses_around_the_fraction": "parentheses_missing_around_the_fans",
+    "wrong_no_default_gain": "gain_without_a_default",
+    "wrong_two_missing": "two_missing_from_the_numerator",
+    "wrong_backward_condition_only": "backward_condition_only",
+    "wrong_gain_squared": "gain_squared",
 }
