@@ -678,51 +678,6 @@ def test_the_build_module_probe_lends_a_model_the_test_passes_back(p):
     assert p["first_layer_name"](model) == "0"
 
 
-# The judge's table for call_with_parameter_counts: MLPs of 3 inputs, one hidden layer, 2 outputs.
-COUNTS = {"networks": [{"n_in": 3, "depth": 1, "n_out": 2, "by_width": [111, 222, 333]}]}
-
-
-def mlp_spec(width: int, n_in: int = 3) -> dict:
-    return {"kind": "sequential", "layers": [{"kind": "linear", "in": n_in, "out": width},
-                                             {"kind": "activation", "name": "ReLU"},
-                                             {"kind": "linear", "in": width, "out": 2}]}
-
-
-def test_call_with_parameter_counts_answers_from_the_judges_table_then_restores(namespace, p):
-    """Does the function run with the judge's counter in place of the student's, put back afterwards?"""
-    students_counter = namespace["count_parameters"]
-    model = p["n_params"].probe("build_module", mlp_spec(width=2))
-    assert p["report"](model) == -1  # the student's own counter
-    assert p["report"].probe("call_with_parameter_counts", [model], "count_parameters", COUNTS) == 222
-    assert namespace["count_parameters"] is students_counter
-    assert p["report"](model) == -1
-
-
-def test_call_with_parameter_counts_counts_only_the_networks_of_its_table(namespace, p):
-    """Is a network outside the judge's table refused by the stand-in (LookupError), the student's counter restored?"""
-    students_counter = namespace["count_parameters"]
-    model = p["n_params"].probe("build_module", mlp_spec(width=2, n_in=5))
-    with pytest.raises(StudentError, match="LookupError"):
-        p["report"].probe("call_with_parameter_counts", [model], "count_parameters", COUNTS)
-    assert namespace["count_parameters"] is students_counter
-
-
-def test_call_with_parameter_counts_restores_the_counter_when_the_function_raises(namespace, p):
-    """Is the student's counter put back even when the function itself fails?"""
-    students_counter = namespace["count_parameters"]
-    model = p["n_params"].probe("build_module", mlp_spec(width=1))
-    with pytest.raises(StudentError, match="RuntimeError"):
-        p["report_then_fail"].probe("call_with_parameter_counts", [model], "count_parameters", COUNTS)
-    assert namespace["count_parameters"] is students_counter
-
-
-def test_call_with_parameter_counts_adds_no_name_the_notebook_lacks(namespace, p):
-    """Is a counter the notebook does not define left out of its namespace, the function called as it is?"""
-    model = p["n_params"].probe("build_module", mlp_spec(width=1))
-    assert p["report"].probe("call_with_parameter_counts", [model], "some_other_counter", COUNTS) == -1
-    assert "some_other_counter" not in namespace
-
-
 # --- cells in a real IPython shell ---------------------------------------------------------------------
 
 

@@ -258,12 +258,6 @@ def raised_in_notebook(label: str, error: BaseException) -> str:
     return raised(label, ErrorReport(type(error).__name__, words), cell_line(error))
 
 
-def with_parameter_counts(function: Any, args: list, counts: dict) -> Any:
-    """Call ``function(*args)`` with its ``count_parameters`` answering from ``counts`` (see
-    the probe ``call_with_parameter_counts``), where ``function`` is a student's."""
-    return probe(function, "call_with_parameter_counts", list(args), "count_parameters", counts)
-
-
 def kind_of(value: Any) -> str:
     """What a value is, in words for feedback (a proxy says its object's type)."""
     if is_proxy(value):
@@ -398,7 +392,7 @@ def either(*possible: Mistake) -> Mistake:
     """Several mistakes that give the same answer on a case: named as possibilities, none as certain."""
     if len(possible) == 1:
         return possible[0]
-    words = " Or: ".join(m.explanation for m in possible)
+    words = " Or: ".join(m.explanation[:1].upper() + m.explanation[1:] for m in possible)
     return Mistake("|".join(m.key for m in possible), f"this could be one of {len(possible)} "
                    f"mistakes that give the same answer here. {words}")
 

@@ -58,7 +58,7 @@ def warm_up() -> None:
     import numpy.random  # noqa: F401  the reference draws each submission's hidden cases with it
     import torch  # noqa: F401
 
-    from . import results
+    from . import results, stand_ins  # noqa: F401  stand-ins: lent to student processes, never read from disk
 
     results._validator()  # results are checked against Gradescope's schema
     for optional in OPTIONAL_MODULES:

@@ -206,48 +206,6 @@ def build_function(workspace, function, spec: dict):
     return f
 
 
-def _linear_sizes(model) -> list[tuple[int, int]]:
-    nn = _nn()
-    return [(m.in_features, m.out_features) for m in model.modules() if isinstance(m, nn.Linear)]
-
-
-def call_with_parameter_counts(workspace, function, args: list, name: str, counts: dict):
-    """Call ``function(*args)`` with its global ``name`` (a parameter counter) replaced by one
-    that answers from ``counts``, a table the judge computed, then restored.
-
-    A graded function may lean on another the student wrote: the width search counts its
-    networks with the notebook's ``count_parameters``. With the judge's counts in its place, a
-    mistake in the counter costs points only on the counter's own question. The stand-in
-    knows only the networks of the table, each ``{"n_in", "depth", "n_out", "by_width"}``: an
-    MLP of ``n_in`` inputs, ``depth`` hidden layers of one width ``w`` and ``n_out`` outputs
-    has ``by_width[w - 1]`` parameters. It counts nothing else, for anyone.
-    """
-    networks = counts["networks"]
-
-    def stand_in(model):
-        sizes = _linear_sizes(model)
-        width = sizes[0][1] if sizes else 0
-        for network in networks:
-            n_in, n_out, depth, by_width = (network["n_in"], network["n_out"], network["depth"],
-                                            network["by_width"])
-            expected = [(n_in, width)] + [(width, width)] * (depth - 1) + [(width, n_out)]
-            if sizes == expected and 1 <= width <= len(by_width):
-                return by_width[width - 1]
-        raise LookupError("the grader counts here only networks such as the exercise builds, "
-                          "Net('ReLU()', input_feature_num, [width] * n_hidden_layers, "
-                          "output_feature_num)")
-
-    namespace = getattr(function, "__globals__", None)
-    swapped = isinstance(namespace, dict) and name in namespace
-    if swapped:
-        saved, namespace[name] = namespace[name], stand_in
-    try:
-        return function(*args)
-    finally:
-        if swapped:
-            namespace[name] = saved
-
-
 def stand_ins_at_hand() -> bool:
     """Whether the grader's stand-ins are loaded here (in the grading engine; never in a
     student's notebook)."""
@@ -320,6 +278,5 @@ PROBES: dict[str, Callable] = {
     "load_linear_weights": load_linear_weights,
     "build_module": build_module,
     "build_function": build_function,
-    "call_with_parameter_counts": call_with_parameter_counts,
     "call_with_stand_in": call_with_stand_in,
 }
