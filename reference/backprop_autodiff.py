@@ -1043,6 +1043,20 @@ class _MatMulUntransposedB(MatMul):
         B.backward(A.val @ s)
 
 
+class _LogisticSignFlipped(Logistic):
+    """1 / (1 + exp(A)) for the logistic: its own derivative y (1 - y) is unchanged, the values
+    it sends up are not."""
+
+    def evaluate(self):
+        (A,) = self.values()
+        return _logistic(-A)
+
+    def backward(self, s):
+        (A,) = self.args
+        y = _logistic(-A.val)
+        A.backward(s * y * (1.0 - y))
+
+
 def _without_s(operation):
     """The operation passing its local derivative down without multiplying it by s."""
 
@@ -1055,6 +1069,7 @@ def _without_s(operation):
 
 # (key, which class it replaces, the mistaken class), in the order checks try them
 OPERATION_MISTAKES = [
+    ("logistic_sign_flipped", "Logistic", _LogisticSignFlipped),
     ("sin_derivative_is_sin", "Sin", _SinOfA),
     ("sin_derivative_sign", "Sin", _MinusCos),
     ("logistic_derivative_at_the_input", "Logistic", _LogisticAtInput),
@@ -1148,8 +1163,14 @@ def _autodiff_case(label: str, expression: str, leaves: dict, nodes: list, s, ne
     fields = ["value", "new_value", "leaf"] + [f"grad {name}" for name in order] + [
         f"grad_twice {name}" for name in order]
     case["tolerance"] = {field: list(TOLERANCE) for field in fields}
+    used = {operation for _, operation, _ in nodes}
+    flipped = {"Logistic": _LogisticSignFlipped} if "Logistic" in used else None
+    value_mistakes = lambda field: [("logistic_sign_flipped", build_graph(case, operations=flipped, leaves_field=field)  # noqa: E731
+                                     [case["top"]].evaluate() if flipped else None)]
     case["mistakes"] = {
-        "new_value": _stored(new_value, [("value_cached_when_built", cached[case["top"]].evaluate())], TOLERANCE),
+        "value": _stored(value, value_mistakes("leaves"), TOLERANCE),
+        "new_value": _stored(new_value, [("value_cached_when_built", cached[case["top"]].evaluate()),
+                                         *value_mistakes("new_leaves")], TOLERANCE),
         **{f"grad {name}": _stored(once[name], mistakes_once[name], TOLERANCE) for name in order},
         **{f"grad_twice {name}": _stored(twice[name], mistakes_twice[name], TOLERANCE) for name in order},
     }
@@ -1288,7 +1309,9 @@ def _descent_case(label: str, expression: str, leaves: dict, nodes: list, variab
     case["mistakes"] = {
         # the value is checked before the gradient at each step: a gradient is only compared
         # once evaluate() gave the right E, so a stale gradient there is backward's doing
-        **{f"value {step}": _stored(values[step], [("value_cached_when_built", cached[0][step])], TOLERANCE)
+        **{f"value {step}": _stored(values[step], [("value_cached_when_built", cached[0][step]),
+                                                   *[(key, run[0][step]) for key, run in runs
+                                                     if key == "logistic_sign_flipped"]], TOLERANCE)
            for step in range(DESCENT_STEPS)},
         **{f"grad {step}": _stored(grads[step], [(key, run[1][step]) for key, run in runs], TOLERANCE)
            for step in range(DESCENT_STEPS)},

@@ -199,6 +199,8 @@ MISTAKES = vocabulary(
     zero_grad_does_not_reach_every_var=(
         "zero_grad left a nonzero grad below the top, so gradients pile up from one backward pass "
         "to the next; it should set grad to zeros on this Var and on every Var below it."),
+    logistic_sign_flipped=(
+        "Logistic computes 1 / (1 + exp(A)); the logistic function is y = 1 / (1 + exp(-A))."),
     sin_derivative_is_sin="Sin passes s * sin(A) down; the derivative of sin is cos: s * cos(A).",
     sin_derivative_sign="Sin passes -s * cos(A) down; the derivative of sin(A) is +cos(A).",
     logistic_derivative_at_the_input=(
