@@ -64,6 +64,17 @@ def correct_sample_by_sample_outer_products(X, T, W, a, M, b):
     return tuple(grads)
 
 
+def correct_scipy_expit(X, T, W, a, M, b):
+    """scipy's expit for the logistic function, the column sums kept as (1, n) rows."""
+    from scipy.special import expit
+
+    h = expit(X @ W + a)
+    y = expit(h @ M + b)
+    d_out = (y - T) * y * (1 - y) / X.shape[0]
+    d_hidden = (d_out @ M.T) * h * (1 - h)
+    return [X.T @ d_hidden, d_hidden.sum(axis=0, keepdims=True), h.T @ d_out, d_out.sum(axis=0, keepdims=True)]
+
+
 # --- wrong ---------------------------------------------------------------------------------
 
 
