@@ -96,10 +96,14 @@ def _stored(right, candidates, tolerance, *, blind=None, together=None) -> list:
     kept: list[int] = []
     left_out = set()
     for i, (key, value) in enumerate(given):
-        if i not in row:  # another shape: apart from the right answer and from the rest
-            if not any(given[j][0] == key and given[j][1].shape == value.shape
-                       and _identical(given[j][1], value) for j in kept):
-                kept.append(i)
+        if i not in row:  # another shape: apart from the right answer, maybe not from the rest
+            others = [j for j in kept if given[j][1].shape == value.shape]
+            if any(given[j][0] == key and _identical(given[j][1], value) for j in others):
+                continue
+            for j in others:
+                if not apart(value, given[j][1], rtol, atol) and not _identical(value, given[j][1]):
+                    raise NotSeparated(f"the mistakes {key!r} and {given[j][0]!r} nearly coincide")
+            kept.append(i)
             continue
         r = row[i]
         if same[0, r]:
