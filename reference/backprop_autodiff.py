@@ -6,26 +6,43 @@ only a student's rounding. The gradients of the two-layer network come from PyTo
 autograd in float64, as the contract says; the mini autodiff is implemented here with numpy,
 and its gradients are compared with autograd by the tests.
 
-Every formula of the assignment lives here, the right ones and the wrong ones students write:
-for each case, the numbers file stores the inputs, the answer and, under ``mistakes``, what
-each known mistake returns, in the order the checks try them (the first that matches is
-named). The checks (``autograder/checks/backprop_autodiff.py``) compute nothing; they call the
+Hidden cases are drawn for each submission from a seed (:func:`hidden_cases`). Each graded
+group has a fixed list of *kinds* of case (a vector, a batch of one row, the threshold
+itself, ...), always in the same order and described in words only; a kind fixes what can be
+seen on it, and the draw picks sizes and values within the contract's ranges. Every drawn
+case proves, as it is drawn (``reference/separation.py``):
+
+* each known mistake that applies is apart from the right answer by more than the case's
+  tolerance, and from every other mistake, unless the two give the very same answer on this
+  kind of case (a mistake identical to the right answer cannot be seen here and is left out;
+  two identical mistakes are stored together and named as possibilities). A near miss, a
+  mistake within the tolerance of another answer without being the same, makes the case
+  draw again: so what a check can name is decided by the kind, never by the draw;
+* each answer the contract calls correct (computed in float32, or with a log guarded by an
+  epsilon up to 1e-6) passes the case's tolerance, and the guards of 1e-3 it calls wrong do not.
+
+Each case carries its tolerances (``tolerance``: ``{field: [rtol, atol]}``) and, under
+``mistakes``, what each known mistake returns for a field, in the order the checks try them.
+The checks (``autograder/checks/backprop_autodiff.py``) compute nothing; they call the
 student's code, compare and name. The notebook's own examples are stored the same way under
-``examples``. Every input is drawn from an explicit seed within the contract's ranges.
+``examples``, fixed.
 """
 
 from __future__ import annotations
+
+from typing import Any, Callable
 
 import numpy as np
 import torch
 
 from autograder.grading_runtime.probes import build_function
+from reference.separation import MARGIN, NotSeparated, accepts, apart, draw_separated, known_mistakes
 
-RNG_SEED = 479  # the course number; each group of cases draws from its own offset of it
+TOLERANCE = (1e-5, 1e-6)  # the contract's rtol and atol, wherever a case says nothing else
+SAME = 1e-9  # two answers closer than this (relative) are the same formula, not a near miss
 
-
-def _rng(offset: int) -> np.random.Generator:
-    return np.random.default_rng(RNG_SEED + offset)
+# Mistakes that cost hidden points which no public example can show, and why.
+HIDDEN_ONLY: dict[str, str] = {}
 
 
 def _plain(value):
@@ -34,28 +51,105 @@ def _plain(value):
     return float(array) if array.ndim == 0 else array.tolist()
 
 
-def _finite(value) -> bool:
-    return bool(np.isfinite(np.asarray(value, dtype=np.float64)).all())
+def _array(value) -> np.ndarray:
+    return np.asarray(value, dtype=np.float64)
 
 
-def _mistakes(found: list, answer=None) -> list:
-    """``[[key, value], ...]`` as stored: finite values only, and none equal to the answer
-    (a correct result is accepted before any mistake is tried, so such a value is never named)."""
-    kept = []
-    for key, value in found:
-        if value is None or not _finite(value):
-            continue
-        value = np.asarray(value, dtype=np.float64)
-        if answer is not None:
-            answer_array = np.asarray(answer, dtype=np.float64)
-            if value.shape == answer_array.shape and np.allclose(value, answer_array, rtol=1e-9, atol=1e-12):
+def _identical(a, b) -> bool:
+    """Whether two answers are the same formula's (equal up to the last bits of rounding)."""
+    a, b = _array(a), _array(b)
+    return a.shape == b.shape and bool(_comparisons([a, b], 0.0, 0.0)[1][0, 1])
+
+
+def _comparisons(values: list, rtol: float, atol: float) -> tuple[np.ndarray, np.ndarray]:
+    """For answers of one shape, two matrices: which pairs are apart (as
+    :func:`separation.apart` decides, for every pair at once) and which are the same formula's."""
+    stacked = np.stack([value.reshape(-1) for value in values])
+    size = np.abs(stacked)
+    difference = np.abs(stacked[:, None, :] - stacked[None, :, :])
+    larger = np.maximum(size[:, None, :], size[None, :, :])
+    apart_pairs = (difference > MARGIN * (atol + rtol * larger)).any(axis=-1)
+    scale = np.maximum(1.0, larger.max(axis=-1, initial=0.0))[..., None]
+    same = (difference <= SAME * larger + 1e-12 * scale).all(axis=-1)
+    return apart_pairs, same
+
+
+def _stored(right, candidates, tolerance, *, blind=None, together=None) -> list:
+    """The stored mistakes of one field, proven apart (see the module's docstring).
+
+    ``candidates``: ``(key, value)`` pairs, a value of None where the mistake does not apply.
+    A mistake that gives the right answer exactly is left out; ``blind``, if given, lists the
+    keys the kind expects to be left out, and ``together`` the groups it expects to be stored
+    together (for kinds with few distinct answers, such as one-hot rows, where a draw could
+    make two answers equal by chance): any other outcome draws again.
+    """
+    rtol, atol = tolerance
+    right = _array(right)
+    given = [(key, _array(value)) for key, value in candidates if value is not None]
+    for key, value in given:
+        if not np.isfinite(value).all():
+            raise NotSeparated(f"the mistake {key!r} is not finite here")
+    # every answer of the right one's shape, the right one first, compared all at once
+    shaped = [i for i, (_, value) in enumerate(given) if value.shape == right.shape]
+    apart_pairs, same = _comparisons([right] + [given[i][1] for i in shaped], rtol, atol)
+    row = {i: position + 1 for position, i in enumerate(shaped)}
+    kept: list[int] = []
+    left_out = set()
+    for i, (key, value) in enumerate(given):
+        if i not in row:  # another shape: apart from the right answer, maybe not from the rest
+            others = [j for j in kept if given[j][1].shape == value.shape]
+            if any(given[j][0] == key and _identical(given[j][1], value) for j in others):
                 continue
-        kept.append([key, _plain(value)])
-    return kept
+            for j in others:
+                if not apart(value, given[j][1], rtol, atol) and not _identical(value, given[j][1]):
+                    raise NotSeparated(f"the mistakes {key!r} and {given[j][0]!r} nearly coincide")
+            kept.append(i)
+            continue
+        r = row[i]
+        if same[0, r]:
+            left_out.add(key)
+            continue
+        if not apart_pairs[0, r]:
+            raise NotSeparated(f"the mistake {key!r} is within the tolerance of the right answer")
+        if any(given[j][0] == key and j in row and same[row[j], r] for j in kept):
+            continue  # the same mistake written another way, with the same answer
+        for j in kept:
+            if j in row and not apart_pairs[row[j], r] and not same[row[j], r]:
+                raise NotSeparated(f"the mistakes {key!r} and {given[j][0]!r} nearly coincide")
+        kept.append(i)
+    if blind is not None and left_out != set(blind):
+        raise NotSeparated(f"left out {sorted(left_out)}, expected {sorted(blind)}")
+    stored = known_mistakes(right, [given[i] for i in kept], rtol=rtol, atol=atol)
+    if together is not None:
+        merged = {frozenset(entry[0]) for entry in stored if isinstance(entry[0], list)}
+        if merged != {frozenset(group) for group in together}:
+            raise NotSeparated(f"stored together {sorted(map(sorted, merged))}, expected {together}")
+    return stored
+
+
+def _accepted(right, answers, tolerance, what: str) -> None:
+    """Prove that every answer the contract calls correct passes the comparison."""
+    rtol, atol = tolerance
+    for name, answer in answers:
+        accepts(right, answer, rtol=rtol, atol=atol, what=f"{what} ({name})")
 
 
 def _logistic(z):
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def _kinds(group: str, seed: int, kinds: list[tuple[str, Callable]]) -> list[dict]:
+    """One case of each kind of a group, drawn from ``seed`` (each kind from its own stream)."""
+    return [draw_separated(lambda rng, label=label, make=make: make(rng, label), seed, group, index)
+            for index, (label, make) in enumerate(kinds)]
+
+
+def _example(make: Callable, *args, **kwargs) -> dict:
+    """A public example: fixed inputs, proven like a hidden case (failing to is a bug here)."""
+    try:
+        return make(*args, **kwargs)
+    except NotSeparated as problem:
+        raise RuntimeError(f"a public example is not separated: {problem}") from None
 
 
 # ---------------------------------------------------------------------------------------
@@ -75,59 +169,95 @@ def lif_firing_rate(v_in, tau_ref=DEFAULT_TAU_REF, tau_m=DEFAULT_TAU_M):
     return float(rate) if v.ndim == 0 else rate
 
 
-def _lif_mistakes(v: np.ndarray, tau_ref: float, tau_m: float) -> list:
-    """What known mistakes give for the inputs above the threshold (the rest is checked by
-    property: zero, not NaN nor negative)."""
-    above = v[v > 1.0]
-    log = np.log(1.0 - 1.0 / above)
-    return [
-        ["tau_arguments_ignored", 1.0 / (DEFAULT_TAU_REF - DEFAULT_TAU_M * log)],
-        ["log10_instead_of_ln", 1.0 / (tau_ref - tau_m * np.log10(1.0 - 1.0 / above))],
-        ["time_constants_swapped", 1.0 / (tau_m - tau_ref * log)],
-        ["interval_instead_of_rate", tau_ref - tau_m * log],
-        ["plus_instead_of_minus", 1.0 / (tau_ref + tau_m * log)],
-        ["refractory_period_left_out", 1.0 / (-tau_m * log)],
-    ]
+def _above_only(v: np.ndarray, formula) -> np.ndarray:
+    """A formula applied above the threshold, 0 at and below it (as every mistake here keeps)."""
+    result = np.zeros_like(v)
+    above = v > 1.0
+    result[above] = formula(v[above])
+    return result
+
+
+def _lif_float32(v: np.ndarray, tau_ref: float, tau_m: float) -> list:
+    """What correct float32 solutions return: the formula, and the one with log1p."""
+    v32, ref32, m32 = v.astype(np.float32), np.float32(tau_ref), np.float32(tau_m)
+    one = np.float32(1.0)
+    return [("float32", _above_only(v32, lambda u: one / (ref32 - m32 * np.log(one - one / u)))),
+            ("float32 with log1p", _above_only(v32, lambda u: one / (ref32 - m32 * np.log1p(-one / u))))]
 
 
 def _lif_case(label: str, v_in, tau_ref=None, tau_m=None) -> dict:
     """``tau_ref`` and ``tau_m`` of None: the call passes ``v_in`` alone (the defaults)."""
     use_ref = DEFAULT_TAU_REF if tau_ref is None else tau_ref
     use_m = DEFAULT_TAU_M if tau_m is None else tau_m
-    v = np.asarray(v_in, dtype=np.float64)
-    rate = np.asarray(lif_firing_rate(v, use_ref, use_m))
-    above = v.reshape(-1) > 1.0
-    mistakes = _mistakes(_lif_mistakes(v.reshape(-1), use_ref, use_m), rate.reshape(-1)[above])
-    return {
-        "label": label,
-        "v_in": _plain(v),
-        "tau_ref": tau_ref,
-        "tau_m": tau_m,
-        "rate": _plain(rate),
-        # what each mistake gives at the inputs above the threshold, in the array's order
-        "mistakes": {"rate_above": mistakes if above.any() else []},
-    }
-
-
-def _lif_cases() -> list:
-    rng = _rng(1)
-    special = [-5.0, -1.0, 0.0, 0.5, 1.0, 1.001, 1.01, 1.5, 2.0, 5.0, 10.0, 50.0]
-    grid = np.concatenate([special, rng.uniform(-5.0, 1.0, 6), rng.uniform(1.001, 50.0, 14)])
-    matrix = np.round(rng.uniform(-5.0, 50.0, (3, 4)), 3)
-    matrix[0, 0], matrix[2, 3] = 1.0, 0.5
-    scalar_above = float(np.round(rng.uniform(1.2, 20.0), 4))
-    return [
-        _lif_case("32 inputs from -5 to 50, among them -1, 0, 0.5 and 1", grid,
-                  float(np.round(rng.uniform(0.001, 0.005), 5)), float(np.round(rng.uniform(0.01, 0.05), 4))),
-        _lif_case("a 3 x 4 array of inputs from -5 to 50", matrix, 0.001, 0.05),
-        _lif_case("inputs from 1.001 to 50, the default time constants passed explicitly",
-                  np.round(rng.uniform(1.001, 50.0, 7), 3), DEFAULT_TAU_REF, DEFAULT_TAU_M),
-        _lif_case("a single float above the threshold", scalar_above, 0.004, 0.015),
-        _lif_case("the single float 1.0, the threshold itself", 1.0, 0.003, 0.03),
-        _lif_case("the single float 0.5", 0.5, 0.002, 0.02),
-        _lif_case("the single float -1.0", -1.0, 0.0025, 0.012),
-        _lif_case("the single float 0.0", 0.0, 0.001, 0.04),
+    v = _array(v_in)
+    rate = _array(lif_firing_rate(v, use_ref, use_m))
+    log = lambda u: np.log(1.0 - 1.0 / u)  # noqa: E731
+    candidates = [
+        ("tau_arguments_ignored", _above_only(v, lambda u: 1.0 / (DEFAULT_TAU_REF - DEFAULT_TAU_M * log(u)))),
+        ("log10_instead_of_ln", _above_only(v, lambda u: 1.0 / (use_ref - use_m * np.log10(1.0 - 1.0 / u)))),
+        ("time_constants_swapped", _above_only(v, lambda u: 1.0 / (use_m - use_ref * log(u)))),
+        ("interval_instead_of_rate", _above_only(v, lambda u: use_ref - use_m * log(u))),
+        ("plus_instead_of_minus", _above_only(v, lambda u: 1.0 / (use_ref + use_m * log(u)))),
+        ("refractory_period_left_out", _above_only(v, lambda u: 1.0 / (-use_m * log(u)))),
     ]
+    _accepted(rate, _lif_float32(v, use_ref, use_m), TOLERANCE, "the LIF rate")
+    return {"label": label, "v_in": _plain(v), "tau_ref": tau_ref, "tau_m": tau_m, "rate": _plain(rate),
+            "tolerance": {"rate": list(TOLERANCE)},
+            "mistakes": {"rate": _stored(rate, candidates, TOLERANCE)}}
+
+
+def _time_constants(rng) -> tuple[float, float]:
+    return float(rng.uniform(0.001, 0.005)), float(rng.uniform(0.01, 0.05))
+
+
+def _above_threshold(rng, size) -> np.ndarray:
+    """Inputs from just above the threshold to 50, denser near it where the rate changes fast.
+
+    The contract allows inputs from 1.001; below about 1.02 a float32 solution's rounding of
+    ``1 - 1/v_in`` reaches the tolerance, so the draws start there."""
+    return 1.0 + np.exp(rng.uniform(np.log(0.02), np.log(49.0), size))
+
+
+def _lif_specials(rng, label):
+    v = np.concatenate([[-1.0, 0.0, 0.5, 1.0], rng.uniform(-5.0, 1.0, 3), _above_threshold(rng, 8)])
+    return _lif_case(label, rng.permutation(v), *_time_constants(rng))
+
+
+def _lif_matrix(rng, label):
+    rows, columns = int(rng.integers(2, 5)), int(rng.integers(3, 6))
+    v = np.where(rng.random((rows, columns)) < 0.5, rng.uniform(-5.0, 1.0, (rows, columns)),
+                 _above_threshold(rng, (rows, columns)))
+    v.flat[int(rng.integers(v.size))] = 1.0  # the threshold itself, somewhere
+    if not ((v <= 1.0).any() and (v > 1.0).any()):
+        raise NotSeparated("the matrix should have inputs on both sides of the threshold")
+    return _lif_case(label, v, *_time_constants(rng))
+
+
+def _lif_defaults_passed(rng, label):
+    return _lif_case(label, _above_threshold(rng, int(rng.integers(4, 9))), DEFAULT_TAU_REF, DEFAULT_TAU_M)
+
+
+def _lif_alone(rng, label):
+    v = np.concatenate([rng.uniform(-5.0, 1.0, 2), _above_threshold(rng, int(rng.integers(3, 7)))])
+    return _lif_case(label, rng.permutation(v))
+
+
+def _lif_scalar(value: Callable[[Any], float]) -> Callable:
+    return lambda rng, label: _lif_case(label, float(value(rng)), *_time_constants(rng))
+
+
+LIF_KINDS = [
+    ("a vector of inputs on both sides of the threshold, among them minus one, zero, one half and the "
+     "threshold itself", _lif_specials),
+    ("a matrix of inputs on both sides of the threshold", _lif_matrix),
+    ("inputs above the threshold, with the typical time constants passed explicitly", _lif_defaults_passed),
+    ("a vector of inputs passed alone, so that the default time constants apply", _lif_alone),
+    ("a single float above the threshold", _lif_scalar(lambda rng: _above_threshold(rng, None))),
+    ("the single float at the threshold itself", _lif_scalar(lambda rng: 1.0)),
+    ("a single float between zero and the threshold", _lif_scalar(lambda rng: rng.uniform(0.05, 0.95))),
+    ("a single negative float", _lif_scalar(lambda rng: rng.uniform(-5.0, -0.1))),
+    ("the single float zero", _lif_scalar(lambda rng: 0.0)),
+]
 
 
 # ---------------------------------------------------------------------------------------
@@ -152,78 +282,99 @@ def one_hot(z):
     return (np.arange(z.shape[-1]) == np.argmax(z, axis=-1)[..., None]).astype(np.float64)
 
 
-def _softmax_mistakes(z: np.ndarray, public: bool) -> list:
+def _softmax_case(label: str, z, *, notes: bool = False) -> dict:
+    z = _array(z)
     right = softmax(z)
     e = np.exp(z)
-    found = [
-        ["normalised_over_the_whole_batch", e / e.sum()],
-        ["normalised_over_columns", e / e.sum(axis=0, keepdims=True)],
-        ["exponentials_not_normalised", e],
-        ["normalised_without_exponentials", z / z.sum(axis=-1, keepdims=True)],
-        ["log_of_the_softmax", np.log(right)],
-        ["result_rounded", np.round(right, 2)],
-        ["result_rounded", np.round(right, 3)],
+    candidates = [
+        ("normalised_over_the_whole_batch", e / e.sum()),
+        ("normalised_over_columns", e / e.sum(axis=0, keepdims=True)),
+        ("exponentials_not_normalised", e),
+        ("normalised_without_exponentials", z / z.sum(axis=-1, keepdims=True)),
+        ("log_of_the_softmax", np.log(right)),
+        ("result_rounded", np.round(right, 2)),
+        ("result_rounded", np.round(right, 3)),
+        ("result_rounded", NOTES_ROUNDED_SOFTMAX if notes else None),
     ]
-    if public and z.ndim == 1:
-        found.append(["result_rounded", NOTES_ROUNDED_SOFTMAX])
-    return found
+    z32 = z.astype(np.float32)
+    e32 = np.exp(z32 - z32.max(axis=-1, keepdims=True))
+    _accepted(right, [("float32", np.exp(z32) / np.exp(z32).sum(axis=-1, keepdims=True)),
+                      ("float32, row maximum subtracted", e32 / e32.sum(axis=-1, keepdims=True))],
+              TOLERANCE, "softmax")
+    return {"label": label, "z": _plain(z), "y": _plain(right), "tolerance": {"y": list(TOLERANCE)},
+            "mistakes": {"y": _stored(right, candidates, TOLERANCE)}}
 
 
-def _one_hot_mistakes(z: np.ndarray) -> list:
+def _logits(rng, shape, scale: float = 3.0) -> np.ndarray:
+    return np.clip(rng.normal(0.0, scale, shape), -50.0, 50.0)
+
+
+def _rows_and_columns(rng, low: int = 3, high: int = 6) -> tuple[int, int]:
+    """A batch shape that is not square, so that rows and columns cannot be confused."""
+    rows, columns = (int(k) for k in rng.choice(np.arange(low, high + 1), 2, replace=False))
+    return rows, columns
+
+
+SOFTMAX_KINDS = [
+    ("one vector of logits", lambda rng, label: _softmax_case(label, _logits(rng, int(rng.integers(3, 9))))),
+    ("a batch of several rows with logits as large as the exercise allows",
+     lambda rng, label: _softmax_case(label, rng.uniform(-50.0, 50.0, _rows_and_columns(rng)))),
+    ("a batch of a single row",
+     lambda rng, label: _softmax_case(label, _logits(rng, (1, int(rng.integers(3, 9)))))),
+    ("a batch of rows of two logits",
+     lambda rng, label: _softmax_case(label, _logits(rng, (int(rng.integers(3, 8)), 2)))),
+    ("a batch whose rows are shifted by large constants of their own",
+     lambda rng, label: _softmax_case(label, np.clip(
+         _logits(rng, (n := int(rng.integers(3, 6)), int(rng.integers(4, 8))), 1.0)
+         + rng.uniform(-40.0, 40.0, (n, 1)), -50.0, 50.0))),
+]
+
+
+def _one_hot_case(label: str, z, *, blind=None, together=None) -> dict:
+    z = _array(z)
     right = one_hot(z)
+    rows = np.sort(z, axis=-1)
+    if (rows[..., -1] - rows[..., -2] < 1e-3).any():
+        raise NotSeparated("a row without a clear largest entry")
     flat = np.zeros(z.size)
     flat[np.argmax(z)] = 1.0
-    per_column = (z == z.max(axis=0, keepdims=True)).astype(np.float64)
-    return [
-        ["maximum_kept_instead_of_one", right * z],
-        ["one_at_the_smallest_entry", (np.arange(z.shape[-1]) == np.argmin(z, axis=-1)[..., None]) * 1.0],
-        ["one_over_the_whole_batch", flat.reshape(z.shape)],
-        ["one_per_column", per_column],
-        ["softmax_instead_of_one_hot", softmax(z)],
+    candidates = [
+        ("index_instead_of_vector", np.argmax(z, axis=-1).astype(np.float64)),
+        ("maximum_kept_instead_of_one", right * z),
+        ("one_at_the_smallest_entry", one_hot(-z)),
+        ("one_over_the_whole_batch", flat.reshape(z.shape)),
+        ("one_per_column", (z == z.max(axis=0, keepdims=True)).astype(np.float64)),
+        ("softmax_instead_of_one_hot", softmax(z)),
     ]
+    return {"label": label, "z": _plain(z), "y": _plain(right), "tolerance": {"y": list(TOLERANCE)},
+            "mistakes": {"y": _stored(right, candidates, TOLERANCE, blind=blind, together=together)}}
 
 
-def _softmax_case(label: str, z, *, public: bool = False) -> dict:
-    z = np.asarray(z, dtype=np.float64)
-    answer = softmax(z)
-    return {"label": label, "z": _plain(z), "y": _plain(answer),
-            "mistakes": {"y": _mistakes(_softmax_mistakes(z, public), answer)}}
+def _one_hot_kind(shape: Callable, *, blind=(), negative: bool = False) -> Callable:
+    def make(rng, label):
+        z = rng.normal(0.0, 2.0, shape(rng))
+        if negative:
+            z = -np.abs(z) - 0.5
+        return _one_hot_case(label, z, blind=blind, together=())
+
+    return make
 
 
-def _one_hot_case(label: str, z) -> dict:
-    z = np.asarray(z, dtype=np.float64)
-    answer = one_hot(z)
-    return {"label": label, "z": _plain(z), "y": _plain(answer),
-            "mistakes": {"y": _mistakes(_one_hot_mistakes(z), answer)}}
-
-
-def _softmax_cases() -> list:
-    rng = _rng(2)
-    return [
-        _softmax_case("one vector of 6 logits", rng.normal(0.0, 3.0, 6)),
-        _softmax_case("a batch of 4 rows of 5 logits up to 50 in size", rng.uniform(-50.0, 50.0, (4, 5))),
-        _softmax_case("a batch of one row, shape (1, 3)", rng.normal(0.0, 2.0, (1, 3))),
-        _softmax_case("a batch of 6 rows of 2 logits", rng.normal(0.0, 4.0, (6, 2))),
-        _softmax_case("3 rows of 7 logits, each row shifted by its own constant",
-                      rng.normal(0.0, 1.0, (3, 7)) + np.array([[20.0], [-30.0], [0.0]])),
-    ]
-
-
-def _one_hot_cases() -> list:
-    rng = _rng(3)
-    negative = -np.abs(rng.normal(0.0, 2.0, (3, 4))) - 0.5
-    return [
-        _one_hot_case("one vector of 7 entries", rng.normal(0.0, 2.0, 7)),
-        _one_hot_case("a batch of 5 rows of 4 entries", rng.normal(0.0, 3.0, (5, 4))),
-        _one_hot_case("a batch of one row, shape (1, 6)", rng.normal(0.0, 1.0, (1, 6))),
-        _one_hot_case("3 rows of 4 negative entries", negative),
-        _one_hot_case("a square 3 x 3 batch", rng.normal(0.0, 5.0, (3, 3))),
-    ]
+ONE_HOT_KINDS = [
+    ("one vector of entries", _one_hot_kind(lambda rng: int(rng.integers(4, 9)),
+                                            blind=("one_over_the_whole_batch", "one_per_column"))),
+    ("a batch of several rows", _one_hot_kind(_rows_and_columns)),
+    ("a batch of a single row", _one_hot_kind(lambda rng: (1, int(rng.integers(4, 9))),
+                                              blind=("one_over_the_whole_batch",))),
+    ("a batch of rows of negative entries", _one_hot_kind(_rows_and_columns, negative=True)),
+]
 
 
 # ---------------------------------------------------------------------------------------
 # 3. Losses (notes L594-668): one number, the mean over the samples.
 # ---------------------------------------------------------------------------------------
+
+SMALL_EPS, LARGE_EPS = 1e-6, 1e-3  # a guard the contract accepts, and one it calls wrong
 
 
 def mse_loss(y, t):
@@ -246,106 +397,207 @@ def categorical_cross_entropy(y, t):
     return float(-np.sum(t * np.log(y), axis=1).mean())
 
 
-def _mse_mistakes(y: np.ndarray, t: np.ndarray) -> list:
+def _loss_case(label: str, y, t, right: float, candidates: list, correct: list, tolerance, *,
+               blind=None) -> dict:
+    _accepted(right, correct, tolerance, label)
+    return {"label": label, "y": _plain(y), "t": _plain(t), "loss": right, "tolerance": {"loss": list(tolerance)},
+            "mistakes": {"loss": _stored(right, candidates, tolerance, blind=blind)}}
+
+
+def _mse_case(label: str, y, t) -> dict:
+    y, t = _array(y), _array(t)
+    n, k = y.shape
     squared = (y - t) ** 2
-    return [
-        ["mean_over_components_too", 0.5 * squared.mean()],
-        ["half_missing", squared.sum(axis=1).mean()],
-        ["sum_instead_of_mean", 0.5 * squared.sum()],
-        ["pytorch_mse_loss", squared.mean()],
-        ["norm_not_squared", 0.5 * np.sqrt(squared.sum(axis=1)).mean()],
-        ["absolute_instead_of_squared", 0.5 * np.abs(y - t).sum(axis=1).mean()],
+    candidates = [
+        ("mean_over_components_too", 0.5 * squared.mean()),
+        ("mean_over_components_instead_of_samples", 0.5 * squared.sum() / k),
+        ("half_missing", squared.sum(axis=1).mean()),
+        ("sum_instead_of_mean", 0.5 * squared.sum()),
+        ("pytorch_mse_loss", squared.mean()),
+        ("norm_not_squared", 0.5 * np.sqrt(squared.sum(axis=1)).mean()),
+        ("absolute_instead_of_squared", 0.5 * np.abs(y - t).sum(axis=1).mean()),
     ]
+    d32 = (y.astype(np.float32) - t.astype(np.float32))
+    correct = [("float32", np.float32(0.5) * (d32 * d32).sum(axis=1).mean())]
+    return _loss_case(label, y, t, mse_loss(y, t), candidates, correct, TOLERANCE)
 
 
-def _bce_mistakes(y: np.ndarray, t: np.ndarray) -> list:
-    terms = t * np.log(y) + (1.0 - t) * np.log(1.0 - y)
-    clipped = np.clip(y, 1e-3, 1.0 - 1e-3)
+def _mse_kind(shape: Callable) -> Callable:
+    return lambda rng, label: _mse_case(label, *rng.uniform(-10.0, 10.0, (2, *shape(rng))))
+
+
+def _samples_and_components(rng) -> tuple[int, int]:
+    """N and K of at least 3 with N != K and N != 2K: every mistake then has its own answer
+    (dividing by K instead of N would equal the right answer at N = K, a missing 1/2 at N = 2K;
+    F.mse_loss equals the right answer at K = 2)."""
+    while True:
+        n, k = int(rng.integers(3, 9)), int(rng.integers(3, 7))
+        if n not in (k, 2 * k):
+            return n, k
+
+
+MSE_KINDS = [
+    ("several samples of several components", _mse_kind(_samples_and_components)),
+    ("several samples of one component", _mse_kind(lambda rng: (int(rng.integers(3, 9)), 1))),
+    ("one sample of several components", _mse_kind(lambda rng: (1, int(rng.integers(3, 7))))),
+    ("one sample of one component", _mse_kind(lambda rng: (1, 1))),
+]
+
+
+def _bce_terms(y, t, log=np.log):
+    return t * log(y) + (1.0 - t) * log(1.0 - y)
+
+
+def _bce_case(label: str, y, t, tolerance, *, blind=None) -> dict:
+    y, t = _array(y), _array(t)
+    right = binary_cross_entropy(y, t)
+    clipped = np.clip(y, LARGE_EPS, 1.0 - LARGE_EPS)
     logistic = _logistic(y)
-    return [
-        ["sum_instead_of_mean", -terms.sum()],
-        ["sign_flipped", terms.mean()],
-        ["log10_instead_of_ln", -np.mean(t * np.log10(y) + (1.0 - t) * np.log10(1.0 - y))],
-        ["second_term_missing", -np.mean(t * np.log(y))],
-        ["terms_swapped", -np.mean(t * np.log(1.0 - y) + (1.0 - t) * np.log(y))],
-        ["clipped_too_far", -np.mean(t * np.log(clipped) + (1.0 - t) * np.log(1.0 - clipped))],
-        ["logistic_applied_to_y", -np.mean(t * np.log(logistic) + (1.0 - t) * np.log(1.0 - logistic))],
+    candidates = [
+        ("sum_instead_of_mean", -_bce_terms(y, t).sum()),
+        ("sign_flipped", _bce_terms(y, t).mean()),
+        ("log10_instead_of_ln", -_bce_terms(y, t, np.log10).mean()),
+        ("second_term_missing", -np.mean(t * np.log(y))),
+        ("terms_swapped", -np.mean(t * np.log(1.0 - y) + (1.0 - t) * np.log(y))),
+        ("clipped_too_far", -_bce_terms(clipped, t).mean()),
+        ("epsilon_too_large", -np.mean(t * np.log(y + LARGE_EPS) + (1.0 - t) * np.log(1.0 - y + LARGE_EPS))),
+        ("logistic_applied_to_y", -_bce_terms(logistic, t).mean()),
     ]
-
-
-def _cce_mistakes(y: np.ndarray, t: np.ndarray) -> list:
-    log_y = np.log(y)
-    shifted = y - y.max(axis=1, keepdims=True)
-    log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return [
-        ["mean_over_classes_too", -np.mean(t * log_y)],
-        ["sum_instead_of_mean", -np.sum(t * log_y)],
-        ["sign_flipped", np.sum(t * log_y, axis=1).mean()],
-        ["log10_instead_of_ln", -np.sum(t * np.log10(y), axis=1).mean()],
-        ["softmax_applied_to_y", -np.sum(t * log_softmax, axis=1).mean()],
-        ["targets_left_out", -np.sum(log_y, axis=1).mean()],
-        ["binary_terms_added", -np.sum(t * log_y + (1.0 - t) * np.log(1.0 - y), axis=1).mean()],
+    y32, t32 = y.astype(np.float32), t.astype(np.float32)
+    one = np.float32(1.0)
+    correct = [
+        ("float32", -np.mean(t32 * np.log(y32) + (one - t32) * np.log(one - y32))),
+        ("an epsilon of 1e-6 added", -np.mean(t * np.log(y + SMALL_EPS) + (1.0 - t) * np.log(1.0 - y + SMALL_EPS))),
+        ("an epsilon of 1e-7 added", -np.mean(t * np.log(y + 1e-7) + (1.0 - t) * np.log(1.0 - y + 1e-7))),
+        ("log(max(y, 1e-6))", -np.mean(t * np.log(np.maximum(y, SMALL_EPS))
+                                       + (1.0 - t) * np.log(np.maximum(1.0 - y, SMALL_EPS)))),
+        ("clipped at 1e-6", -_bce_terms(np.clip(y, SMALL_EPS, 1.0 - SMALL_EPS), t).mean()),
+        ("float32, an epsilon of 1e-6 added",
+         -np.mean(t32 * np.log(y32 + np.float32(SMALL_EPS)) + (one - t32) * np.log(one - y32 + np.float32(SMALL_EPS)))),
     ]
-
-
-def _loss_case(label: str, y, t, loss, mistakes) -> dict:
-    y = np.asarray(y, dtype=np.float64)
-    t = np.asarray(t, dtype=np.float64)
-    answer = loss(y, t)
-    return {"label": label, "y": _plain(y), "t": _plain(t), "loss": answer,
-            "mistakes": {"loss": _mistakes(mistakes(y, t), answer)}}
-
-
-def _mse_cases() -> list:
-    rng = _rng(4)
-    cases = []
-    for label, shape in [("6 samples of 3 components", (6, 3)), ("5 samples of 1 component", (5, 1)),
-                         ("1 sample of 4 components", (1, 4)), ("1 sample of 1 component", (1, 1)),
-                         ("8 samples of 2 components", (8, 2))]:
-        cases.append(_loss_case(label, rng.uniform(-10.0, 10.0, shape), rng.uniform(-10.0, 10.0, shape),
-                                mse_loss, _mse_mistakes))
-    return cases
-
-
-def _binary_targets(rng, shape) -> np.ndarray:
-    return rng.integers(0, 2, shape).astype(np.float64)
+    return _loss_case(label, y, t, right, candidates, correct, tolerance, blind=blind)
 
 
 def _float32_exact(values) -> np.ndarray:
-    """Probabilities a float32 solution reads without rounding, so that its 1 - y is exact near 1
-    and a float32 answer stays within the tolerance even for y within 1e-3 of 0 or 1."""
+    """Probabilities a float32 solution reads without rounding, so that its ``1 - y`` is exact
+    near 1 (Sterbenz) and a float32 answer stays within the tolerance."""
     return np.asarray(values, dtype=np.float32).astype(np.float64)
 
 
-def _bce_cases() -> list:
-    rng = _rng(5)
-    step = 2.0**-13  # 1.2e-4: the edges are multiples of it, within 1e-3 of 0 or 1
-    edges = np.array([step, 3 * step, 7 * step, 1.0 - 2 * step, 1.0 - 5 * step, 0.5, 2 * step, 1.0 - step])
-    return [
-        _loss_case("8 samples, shape (8,)", _float32_exact(rng.uniform(0.05, 0.95, 8)),
-                   _binary_targets(rng, 8), binary_cross_entropy, _bce_mistakes),
-        _loss_case("6 samples, shape (6, 1)", _float32_exact(rng.uniform(0.01, 0.99, (6, 1))),
-                   _binary_targets(rng, (6, 1)), binary_cross_entropy, _bce_mistakes),
-        _loss_case("a single sample, shape (1,)", [0.3], [1.0], binary_cross_entropy, _bce_mistakes),
-        _loss_case("8 confident outputs within 1e-3 of 0 or 1", _float32_exact(edges),
-                   np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0]), binary_cross_entropy, _bce_mistakes),
+# Probabilities between 0.05 and 0.95: an epsilon of 1e-6 moves each log by at most 2e-5, which
+# the absolute tolerance absorbs; a guard of 1e-3 moves it by 1e-3 at least.
+LOG_TOLERANCE = (1e-5, 5e-5)
+# Confident outputs within 6e-4 of 0 or 1: there an epsilon of 1e-6 moves a log by up to
+# 5e-3, a thousandth of the loss of a confidently wrong sample, which every such case has; a
+# clip at 1e-3 moves it by 0.5 at least.
+CONFIDENT_TOLERANCE = (2e-3, 1e-6)
+
+
+def _bce_kind(shape: Callable, blind: tuple[str, ...]) -> Callable:
+    """Outputs between 0.05 and 0.95; targets of both classes in a batch, 0 for a single sample
+    (with t = 1 a missing (1 - t) ln(1 - y) term would change nothing)."""
+
+    def make(rng, label):
+        size = shape(rng)
+        t = rng.integers(0, 2, size).astype(np.float64) if np.prod(size) > 1 else np.zeros(size)
+        return _bce_case(label, _float32_exact(rng.uniform(0.05, 0.95, size)), t, LOG_TOLERANCE, blind=blind)
+
+    return make
+
+
+def _confident_bce(rng, label):
+    """Confident outputs, right and wrong, for both targets: y close to 0 or to 1."""
+    n = int(rng.integers(6, 11))
+    kinds = np.concatenate([np.arange(4), rng.integers(0, 4, n - 4)])  # each of the four at least once
+    rng.shuffle(kinds)
+    near_zero = rng.uniform(2e-4, 6e-4, n)
+    y = np.where(kinds % 2 == 0, near_zero, 1.0 - near_zero)  # even: y near 0, odd: near 1
+    t = np.where(kinds < 2, (kinds % 2).astype(float), 1.0 - kinds % 2)  # 0, 1: right; 2, 3: wrong
+    return _bce_case(label, _float32_exact(y), t, CONFIDENT_TOLERANCE, blind=())
+
+
+BCE_KINDS = [
+    ("a batch of samples as a flat vector", _bce_kind(lambda rng: int(rng.integers(4, 11)), ("clipped_too_far",))),
+    ("a batch of samples as a column", _bce_kind(lambda rng: (int(rng.integers(4, 11)), 1), ("clipped_too_far",))),
+    ("a single sample", _bce_kind(lambda rng: 1, ("sum_instead_of_mean", "clipped_too_far"))),
+    ("confident outputs, right and wrong, close to zero and to one", _confident_bce),
+]
+
+
+def _cce_case(label: str, y, t, tolerance) -> dict:
+    y, t = _array(y), _array(t)
+    right = categorical_cross_entropy(y, t)
+    log_y = np.log(y)
+    shifted = y - y.max(axis=1, keepdims=True)
+    log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    candidates = [
+        ("mean_over_classes_too", -np.mean(t * log_y)),
+        ("sum_instead_of_mean", -np.sum(t * log_y)),
+        ("sign_flipped", np.sum(t * log_y, axis=1).mean()),
+        ("log10_instead_of_ln", -np.sum(t * np.log10(y), axis=1).mean()),
+        ("softmax_applied_to_y", -np.sum(t * log_softmax, axis=1).mean()),
+        ("targets_left_out", -np.sum(log_y, axis=1).mean()),
+        ("binary_terms_added", -np.sum(t * log_y + (1.0 - t) * np.log(1.0 - y), axis=1).mean()),
+        ("clipped_too_far", -np.sum(t * np.log(np.clip(y, LARGE_EPS, 1.0 - LARGE_EPS)), axis=1).mean()),
+        ("epsilon_too_large", -np.sum(t * np.log(y + LARGE_EPS), axis=1).mean()),
     ]
-
-
-def _cce_case(label: str, rng, n: int, k: int) -> dict:
-    y = softmax(rng.uniform(-10.0, 10.0, (n, k)))
-    t = np.eye(k)[rng.integers(0, k, n)]
-    return _loss_case(label, y, t, categorical_cross_entropy, _cce_mistakes)
-
-
-def _cce_cases() -> list:
-    rng = _rng(6)
-    return [
-        _cce_case("5 samples, 4 classes", rng, 5, 4),
-        _cce_case("a single sample, 3 classes", rng, 1, 3),
-        _cce_case("7 samples, 6 classes", rng, 7, 6),
-        _cce_case("3 samples, 10 classes", rng, 3, 10),
+    y32, t32 = y.astype(np.float32), t.astype(np.float32)
+    correct = [
+        ("float32", -(t32 * np.log(y32)).sum(axis=1).mean()),
+        ("an epsilon of 1e-6 added", -np.sum(t * np.log(y + SMALL_EPS), axis=1).mean()),
+        ("an epsilon of 1e-7 added", -np.sum(t * np.log(y + 1e-7), axis=1).mean()),
+        ("log(max(y, 1e-6))", -np.sum(t * np.log(np.maximum(y, SMALL_EPS)), axis=1).mean()),
+        ("clipped at 1e-7", -np.sum(t * np.log(np.clip(y, 1e-7, 1.0 - 1e-7)), axis=1).mean()),
+        ("float32, an epsilon of 1e-6 added", -(t32 * np.log(y32 + np.float32(SMALL_EPS))).sum(axis=1).mean()),
     ]
+    return _loss_case(label, y, t, right, candidates, correct, tolerance)
+
+
+def _probabilities(rng, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax rows and one-hot targets whose true class has a probability between 0.05 and
+    0.95 (an epsilon of 1e-6 then moves its log by 2e-5 at most), every entry above 1e-4."""
+    y, t = np.zeros((n, k)), np.zeros((n, k))
+    for row in range(n):
+        while True:
+            p = softmax(rng.normal(0.0, 1.5, k))
+            candidates = np.flatnonzero((p >= 0.05) & (p <= 0.95))
+            if p.min() > 1e-4 and candidates.size:
+                break
+        y[row], t[row, rng.choice(candidates)] = p, 1.0
+    return y, t
+
+
+def _cce_kind(shape: Callable) -> Callable:
+    return lambda rng, label: _cce_case(label, *_probabilities(rng, *shape(rng)), LOG_TOLERANCE)
+
+
+def _confident_cce(rng, label):
+    """Rows whose true class gets more than 0.999 (right) or about 4e-4 (wrong), both at least
+    once; a wrong row gives most of the rest to one other class."""
+    n, k = int(rng.integers(3, 8)), int(rng.integers(3, 7))
+    wrong = np.concatenate([[True, False], rng.random(n - 2) < 0.5])
+    rng.shuffle(wrong)
+    y, t = np.zeros((n, k)), np.zeros((n, k))
+    for row in range(n):
+        true = int(rng.integers(k))
+        others = [c for c in range(k) if c != true]
+        share = rng.dirichlet(np.ones(k - 1))
+        if wrong[row]:
+            p_true = rng.uniform(2e-4, 6e-4)
+            share = 0.2 * share + 0.8 * (np.arange(k - 1) == rng.integers(k - 1))
+        else:
+            p_true = 1.0 - rng.uniform(2e-4, 9e-4)
+        y[row, others] = (1.0 - p_true) * share
+        y[row, true], t[row, true] = p_true, 1.0
+    return _cce_case(label, y, t, CONFIDENT_TOLERANCE)
+
+
+CCE_KINDS = [
+    ("a batch of several samples", _cce_kind(lambda rng: (int(rng.integers(3, 9)), int(rng.integers(3, 7))))),
+    ("a single sample", _cce_kind(lambda rng: (1, int(rng.integers(3, 7))))),
+    ("a batch with many classes", _cce_kind(lambda rng: (int(rng.integers(3, 7)), int(rng.integers(8, 13))))),
+    ("confident predictions, right and wrong", _confident_cce),
+]
 
 
 # ---------------------------------------------------------------------------------------
@@ -382,55 +634,93 @@ def _each_entry(w: np.ndarray, quotient) -> np.ndarray:
     return result
 
 
-def _difference_mistakes(f, w: np.ndarray, delta: float) -> list:
-    at_w = f(w)
-    everything = (f(w + delta) - f(w - delta)) / (2.0 * delta)
-    return [
-        ["forward_difference", _each_entry(w, lambda e: (f(w + delta * e) - at_w) / delta)],
-        ["backward_difference", _each_entry(w, lambda e: (at_w - f(w - delta * e)) / delta)],
-        ["two_delta_missing", _each_entry(w, lambda e: (f(w + delta * e) - f(w - delta * e)) / delta)],
-        ["every_entry_perturbed_at_once", np.full(w.shape, everything)],
-        # w_plus = w; w_minus = w: both perturbations land in one array and cancel
-        ["perturbed_through_an_alias", np.zeros(w.shape)],
-        ["perturbed_through_an_alias", _each_entry(w, lambda e: (f(w + delta * e) - at_w) / (2.0 * delta))],
-    ]
+def _with_float32_copies(f, w: np.ndarray, delta: float) -> np.ndarray:
+    """The central difference evaluated at float32 copies of w (the contract calls it wrong)."""
+    result = np.zeros_like(w)
+    for index in np.ndindex(w.shape):
+        plus, minus = w.astype(np.float32), w.astype(np.float32)
+        plus[index] += delta
+        minus[index] -= delta
+        result[index] = (f(plus) - f(minus)) / (2.0 * delta)
+    return result
 
 
-def _dyadic(rng, shape, scale: float = 2.0) -> np.ndarray:
-    """Weights that are multiples of 1/64: with a power-of-two delta, adding, subtracting and
-    restoring an entry in place is exact, so a correct restore leaves ``w`` bit for bit as it was
-    (the contract allows 1e-12; these inputs make every correct way of restoring exact)."""
-    return np.round(rng.uniform(-scale, scale, shape) * 64.0) / 64.0
-
-
-def _difference_case(label: str, w, delta: float, spec: dict) -> dict:
-    w = np.asarray(w, dtype=np.float64)
+def _difference_case(label: str, w, delta: float, spec: dict, *, low_precision_shows: bool) -> dict:
+    """``low_precision_shows``: whether float32 copies of w must fail here or pass. A float32
+    copy rounds w and, worse, the step: ``w[i] + delta`` in float32 is off by up to half a
+    float32 unit of w[i], a relative error of about 3e-8 / delta in the step, so the quotient
+    keeps about three digits at the small deltas and nearly all of them at the large ones.
+    (The probe's f computes its polynomial terms in float64 whatever it is given, so this is
+    plain IEEE arithmetic, the same on every machine; only a sine term would be computed in
+    float32, by numpy's own sin, which differs between machines: where f has one, float32
+    copies are neither stored nor proven.)"""
+    w = _array(w)
     spec = {"shape": list(w.shape), **{key: _plain(value) if key != "constant" else float(value)
                                        for key, value in spec.items()}}
     f = _function_of(spec)
-    answer = finite_difference_gradient(f, w, delta)
-    return {"label": label, "spec": spec, "w": _plain(w), "delta": delta, "gradient": _plain(answer),
-            "mistakes": {"gradient": _mistakes(_difference_mistakes(f, w, delta), answer)}}
+    right = finite_difference_gradient(f, w, delta)
+    at_w = f(w)
+    everything = (f(w + delta) - f(w - delta)) / (2.0 * delta)
+    reproducible = "sine" not in spec
+    float32_copies = _with_float32_copies(f, w, delta) if reproducible else None
+    candidates = [
+        ("forward_difference", _each_entry(w, lambda e: (f(w + delta * e) - at_w) / delta)),
+        ("backward_difference", _each_entry(w, lambda e: (at_w - f(w - delta * e)) / delta)),
+        ("two_delta_missing", _each_entry(w, lambda e: (f(w + delta * e) - f(w - delta * e)) / delta)),
+        ("every_entry_perturbed_at_once", np.full(w.shape, everything)),
+        # w_plus = w and w_minus = w: both perturbations land in one array and cancel, or the
+        # second undoes the first before f sees it
+        ("perturbed_through_an_alias", np.zeros(w.shape)),
+        ("perturbed_through_an_alias", _each_entry(w, lambda e: (f(w + delta * e) - at_w) / (2.0 * delta))),
+        ("result_flattened", right.reshape(-1) if w.ndim > 1 else None),
+        ("evaluated_in_low_precision", float32_copies if low_precision_shows else None),
+    ]
+    if reproducible and not low_precision_shows:
+        _accepted(right, [("float32 copies of w", float32_copies)], TOLERANCE, "the gradient")
+    _accepted(right, [("stored in float32", right.astype(np.float32))], TOLERANCE, "the gradient")
+    return {"label": label, "spec": spec, "w": _plain(w), "delta": delta, "gradient": _plain(right),
+            "tolerance": {"gradient": list(TOLERANCE)},
+            "mistakes": {"gradient": _stored(right, candidates, TOLERANCE)}}
+
+
+def _weights(rng, shape) -> np.ndarray:
+    """Weights between -1 and 1, away from 0 (where float32 rounds too finely to show)."""
+    return rng.choice([-1.0, 1.0], shape) * rng.uniform(0.2, 1.0, shape)
 
 
 def _curved_spec(rng, shape) -> dict:
     """Coefficients with enough curvature that a one-sided difference misses by far more than
     the tolerance, even at the smallest delta."""
-    return {"square": rng.choice([-1.0, 1.0], shape) * rng.uniform(2.0, 5.0, shape),
-            "cube": rng.normal(0.0, 1.0, shape), "sine": rng.normal(0.0, 2.0, shape),
-            "linear": rng.normal(0.0, 1.0, shape), "constant": float(rng.normal())}
+    return {"square": rng.choice([-1.0, 1.0], shape) * rng.uniform(1.5, 3.0, shape),
+            "cube": rng.normal(0.0, 1.0, shape), "linear": rng.normal(0.0, 1.0, shape),
+            "constant": float(rng.normal())}
 
 
-def _difference_cases() -> list:
-    rng = _rng(7)
-    cases = []
-    for label, shape, delta in [("4 weights, delta 2**-4", (4,), 2.0**-4),
-                                ("a 3 x 2 weight matrix, delta 2**-10", (3, 2), 2.0**-10),
-                                ("5 weights, delta 2**-13", (5,), 2.0**-13),
-                                ("a 2 x 3 weight matrix, delta 2**-7", (2, 3), 2.0**-7),
-                                ("a single weight, shape (1,), delta 2**-5", (1,), 2.0**-5)]:
-        cases.append(_difference_case(label, _dyadic(rng, shape), delta, _curved_spec(rng, shape)))
-    return cases
+def _difference_kind(shape: Callable, deltas: tuple[float, float], *, low_precision_shows: bool) -> Callable:
+    """Deltas drawn log-uniformly from ``deltas``, within the contract's [1e-4, 0.1], with three
+    significant digits (not powers of two, which float32 would add to w exactly)."""
+
+    def make(rng, label):
+        size = shape(rng)
+        delta = float(f"{np.exp(rng.uniform(np.log(deltas[0]), np.log(deltas[1]))):.3g}")
+        return _difference_case(label, _weights(rng, size), delta, _curved_spec(rng, size),
+                                low_precision_shows=low_precision_shows)
+
+    return make
+
+
+SMALL_STEPS, LARGE_STEPS = (1e-4, 3e-4), (0.03, 0.1)
+DIFFERENCE_KINDS = [
+    ("a vector of weights and a small step",
+     _difference_kind(lambda rng: int(rng.integers(3, 7)), SMALL_STEPS, low_precision_shows=True)),
+    ("a weight matrix with more rows than columns",
+     _difference_kind(lambda rng: (int(rng.integers(3, 5)), int(rng.integers(1, 3))), SMALL_STEPS,
+                      low_precision_shows=True)),
+    ("a weight matrix with more columns than rows",
+     _difference_kind(lambda rng: (int(rng.integers(1, 3)), int(rng.integers(3, 5))), SMALL_STEPS,
+                      low_precision_shows=True)),
+    ("a single weight and a large step", _difference_kind(lambda rng: 1, LARGE_STEPS, low_precision_shows=False)),
+]
 
 
 # ---------------------------------------------------------------------------------------
@@ -451,23 +741,32 @@ def backprop(X, T, W, a, M, b):
     return tuple(p.grad.numpy() for p in (W, a, M, b))
 
 
-def _by_hand(X, T, W, a, M, b, *, hidden_derivative, output_derivative, scale, sign=1.0):
+def _right_derivative(z, out):
+    return out * (1.0 - out)  # sigma'(z) = sigma(z) (1 - sigma(z)), from the layer's output
+
+
+def _by_hand(X, T, W, a, M, b, *, hidden_derivative=_right_derivative, output_derivative=_right_derivative,
+             scale=None, sign=1.0, bias=lambda d: d.sum(axis=0), hidden_bias=None, output_bias=None):
     """The backward pass written out, with the parts students get wrong as arguments:
     ``hidden_derivative(alpha, h)`` and ``output_derivative(beta, y)`` stand for sigma', ``scale``
-    for what multiplies ``y - T`` (1/N in the right answer)."""
+    for what multiplies ``y - T`` (1/N in the right answer), ``bias`` for how a bias gradient
+    comes from its layer's dE/dcurrent (the column sums)."""
     alpha = X @ W + a
     h = _logistic(alpha)
     beta = h @ M + b
     y = _logistic(beta)
+    scale = 1.0 / len(X) if scale is None else scale
     d_beta = sign * (y - T) * output_derivative(beta, y) * scale
     d_alpha = hidden_derivative(alpha, h) * (d_beta @ M.T)
-    return X.T @ d_alpha, d_alpha.sum(axis=0), h.T @ d_beta, d_beta.sum(axis=0)
+    return X.T @ d_alpha, (hidden_bias or bias)(d_alpha), h.T @ d_beta, (output_bias or bias)(d_beta)
 
 
 def _backprop_mistakes(X, T, W, a, M, b) -> list:
+    """``(key, four gradients)`` for each known mistake; a gradient the mistake leaves right is
+    the right one (and is then left out of that field's stored mistakes)."""
     n, outputs = T.shape
-    from_the_output = lambda z, out: out * (1.0 - out)  # noqa: E731 - the right sigma', from h or y
     variants = [
+        ("hidden_derivative_missing", dict(hidden_derivative=lambda z, h: np.ones_like(h))),
         ("derivative_taken_at_h", dict(hidden_derivative=lambda z, h: _logistic(h) * (1.0 - _logistic(h)))),
         ("output_derivative_missing", dict(output_derivative=lambda z, y: np.ones_like(y))),
         ("mean_missing", dict(scale=1.0)),
@@ -476,46 +775,71 @@ def _backprop_mistakes(X, T, W, a, M, b) -> list:
         ("sign_flipped", dict(sign=-1.0)),
         ("derivative_of_the_current_as_if_it_were_the_output",
          dict(hidden_derivative=lambda z, h: z * (1.0 - z), output_derivative=lambda z, y: z * (1.0 - z))),
+        ("bias_gradient_from_the_first_sample", dict(bias=lambda d: d[0])),
+        ("bias_gradient_averaged_again", dict(bias=lambda d: d.mean(axis=0))),
+        # with one sample the gradient's one row is its sum, in a shape the exercise allows
+        ("bias_gradient_not_summed", dict(bias=lambda d: d) if n > 1 else None),
     ]
-    found = []
-    for key, changes in variants:
-        options = dict(hidden_derivative=from_the_output, output_derivative=from_the_output, scale=1.0 / n)
-        options.update(changes)
-        found.append((key, _by_hand(X, T, W, a, M, b, **options)))
+    found = [(key, _by_hand(X, T, W, a, M, b, **changes)) for key, changes in variants if changes is not None]
+    right = _by_hand(X, T, W, a, M, b)
+    found.append(("weight_gradient_transposed", (right[0].T, right[1], right[2].T, right[3])))
     return found
 
 
 def _network_case(label: str, X, T, W, a, M, b) -> dict:
+    X, T, W, a, M, b = (_array(v) for v in (X, T, W, a, M, b))
     answers = backprop(X, T, W, a, M, b)
     wrong = _backprop_mistakes(X, T, W, a, M, b)
+    f32 = [v.astype(np.float32) for v in (X, T, W, a, M, b)]
+    float32 = _by_hand(*f32)
+    for name, right, answer in zip(GRADIENT_NAMES, answers, float32):
+        _accepted(right, [("float32", answer)], TOLERANCE, name)
     return {
         "label": label,
         **{name: _plain(value) for name, value in zip("XTWaMb", (X, T, W, a, M, b))},
         **{name: _plain(value) for name, value in zip(GRADIENT_NAMES, answers)},
-        "mistakes": {name: _mistakes([(key, grads[i]) for key, grads in wrong], answers[i])
+        "tolerance": {name: list(TOLERANCE) for name in GRADIENT_NAMES},
+        "mistakes": {name: _stored(answers[i], [(key, grads[i]) for key, grads in wrong], TOLERANCE)
                      for i, name in enumerate(GRADIENT_NAMES)},
     }
 
 
-def _backprop_case(label: str, rng, n: int, d: int, h: int, y: int, *, x_scale: float, soft: bool) -> dict:
-    X = rng.normal(0.0, x_scale, (n, d))
-    T = rng.uniform(0.0, 1.0, (n, y)) if soft else rng.integers(0, 2, (n, y)).astype(np.float64)
-    W, a, M, b = rng.normal(size=(d, h)), rng.normal(size=h), rng.normal(size=(h, y)), rng.normal(size=y)
-    alpha = X @ W + a
-    assert np.abs(alpha).max() < 30 and np.abs(_logistic(alpha) @ M + b).max() < 30
-    return _network_case(label, X, T, W, a, M, b)
+def _three_sizes(rng, fixed: dict | None = None) -> tuple[int, int, int]:
+    """D, H and Y from 2 to 6, pairwise different (so a transposed matrix cannot fit by
+    accident), with any of them fixed by ``fixed``."""
+    fixed = fixed or {}
+    free = [k for k in "DHY" if k not in fixed]
+    pool = [v for v in range(2, 7) if v not in fixed.values()]
+    drawn = dict(zip(free, (int(v) for v in rng.choice(pool, len(free), replace=False))))
+    sizes = {**drawn, **fixed}
+    return sizes["D"], sizes["H"], sizes["Y"]
 
 
-def _backprop_cases() -> list:
-    rng = _rng(8)
-    return [
-        _backprop_case("N=5 samples, D=3 inputs, H=4 hidden, Y=2 outputs, 0/1 targets", rng, 5, 3, 4, 2,
-                       x_scale=1.0, soft=False),
-        _backprop_case("a single sample: N=1, D=2, H=3, Y=4", rng, 1, 2, 3, 4, x_scale=1.5, soft=True),
-        _backprop_case("N=12, D=6, H=5, Y=1, inputs of scale 3", rng, 12, 6, 5, 1, x_scale=3.0, soft=True),
-        _backprop_case("N=20, D=4, H=6, Y=3, soft targets", rng, 20, 4, 6, 3, x_scale=2.0, soft=True),
-        _backprop_case("N=7, D=1, H=2, Y=5", rng, 7, 1, 2, 5, x_scale=1.0, soft=False),
-    ]
+def _backprop_kind(samples: tuple[int, int], *, fixed: dict | None = None, x_scale: float = 1.0,
+                   soft: bool = True) -> Callable:
+    def make(rng, label):
+        n = int(rng.integers(samples[0], samples[1] + 1))
+        d, h, y = _three_sizes(rng, fixed)
+        if n == y:  # a 1/Y too many would then be a bias gradient averaged once more
+            raise NotSeparated("as many samples as outputs")
+        X = rng.normal(0.0, x_scale, (n, d))
+        T = rng.uniform(0.0, 1.0, (n, y)) if soft else rng.integers(0, 2, (n, y)).astype(np.float64)
+        W, a, M, b = rng.normal(size=(d, h)), rng.normal(size=h), rng.normal(size=(h, y)), rng.normal(size=y)
+        alpha = X @ W + a
+        if np.abs(alpha).max() >= 30 or np.abs(_logistic(alpha) @ M + b).max() >= 30:
+            raise NotSeparated("currents beyond where the plain logistic is exact")
+        return _network_case(label, X, T, W, a, M, b)
+
+    return make
+
+
+BACKPROP_KINDS = [
+    ("a batch of samples with zero-one targets", _backprop_kind((3, 12), soft=False)),
+    ("a single sample", _backprop_kind((1, 1))),
+    ("a network with a single output", _backprop_kind((3, 12), fixed={"Y": 1})),
+    ("a larger batch with soft targets and inputs of scale three", _backprop_kind((12, 20), x_scale=3.0)),
+    ("a network with a single input", _backprop_kind((3, 12), fixed={"D": 1})),
+]
 
 
 # ---------------------------------------------------------------------------------------
@@ -527,8 +851,10 @@ class Var:
     """A node of the expression graph: its value, the derivative of the top expression with
     respect to it, and the operation that created it (None for a leaf)."""
 
+    dtype = np.float64
+
     def __init__(self, val):
-        self.val = np.array(val, dtype=np.float64)
+        self.val = np.array(val, dtype=self.dtype)
         self.grad = np.zeros_like(self.val)
         self.creator = None
 
@@ -545,6 +871,7 @@ class Var:
                 arg.zero_grad()
 
     def backward(self, s):
+        s = np.asarray(s, dtype=self.dtype)
         self.grad = self.grad + s
         if self.creator is not None:
             self.creator.backward(s)
@@ -624,6 +951,12 @@ class MatMul(Op):
 OPERATIONS = {"Plus": Plus, "Mul": Mul, "Sin": Sin, "Logistic": Logistic, "MatMul": MatMul}
 
 
+class _Float32Var(Var):
+    """A correct Var that keeps every value and gradient in float32 (the contract accepts it)."""
+
+    dtype = np.float32
+
+
 # What students write instead: each mistaken class differs from the right one in one place.
 
 
@@ -669,6 +1002,14 @@ class _CachedVar(Var):
         return self.val
 
 
+class _StaleVar(Var):
+    """evaluate recomputes the value but never stores it, while the operations' backward reads
+    their arguments' val: the values of when the graph was built."""
+
+    def evaluate(self):
+        return self.val if self.creator is None else self.creator.evaluate()
+
+
 class _SinOfA(Sin):
     def backward(self, s):
         self.args[0].backward(s * np.sin(self.args[0].val))
@@ -706,6 +1047,20 @@ class _MatMulUntransposedB(MatMul):
         B.backward(A.val @ s)
 
 
+class _LogisticSignFlipped(Logistic):
+    """1 / (1 + exp(A)) for the logistic: its own derivative y (1 - y) is unchanged, the values
+    it sends up are not."""
+
+    def evaluate(self):
+        (A,) = self.values()
+        return _logistic(-A)
+
+    def backward(self, s):
+        (A,) = self.args
+        y = _logistic(-A.val)
+        A.backward(s * y * (1.0 - y))
+
+
 def _without_s(operation):
     """The operation passing its local derivative down without multiplying it by s."""
 
@@ -718,6 +1073,7 @@ def _without_s(operation):
 
 # (key, which class it replaces, the mistaken class), in the order checks try them
 OPERATION_MISTAKES = [
+    ("logistic_sign_flipped", "Logistic", _LogisticSignFlipped),
     ("sin_derivative_is_sin", "Sin", _SinOfA),
     ("sin_derivative_sign", "Sin", _MinusCos),
     ("logistic_derivative_at_the_input", "Logistic", _LogisticAtInput),
@@ -760,7 +1116,7 @@ def _backward_run(case: dict, var=Var, operations=None, times: int = 1) -> dict 
 
 
 def _gradient_mistakes(case: dict, times: int) -> dict:
-    """For each node: ``[[key, grad], ...]`` of every mistake that can run on this graph."""
+    """For each node: ``[(key, grad), ...]`` of every mistake that can run on this graph."""
     used = {operation for _, operation, _ in case["nodes"]}
     runs = []
     for key, var in VAR_MISTAKES:
@@ -784,77 +1140,113 @@ def _autodiff_case(label: str, expression: str, leaves: dict, nodes: list, s, ne
             "new_leaves": [[name, _plain(value)] for name, value in new_leaves.items()]}
     graph = build_graph(case)
     top = graph[case["top"]]
-    case["value"] = _plain(top.evaluate())
+    value = top.evaluate()
+    case["value"] = _plain(value)
     once = _backward_run(case)
     twice = _backward_run(case, times=2)
     order = [case["top"]] + [name for name, _, _ in reversed(nodes[:-1])] + list(leaves)
     case["grads"] = [[name, _plain(once[name])] for name in order]
     case["grads_twice"] = [[name, _plain(twice[name])] for name in order]
     moved = build_graph(case, leaves_field="new_leaves")
-    case["new_value"] = _plain(moved[case["top"]].evaluate())
+    new_value = moved[case["top"]].evaluate()
+    case["new_value"] = _plain(new_value)
     # a graph that caches: values at the old leaves, whatever the new ones
     cached = build_graph(case, var=_CachedVar)
-    for name, value in case["new_leaves"]:
-        cached[name].val = np.array(value)
+    for name, leaf in case["new_leaves"]:
+        cached[name].val = np.array(leaf)
+    # correct in float32: every value and gradient kept in float32
+    as32 = _backward_run(case, var=_Float32Var)
+    as32_twice = _backward_run(case, var=_Float32Var, times=2)
+    _accepted(value, [("float32", build_graph(case, var=_Float32Var)[case["top"]].evaluate())], TOLERANCE, "value")
+    _accepted(new_value, [("float32", build_graph(case, var=_Float32Var, leaves_field="new_leaves")
+                           [case["top"]].evaluate())], TOLERANCE, "new value")
+    for name in order:
+        _accepted(once[name], [("float32", as32[name])], TOLERANCE, f"{name}.grad")
+        _accepted(twice[name], [("float32", as32_twice[name])], TOLERANCE, f"{name}.grad twice")
     mistakes_once, mistakes_twice = _gradient_mistakes(case, 1), _gradient_mistakes(case, 2)
+    fields = ["value", "new_value", "leaf"] + [f"grad {name}" for name in order] + [
+        f"grad_twice {name}" for name in order]
+    case["tolerance"] = {field: list(TOLERANCE) for field in fields}
+    used = {operation for _, operation, _ in nodes}
+    flipped = {"Logistic": _LogisticSignFlipped} if "Logistic" in used else None
+    value_mistakes = lambda field: [("logistic_sign_flipped", build_graph(case, operations=flipped, leaves_field=field)  # noqa: E731
+                                     [case["top"]].evaluate() if flipped else None)]
     case["mistakes"] = {
-        "new_value": _mistakes([["value_cached_when_built", cached[case["top"]].evaluate()]],
-                               case["new_value"]),
-        **{f"grad {name}": _mistakes(mistakes_once[name], once[name]) for name in order},
-        **{f"grad_twice {name}": _mistakes(mistakes_twice[name], twice[name]) for name in order},
+        "value": _stored(value, value_mistakes("leaves"), TOLERANCE),
+        "new_value": _stored(new_value, [("value_cached_when_built", cached[case["top"]].evaluate()),
+                                         *value_mistakes("new_leaves")], TOLERANCE),
+        **{f"grad {name}": _stored(once[name], mistakes_once[name], TOLERANCE) for name in order},
+        **{f"grad_twice {name}": _stored(twice[name], mistakes_twice[name], TOLERANCE) for name in order},
     }
     return case
 
 
-def _autodiff_cases() -> list:
-    rng = _rng(9)
-    normal = lambda *shape: rng.normal(0.0, 1.0, shape)  # noqa: E731
-    return [
-        _autodiff_case("f = sin(x) + x*y, x and y of shape (3,)", "f = Plus()(Sin()(x), Mul()(x, y))",
-                       {"x": normal(3), "y": normal(3)},
-                       [("a", "Sin", ["x"]), ("b", "Mul", ["x", "y"]), ("f", "Plus", ["a", "b"])],
-                       normal(3), {"x": normal(3), "y": normal(3)}),
-        _autodiff_case("e = x + y * sin(x), x and y of shape (2, 2): leaves are the first arguments",
-                       "e = Plus()(x, Mul()(y, Sin()(x)))",
-                       {"x": normal(2, 2), "y": normal(2, 2)},
-                       [("c", "Sin", ["x"]), ("m", "Mul", ["y", "c"]), ("e", "Plus", ["x", "m"])],
-                       normal(2, 2), {"x": normal(2, 2), "y": normal(2, 2)}),
-        _autodiff_case("r = sin(A @ B) with a square B, A (2, 3) and B (3, 3)", "r = Sin()(MatMul()(A, B))",
-                       {"A": normal(2, 3), "B": normal(3, 3)},
-                       [("p", "MatMul", ["A", "B"]), ("r", "Sin", ["p"])],
-                       normal(2, 3), {"A": normal(2, 3), "B": normal(3, 3)}),
-        _autodiff_case("k = A @ B with a square A, A (3, 3) and B (3, 2)", "k = MatMul()(A, B)",
-                       {"A": normal(3, 3), "B": normal(3, 2)}, [("k", "MatMul", ["A", "B"])],
-                       normal(3, 2), {"A": normal(3, 3), "B": normal(3, 2)}),
-        _autodiff_case("y = logistic(X @ W), X (4, 3) and W (3, 2)", "y = Logistic()(MatMul()(X, W))",
-                       {"X": normal(4, 3), "W": normal(3, 2)},
-                       [("z", "MatMul", ["X", "W"]), ("y", "Logistic", ["z"])],
-                       normal(4, 2), {"X": normal(4, 3), "W": normal(3, 2)}),
-        _autodiff_case("g = A @ B + A @ C, A (2, 3), B and C (3, 4): A is used twice",
-                       "g = Plus()(MatMul()(A, B), MatMul()(A, C))",
-                       {"A": normal(2, 3), "B": normal(3, 4), "C": normal(3, 4)},
-                       [("p", "MatMul", ["A", "B"]), ("q", "MatMul", ["A", "C"]), ("g", "Plus", ["p", "q"])],
-                       normal(2, 4), {"A": normal(2, 3), "B": normal(3, 4), "C": normal(3, 4)}),
-        _autodiff_case("q = x*x, x of shape (2, 3): one operation takes x twice", "q = Mul()(x, x)",
-                       {"x": normal(2, 3)}, [("q", "Mul", ["x", "x"])], normal(2, 3), {"x": normal(2, 3)}),
-        _autodiff_case("h = sin(logistic(x*y + x)), x and y of shape (4,)",
-                       "h = Sin()(Logistic()(Plus()(Mul()(x, y), x)))",
-                       {"x": normal(4), "y": normal(4)},
-                       [("m", "Mul", ["x", "y"]), ("p", "Plus", ["m", "x"]), ("l", "Logistic", ["p"]),
-                        ("h", "Sin", ["l"])],
-                       normal(4), {"x": normal(4), "y": normal(4)}),
-        _autodiff_case("u = sin(x) * logistic(x), x of shape (1,)", "u = Mul()(Sin()(x), Logistic()(x))",
-                       {"x": normal(1)},
-                       [("a", "Sin", ["x"]), ("b", "Logistic", ["x"]), ("u", "Mul", ["a", "b"])],
-                       normal(1), {"x": normal(1)}),
-        _autodiff_case("a two-layer network: out = logistic(logistic(X @ W) @ M), X (5, 3), W (3, 4), "
-                       "M (4, 2)",
-                       "out = Logistic()(MatMul()(Logistic()(MatMul()(X, W)), M))",
-                       {"X": normal(5, 3), "W": normal(3, 4), "M": normal(4, 2)},
-                       [("z", "MatMul", ["X", "W"]), ("h", "Logistic", ["z"]), ("beta", "MatMul", ["h", "M"]),
-                        ("out", "Logistic", ["beta"])],
-                       normal(5, 2), {"X": normal(5, 3), "W": normal(3, 4), "M": normal(4, 2)}),
-    ]
+def _graph_kind(expression: str, nodes: list, shapes: Callable) -> Callable:
+    """A kind of expression graph: its nodes fixed, its leaves' shapes drawn by ``shapes(rng)``
+    (a dict of leaf name to shape), their values, the new values and s drawn from normals."""
+
+    def make(rng, label):
+        shape_of = shapes(rng)
+        leaves = {name: rng.normal(0.0, 1.0, shape) for name, shape in shape_of.items()}
+        new_leaves = {name: rng.normal(0.0, 1.0, shape) for name, shape in shape_of.items()}
+        probe = build_graph({"leaves": list(leaves.items()),
+                             "nodes": [[n, o, list(a)] for n, o, a in nodes]})
+        s = rng.normal(0.0, 1.0, np.shape(probe[nodes[-1][0]].val))
+        return _autodiff_case(label, expression, leaves, nodes, s, new_leaves)
+
+    return make
+
+
+def _length(rng, low: int = 2, high: int = 6) -> int:
+    return int(rng.integers(low, high + 1))
+
+
+def _not_all_equal(rng) -> tuple[int, int, int]:
+    """M, N and K of a product (M, N) @ (N, K), from 2 to 5, pairwise different."""
+    return tuple(int(v) for v in rng.choice(np.arange(2, 6), 3, replace=False))
+
+
+AUTODIFF_KINDS = [
+    ("the notes' expression sin(x) + x*y, on vectors",
+     _graph_kind("f = sin(x) + x*y",
+                 [("a", "Sin", ["x"]), ("b", "Mul", ["x", "y"]), ("f", "Plus", ["a", "b"])],
+                 lambda rng: dict.fromkeys("xy", _length(rng)))),
+    ("x + y * sin(x) on matrices, with leaves as first arguments",
+     _graph_kind("e = x + y*sin(x)",
+                 [("c", "Sin", ["x"]), ("m", "Mul", ["y", "c"]), ("e", "Plus", ["x", "m"])],
+                 lambda rng: dict.fromkeys("xy", _rows_and_columns(rng, 2, 4)))),
+    ("sin(A @ B) with a square B",
+     _graph_kind("r = sin(A @ B)", [("p", "MatMul", ["A", "B"]), ("r", "Sin", ["p"])],
+                 lambda rng: (lambda m, n: {"A": (m, n), "B": (n, n)})(*_rows_and_columns(rng, 2, 5)))),
+    ("A @ B with a square A",
+     _graph_kind("k = A @ B", [("k", "MatMul", ["A", "B"])],
+                 lambda rng: (lambda n, k: {"A": (n, n), "B": (n, k)})(*_rows_and_columns(rng, 2, 5)))),
+    ("logistic(X @ W)",
+     _graph_kind("y = logistic(X @ W)", [("z", "MatMul", ["X", "W"]), ("y", "Logistic", ["z"])],
+                 lambda rng: (lambda m, n, k: {"X": (m, n), "W": (n, k)})(*_not_all_equal(rng)))),
+    ("A @ B + A @ C, where A is used twice",
+     _graph_kind("g = A @ B + A @ C",
+                 [("p", "MatMul", ["A", "B"]), ("q", "MatMul", ["A", "C"]), ("g", "Plus", ["p", "q"])],
+                 lambda rng: (lambda m, n, k: {"A": (m, n), "B": (n, k), "C": (n, k)})(*_not_all_equal(rng)))),
+    ("x*x, one operation taking x twice",
+     _graph_kind("q = x*x", [("q", "Mul", ["x", "x"])],
+                 lambda rng: {"x": _rows_and_columns(rng, 2, 4)})),
+    ("sin(logistic(x*y + x)) on vectors",
+     _graph_kind("h = sin(logistic(x*y + x))",
+                 [("m", "Mul", ["x", "y"]), ("p", "Plus", ["m", "x"]), ("l", "Logistic", ["p"]),
+                  ("h", "Sin", ["l"])],
+                 lambda rng: dict.fromkeys("xy", _length(rng)))),
+    ("sin(x) * logistic(x) on a single number",
+     _graph_kind("u = sin(x) * logistic(x)",
+                 [("a", "Sin", ["x"]), ("b", "Logistic", ["x"]), ("u", "Mul", ["a", "b"])],
+                 lambda rng: {"x": (1,)})),
+    ("a two-layer network, logistic(logistic(X @ W) @ M)",
+     _graph_kind("out = logistic(logistic(X @ W) @ M)",
+                 [("z", "MatMul", ["X", "W"]), ("h", "Logistic", ["z"]), ("beta", "MatMul", ["h", "M"]),
+                  ("out", "Logistic", ["beta"])],
+                 lambda rng: (lambda n, d, h, y: {"X": (n, d), "W": (d, h), "M": (h, y)})(
+                     *(int(v) for v in rng.choice(np.arange(2, 7), 4, replace=False))))),
+]
 
 
 # Gradient descent on an expression with the mini autodiff (Algorithm 1, L934-940): the check
@@ -872,7 +1264,7 @@ def _descent_run(case: dict, points: list, var=Var, operations=None) -> tuple[li
         top, v = graph[case["top"]], graph[case["variable"]]
         values, grads = [], []
         for point in points:
-            v.val = np.array(point, dtype=np.float64)
+            v.val = np.array(point, dtype=getattr(var, "dtype", np.float64))
             values.append(np.array(top.evaluate(), dtype=np.float64))
             top.zero_grad()
             top.backward(np.array(case["s"], dtype=np.float64))
@@ -900,42 +1292,59 @@ def _descent_case(label: str, expression: str, leaves: dict, nodes: list, variab
         top.backward(s)
         v.val = v.val - rate * v.grad
     values, grads = _descent_run(case, points)
+    as32 = _descent_run(case, points, var=_Float32Var)
+    for step in range(DESCENT_STEPS):
+        _accepted(values[step], [("float32", as32[0][step])], TOLERANCE, f"E at step {step}")
+        _accepted(grads[step], [("float32", as32[1][step])], TOLERANCE, f"v.grad at step {step}")
     case["points"] = [_plain(p) for p in points]
     case["values"] = [_plain(value) for value in values]
     case["grads"] = [_plain(g) for g in grads]
     used = {operation for _, operation, _ in case["nodes"]}
-    runs = [("value_cached_when_built", _descent_run(case, points, var=_CachedVar)),
-            ("gradients_pile_up_across_steps", _descent_run(case, points, var=_NonRecursiveZeroGradVar)),
+    cached = _descent_run(case, points, var=_CachedVar)
+    runs = [("zero_grad_does_not_reach_every_var", _descent_run(case, points, var=_NonRecursiveZeroGradVar)),
+            ("backward_uses_stale_values", _descent_run(case, points, var=_StaleVar)),
             *[(key, _descent_run(case, points, var=var)) for key, var in VAR_MISTAKES],
             *[(key, _descent_run(case, points, operations={replaced: mistaken}))
               for key, replaced, mistaken in OPERATION_MISTAKES if replaced in used]]
     runs = [(key, run) for key, run in runs if run is not None]
+    case["tolerance"] = {"leaf": list(TOLERANCE),
+                         **{f"value {step}": list(TOLERANCE) for step in range(DESCENT_STEPS)},
+                         **{f"grad {step}": list(TOLERANCE) for step in range(DESCENT_STEPS)}}
     case["mistakes"] = {
-        **{f"value {step}": _mistakes([(key, run[0][step]) for key, run in runs], values[step])
+        # the value is checked before the gradient at each step: a gradient is only compared
+        # once evaluate() gave the right E, so a stale gradient there is backward's doing
+        **{f"value {step}": _stored(values[step], [("value_cached_when_built", cached[0][step]),
+                                                   *[(key, run[0][step]) for key, run in runs
+                                                     if key == "logistic_sign_flipped"]], TOLERANCE)
            for step in range(DESCENT_STEPS)},
-        **{f"grad {step}": _mistakes([(key, run[1][step]) for key, run in runs], grads[step])
+        **{f"grad {step}": _stored(grads[step], [(key, run[1][step]) for key, run in runs], TOLERANCE)
            for step in range(DESCENT_STEPS)},
     }
     return case
 
 
-def _descent_cases() -> list:
-    rng = _rng(10)
-    X, T = rng.normal(0.0, 1.0, (4, 3)), rng.uniform(0.0, 1.0, (4, 1))
-    return [
-        _descent_case("E = sum of (logistic(X @ v) - T)**2 over 4 samples, v of shape (3, 1)",
-                      "E = MatMul()(ones, Mul()(r, r)) with r = Plus()(Logistic()(MatMul()(X, v)), minus_T)",
-                      {"X": X, "v": rng.normal(0.0, 1.0, (3, 1)), "minus_T": -T, "ones": np.ones((1, 4))},
-                      [("z", "MatMul", ["X", "v"]), ("y", "Logistic", ["z"]), ("r", "Plus", ["y", "minus_T"]),
-                       ("r2", "Mul", ["r", "r"]), ("E", "MatMul", ["ones", "r2"])],
-                      "v", 0.5),
-        _descent_case("E = sin(v) * v + v * c, v and c of shape (1,)",
-                      "E = Plus()(Mul()(Sin()(v), v), Mul()(v, c))",
-                      {"v": np.array([0.8]), "c": np.array([0.3])},
-                      [("a", "Sin", ["v"]), ("b", "Mul", ["a", "v"]), ("d", "Mul", ["v", "c"]),
-                       ("E", "Plus", ["b", "d"])],
-                      "v", 0.2),
-    ]
+def _logistic_layer_descent(rng, label):
+    n, m = _rows_and_columns(rng, 3, 6)
+    X, T = rng.normal(0.0, 1.0, (n, m)), rng.uniform(0.0, 1.0, (n, 1))
+    return _descent_case(label, "E = ones @ (r*r) with r = logistic(X @ v) + minus_T",
+                         {"X": X, "v": rng.normal(0.0, 1.0, (m, 1)), "minus_T": -T, "ones": np.ones((1, n))},
+                         [("z", "MatMul", ["X", "v"]), ("y", "Logistic", ["z"]), ("r", "Plus", ["y", "minus_T"]),
+                          ("r2", "Mul", ["r", "r"]), ("E", "MatMul", ["ones", "r2"])],
+                         "v", float(rng.uniform(0.2, 0.8)))
+
+
+def _scalar_descent(rng, label):
+    return _descent_case(label, "E = sin(v)*v + v*c",
+                         {"v": rng.uniform(-2.0, 2.0, 1), "c": rng.normal(0.0, 1.0, 1)},
+                         [("a", "Sin", ["v"]), ("b", "Mul", ["a", "v"]), ("d", "Mul", ["v", "c"]),
+                          ("E", "Plus", ["b", "d"])],
+                         "v", float(rng.uniform(0.05, 0.3)))
+
+
+DESCENT_KINDS = [
+    ("the summed squared error of a logistic layer, v a column of weights", _logistic_layer_descent),
+    ("sin(v) * v + v * c on a single number", _scalar_descent),
+]
 
 
 # ---------------------------------------------------------------------------------------
@@ -949,61 +1358,71 @@ def weight_decay_step(theta, grad, kappa, lam):
     return theta - kappa * np.asarray(grad, dtype=np.float64) - kappa * lam * theta
 
 
-def _decay_mistakes(theta, grad, kappa, lam) -> list:
-    stepped = theta - kappa * grad
-    return [
-        ["lam_read_as_the_product", stepped - lam * theta],
-        ["half_of_the_decay", stepped - 0.5 * kappa * lam * theta],
-        ["twice_the_decay", stepped - 2.0 * kappa * lam * theta],
-        ["decay_after_the_step", stepped - kappa * lam * stepped],
-        ["decay_added", stepped + kappa * lam * theta],
-        ["decay_missing", stepped],
-        ["step_size_missing_on_the_gradient", theta - grad - kappa * lam * theta],
-    ]
-
-
 def _decay_case(label: str, theta, grad, kappa: float, lam: float) -> dict:
-    theta = np.asarray(theta, dtype=np.float64)
-    grad = np.asarray(grad, dtype=np.float64)
-    answer = weight_decay_step(theta, grad, kappa, lam)
+    theta, grad = _array(theta), _array(grad)
+    right = weight_decay_step(theta, grad, kappa, lam)
+    stepped = theta - kappa * grad
+    candidates = [
+        ("lam_read_as_the_product", stepped - lam * theta),
+        ("half_of_the_decay", stepped - 0.5 * kappa * lam * theta),
+        ("twice_the_decay", stepped - 2.0 * kappa * lam * theta),
+        ("decay_after_the_step", stepped - kappa * lam * stepped),
+        ("decay_added", stepped + kappa * lam * theta),
+        ("decay_missing", stepped),
+        ("step_size_missing_on_the_gradient", theta - grad - kappa * lam * theta),
+    ]
+    t32, g32 = theta.astype(np.float32), grad.astype(np.float32)
+    _accepted(right, [("float32", t32 - np.float32(kappa) * g32 - np.float32(kappa * lam) * t32)],
+              TOLERANCE, "the new theta")
     return {"label": label, "theta": _plain(theta), "grad": _plain(grad), "kappa": kappa, "lam": lam,
-            "theta_new": _plain(answer),
-            "mistakes": {"theta_new": _mistakes(_decay_mistakes(theta, grad, kappa, lam), answer)}}
+            "theta_new": _plain(right), "tolerance": {"theta_new": list(TOLERANCE)},
+            "mistakes": {"theta_new": _stored(right, candidates, TOLERANCE)}}
 
 
-def _decay_cases() -> list:
-    rng = _rng(11)
-    cases = []
-    for label, shape, kappa, lam in [("5 weights, kappa 0.1, lam 0.05", (5,), 0.1, 0.05),
-                                     ("a 3 x 4 weight matrix, kappa 0.5, lam 0.3", (3, 4), 0.5, 0.3),
-                                     ("4 weights, lam 0 (plain gradient descent)", (4,), 0.25, 0.0),
-                                     ("a 2 x 2 matrix, kappa 1 and lam 1", (2, 2), 1.0, 1.0),
-                                     ("6 weights, kappa 0.05, lam 0.7", (6,), 0.05, 0.7)]:
-        cases.append(_decay_case(label, rng.normal(0.0, 2.0, shape), rng.normal(0.0, 1.0, shape), kappa, lam))
-    return cases
+def _decay_kind(shape: Callable, kappa: Callable, lam: Callable) -> Callable:
+    def make(rng, label):
+        size = shape(rng)
+        return _decay_case(label, rng.normal(0.0, 2.0, size), rng.normal(0.0, 1.0, size),
+                           float(kappa(rng)), float(lam(rng)))
+
+    return make
+
+
+DECAY_KINDS = [
+    ("a vector of weights", _decay_kind(lambda rng: _length(rng, 3, 8), lambda rng: rng.uniform(0.01, 0.9),
+                                        lambda rng: rng.uniform(0.05, 0.95))),
+    ("a weight matrix", _decay_kind(lambda rng: _rows_and_columns(rng, 2, 5), lambda rng: rng.uniform(0.01, 0.9),
+                                    lambda rng: rng.uniform(0.05, 0.95))),
+    ("no decay, which is plain gradient descent",
+     _decay_kind(lambda rng: _length(rng, 3, 8), lambda rng: rng.uniform(0.01, 0.9), lambda rng: 0.0)),
+    ("the largest step size and decay the exercise allows",
+     _decay_kind(lambda rng: _rows_and_columns(rng, 2, 4), lambda rng: 1.0, lambda rng: 1.0)),
+]
 
 
 # ---------------------------------------------------------------------------------------
 # Hidden cases and the notebook's examples.
 # ---------------------------------------------------------------------------------------
 
+KINDS = {
+    "lif_firing_rate": LIF_KINDS,
+    "softmax": SOFTMAX_KINDS,
+    "one_hot": ONE_HOT_KINDS,
+    "mse_loss": MSE_KINDS,
+    "binary_cross_entropy": BCE_KINDS,
+    "categorical_cross_entropy": CCE_KINDS,
+    "finite_difference_gradient": DIFFERENCE_KINDS,
+    "backprop": BACKPROP_KINDS,
+    "autodiff": AUTODIFF_KINDS,
+    "autodiff_descent": DESCENT_KINDS,
+    "weight_decay_step": DECAY_KINDS,
+}
+
 
 def hidden_cases(seed: int = 0) -> dict:
-    """Every hidden case of the assignment, keyed by graded name (the mini autodiff's classes
-    share ``autodiff`` and ``autodiff_descent``)."""
-    return {
-        "lif_firing_rate": _lif_cases(),
-        "softmax": _softmax_cases(),
-        "one_hot": _one_hot_cases(),
-        "mse_loss": _mse_cases(),
-        "binary_cross_entropy": _bce_cases(),
-        "categorical_cross_entropy": _cce_cases(),
-        "finite_difference_gradient": _difference_cases(),
-        "backprop": _backprop_cases(),
-        "autodiff": _autodiff_cases(),
-        "autodiff_descent": _descent_cases(),
-        "weight_decay_step": _decay_cases(),
-    }
+    """Every hidden case of one grading, drawn from ``seed``, keyed by graded name (the mini
+    autodiff's classes share ``autodiff`` and ``autodiff_descent``)."""
+    return {group: _kinds(group, seed, kinds) for group, kinds in KINDS.items()}
 
 
 # The examples the notebook prints; its cells build the very same inputs.
@@ -1011,8 +1430,14 @@ EXAMPLE_V_IN = [0.5, 1.0, 1.5, 2.0, 5.0]
 EXAMPLE_BATCH_LOGITS = [NOTES_LOGITS, [1.0, -0.5, 2.0, 0.0]]
 EXAMPLE_MSE = ([[0.2, 0.9, 0.4], [0.7, 0.1, 0.3], [0.5, 0.5, 0.0]],
                [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+EXAMPLE_MSE_TALL = ([[1.0, 2.0, 0.5], [0.0, -1.0, 1.5], [2.5, 0.5, 0.0], [-0.5, 1.0, 1.0]],
+                    [[0.5, 2.0, 1.0], [0.0, 0.0, 1.0], [2.0, 1.0, 0.5], [0.0, 1.0, 0.0]])
 EXAMPLE_BCE = ([0.9, 0.2, 0.6, 0.3], [1.0, 0.0, 0.0, 1.0])
+# confident outputs: 2**-11 (about 0.0005) for a sample of class 1, 1 - 2**-12 for one of class 0
+EXAMPLE_BCE_CONFIDENT = ([2.0**-11, 1.0 - 2.0**-12, 0.75], [1.0, 0.0, 1.0])
 EXAMPLE_CCE = ([[0.2, 0.1, 0.4, 0.3], [0.7, 0.1, 0.1, 0.1]], [[0.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 0.0]])
+EXAMPLE_CCE_CONFIDENT = ([[2.0**-11, 1.0 - 2.0**-11 - 2.0**-12, 2.0**-12], [1.0 - 2.0**-11, 2.0**-12, 2.0**-12]],
+                         [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
 EXAMPLE_DECAY = ([1.0, -2.0, 0.5], [0.3, -0.1, 0.2], 0.1, 0.5)
 
 
@@ -1030,46 +1455,63 @@ def public_examples() -> dict:
     """The notebook's examples, stored as cases: the public checks run on them."""
     X, T, W, a, M, b = _example_network()
     return {
-        "lif_firing_rate": [_lif_case("five inputs, the default time constants", EXAMPLE_V_IN),
-                            _lif_case("the single float 2.0, tau_ref=0.004, tau_m=0.03", 2.0, 0.004, 0.03),
-                            _lif_case("the single float 1.0, the threshold itself", 1.0, 0.002, 0.02)],
-        "softmax": [_softmax_case("the notes' example z = [0.6, 3.4, -1.2, 0.05]", NOTES_LOGITS, public=True),
-                    _softmax_case("a batch of two rows", EXAMPLE_BATCH_LOGITS, public=True)],
-        "one_hot": [_one_hot_case("the notes' example z = [0.6, 3.4, -1.2, 0.05]", NOTES_LOGITS),
-                    _one_hot_case("a batch of two rows", EXAMPLE_BATCH_LOGITS)],
-        "mse_loss": [_loss_case("three samples of three components", *EXAMPLE_MSE, mse_loss, _mse_mistakes)],
-        "binary_cross_entropy": [_loss_case("four samples", *EXAMPLE_BCE, binary_cross_entropy,
-                                            _bce_mistakes)],
-        "categorical_cross_entropy": [_loss_case("two samples, four classes", *EXAMPLE_CCE,
-                                                 categorical_cross_entropy, _cce_mistakes)],
+        "lif_firing_rate": [_example(_lif_case, "five inputs, the default time constants", EXAMPLE_V_IN),
+                            _example(_lif_case, "the single float 2.0, tau_ref=0.004, tau_m=0.03", 2.0, 0.004, 0.03),
+                            _example(_lif_case, "the single float 1.0, the threshold itself", 1.0, 0.002, 0.02)],
+        "softmax": [_example(_softmax_case, "the notes' example z = [0.6, 3.4, -1.2, 0.05]", NOTES_LOGITS,
+                             notes=True),
+                    _example(_softmax_case, "a batch of two rows", EXAMPLE_BATCH_LOGITS)],
+        "one_hot": [_example(_one_hot_case, "the notes' example z = [0.6, 3.4, -1.2, 0.05]", NOTES_LOGITS),
+                    _example(_one_hot_case, "a batch of two rows", EXAMPLE_BATCH_LOGITS)],
+        "mse_loss": [_example(_mse_case, "three samples of three components", *EXAMPLE_MSE),
+                     _example(_mse_case, "four samples of three components", *EXAMPLE_MSE_TALL)],
+        "binary_cross_entropy": [
+            _example(_bce_case, "four samples", *EXAMPLE_BCE, LOG_TOLERANCE),
+            _example(_bce_case, "three samples, two of them confident", *EXAMPLE_BCE_CONFIDENT, CONFIDENT_TOLERANCE)],
+        "categorical_cross_entropy": [
+            _example(_cce_case, "two samples, four classes", *EXAMPLE_CCE, LOG_TOLERANCE),
+            _example(_cce_case, "two confident samples, three classes", *EXAMPLE_CCE_CONFIDENT,
+                     CONFIDENT_TOLERANCE)],
         "finite_difference_gradient": [
-            _difference_case("f(w) = sum(w**2) + sum(c * w), w of shape (3,), delta 2**-4",
-                             [0.5, -1.25, 2.0], 2.0**-4,
-                             {"square": [1.0, 1.0, 1.0], "linear": [0.5, -1.0, 3.0]}),
-            _difference_case("f(W) = sum(sin(W)) + sum(W**3), W of shape (2, 2), delta 2**-8",
-                             [[0.25, -0.5], [1.0, 0.75]], 2.0**-8,
-                             {"sine": [[1.0, 1.0], [1.0, 1.0]], "cube": [[1.0, 1.0], [1.0, 1.0]]}),
+            _example(_difference_case, "f(w) = sum(w**2) + sum(c * w), w of shape (3,), delta 2**-4",
+                     [0.5, -1.25, 2.0], 2.0**-4, {"square": [1.0, 1.0, 1.0], "linear": [0.5, -1.0, 3.0]},
+                     low_precision_shows=False),
+            _example(_difference_case, "f(W) = sum(sin(W)) + sum(W**3), W of shape (2, 2), delta 2**-8",
+                     [[0.25, -0.5], [1.0, 0.75]], 2.0**-8,
+                     {"sine": [[1.0, 1.0], [1.0, 1.0]], "cube": [[1.0, 1.0], [1.0, 1.0]]},
+                     low_precision_shows=False),
+            _example(_difference_case, "f(W) = sum(W**3) - sum(W**2), W of shape (2, 3), delta 1e-4",
+                     [[0.3, -0.7, 1.1], [0.45, -1.6, 0.05]], 1e-4,
+                     {"cube": [[1.0] * 3] * 2, "square": [[-1.0] * 3] * 2}, low_precision_shows=True),
         ],
-        "backprop": [_network_case("the notes' network: 3 inputs, 4 hidden, 2 outputs, three samples",
-                                   X, T, W, a, M, b)],
+        "backprop": [_example(_network_case, "the notes' network: 3 inputs, 4 hidden, 2 outputs, three samples",
+                              X, T, W, a, M, b)],
         "autodiff": [
-            _autodiff_case("the notes' example f = sin(x) + x*y with x = [0.5], y = [2.0]",
-                           "f = Plus()(Sin()(x), Mul()(x, y))",
-                           {"x": np.array([0.5]), "y": np.array([2.0])},
-                           [("a", "Sin", ["x"]), ("b", "Mul", ["x", "y"]), ("f", "Plus", ["a", "b"])],
-                           np.array([1.0]), {"x": np.array([1.5]), "y": np.array([-1.0])}),
-            _autodiff_case("y = logistic(X @ W), X (2, 3) and W (3, 2)", "y = Logistic()(MatMul()(X, W))",
-                           {"X": np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 0.0]]),
-                            "W": np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]])},
-                           [("z", "MatMul", ["X", "W"]), ("y", "Logistic", ["z"])],
-                           np.array([[1.0, -0.5], [2.0, 0.25]]),
-                           {"X": np.array([[0.0, 1.0, 1.0], [-1.0, 0.5, 2.0]]),
-                                             "W": np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]])}),
+            _example(_autodiff_case, "the notes' example f = sin(x) + x*y with x = [0.5], y = [2.0]",
+                     "f = sin(x) + x*y",
+                     {"x": np.array([0.5]), "y": np.array([2.0])},
+                     [("a", "Sin", ["x"]), ("b", "Mul", ["x", "y"]), ("f", "Plus", ["a", "b"])],
+                     np.array([1.0]), {"x": np.array([1.5]), "y": np.array([-1.0])}),
+            _example(_autodiff_case, "y = logistic(X @ W), X (2, 3) and W (3, 2)", "y = logistic(X @ W)",
+                     {"X": np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 0.0]]),
+                      "W": np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]])},
+                     [("z", "MatMul", ["X", "W"]), ("y", "Logistic", ["z"])],
+                     np.array([[1.0, -0.5], [2.0, 0.25]]),
+                     {"X": np.array([[0.0, 1.0, 1.0], [-1.0, 0.5, 2.0]]),
+                      "W": np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]])}),
+            _example(_autodiff_case, "k = sin(A @ B) with a square B, A (3, 2) and B (2, 2)",
+                     "k = sin(A @ B)",
+                     {"A": np.array([[1.0, -0.5], [0.25, 2.0], [-1.5, 0.5]]), "B": np.array([[0.5, 1.0], [-1.0, 0.75]])},
+                     [("p", "MatMul", ["A", "B"]), ("k", "Sin", ["p"])],
+                     np.array([[1.0, 0.5], [-2.0, 1.5], [0.25, -1.0]]),
+                     {"A": np.array([[0.5, 0.5], [-1.0, 1.0], [2.0, -0.25]]),
+                      "B": np.array([[0.5, 1.0], [-1.0, 0.75]])}),
         ],
         "autodiff_descent": [
-            _descent_case("E = sin(v) + v*v, v = [1.0], step size 0.1", "E = Plus()(Sin()(v), Mul()(v, v))",
-                          {"v": np.array([1.0])}, [("a", "Sin", ["v"]), ("b", "Mul", ["v", "v"]),
-                                                   ("E", "Plus", ["a", "b"])], "v", 0.1),
+            _example(_descent_case, "E = v + sin(v*v), v = [1.0], step size 0.1",
+                     "E = v + sin(v*v)",
+                     {"v": np.array([1.0])}, [("m", "Mul", ["v", "v"]), ("a", "Sin", ["m"]),
+                                              ("E", "Plus", ["v", "a"])], "v", 0.1),
         ],
-        "weight_decay_step": [_decay_case("three weights, kappa 0.1, lam 0.5", *EXAMPLE_DECAY)],
+        "weight_decay_step": [_example(_decay_case, "three weights, kappa 0.1, lam 0.5", *EXAMPLE_DECAY)],
     }

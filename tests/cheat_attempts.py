@@ -1991,3 +1991,106 @@ DEEP_MLPS_SCENARIOS: dict = {
     deep_stand_in_with_its_guard_forced: Expect(BLANK, public_points=True),
     deep_forged_stand_in_probe: Expect(BLANK),
 }
+
+
+# === backprop_autodiff ==============================================================================
+# Attacks on backprop_autodiff's own blank sample, graded with its own zip (``BACKPROP_AUTODIFF``
+# below; tests/test_cheat_attempts.py grades them in a batch of their own). Its checks test
+# properties a constant answer also has (zero below the threshold, w left as it was, arguments
+# unchanged, rows that sum to one): each test must earn its points with values computed from
+# the test's inputs, so these answers, which compute nothing, must earn no point at all.
+
+CONSTANT_ANSWERS = """
+import numpy as np
+
+def lif_firing_rate(v_in, tau_ref=0.002, tau_m=0.02):
+    return np.zeros(np.shape(v_in))  # right at and below the threshold, and never NaN
+
+def softmax(z):
+    return np.full(np.shape(z), 1.0 / np.shape(z)[-1])  # z's shape, rows that sum to one
+
+def one_hot(z):
+    rows = np.zeros(np.shape(z))
+    rows[..., 0] = 1.0  # one 1 per row
+    return rows
+
+def mse_loss(y, t):
+    return 0.0
+
+def binary_cross_entropy(y, t):
+    return float(np.log(2.0))
+
+def categorical_cross_entropy(y, t):
+    return float(np.log(np.shape(y)[1]))
+
+def finite_difference_gradient(f, w, delta):
+    return np.zeros_like(w)  # w's shape, w untouched
+
+def backprop(X, T, W, a, M, b):
+    return tuple(np.zeros_like(p) for p in (W, a, M, b))  # every shape right, nothing changed
+
+class Var:
+    def __init__(self, val):
+        self.val = np.array(val, dtype=float)
+        self.grad = np.zeros_like(self.val)
+        self.creator = None
+    def evaluate(self):
+        return self.val
+    def zero_grad(self):
+        self.grad = np.zeros_like(self.val)  # zero everywhere, as zero_grad must leave it
+    def backward(self, s):
+        pass
+
+class Op:
+    def __call__(self, *args):
+        self.args = args
+        shape = np.shape(args[0].val)
+        if len(args) == 2 and np.ndim(args[1].val) == 2 and len(shape) == 2:
+            shape = (shape[0], np.shape(args[1].val)[1])
+        result = Var(np.zeros(shape))
+        result.creator = self
+        return result
+
+class Plus(Op): pass
+class Mul(Op): pass
+class Sin(Op): pass
+class Logistic(Op): pass
+class MatMul(Op): pass
+
+def weight_decay_step(theta, grad, kappa, lam):
+    return np.array(theta, copy=True)  # a new array of theta's shape, theta and grad untouched
+"""
+
+
+def constant_answers_of_the_right_shape(nb, folder):
+    """Every graded name answers a constant of the right shape, with every property a check could
+    look at alone; the points must come from values, so none is earned."""
+    return _attack(nb, folder, CONSTANT_ANSWERS)
+
+
+def typed_in_examples_of_backprop_autodiff(nb, folder):
+    """The notebook's own examples answered from a table typed in, zeros anywhere else: the
+    public checks may pass (anyone can copy an example), no hidden test may."""
+    return _attack(nb, folder, CONSTANT_ANSWERS, """
+        import numpy as np
+
+        EXAMPLE_RATES = {(0.5, 1.0, 1.5, 2.0, 5.0): [0.0, 0.0, 41.71490687, 63.04000219, 154.72999476]}
+
+        def lif_firing_rate(v_in, tau_ref=0.002, tau_m=0.02):
+            key = tuple(np.ravel(v_in).tolist())
+            if key in EXAMPLE_RATES:
+                return np.array(EXAMPLE_RATES[key])
+            return np.zeros(np.shape(v_in))
+
+        def softmax(z):
+            if np.ravel(z).tolist() == [0.6, 3.4, -1.2, 0.05]:
+                return np.array([0.05498464549, 0.90420307295, 0.00908890077, 0.03172338079])
+            return np.full(np.shape(z), 1.0 / np.shape(z)[-1])
+    """)
+
+
+BACKPROP_AUTODIFF = "backprop_autodiff"
+BACKPROP_AUTODIFF_SCENARIOS: dict = {
+    constant_answers_of_the_right_shape: Expect(BLANK),
+    typed_in_examples_of_backprop_autodiff: Expect(BLANK, public_points=True),
+}

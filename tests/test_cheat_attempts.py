@@ -532,3 +532,54 @@ def test_no_attack_on_the_stand_in_gains_a_hidden_point(deep_mlps_attacks, name,
     assert gradescope.schema_errors(results[name]) == []
     assert "found: True" in staff_record(results[name]).get("notebook output", ""), (
         "the attack did not find what it attacks: it tests nothing")
+
+# === backprop_autodiff: attacks on its own blank sample, with its own zip ================================
+
+from cheat_attempts import BACKPROP_AUTODIFF, BACKPROP_AUTODIFF_SCENARIOS  # noqa: E402
+
+
+@dataclass
+class OwnBatch:
+    results: dict[str, dict]
+    scores: dict[str, float]
+    leak_forms: set[str]
+    names: list[str]
+
+
+@pytest.fixture(scope="module")
+def backprop_autodiff_batch(built_project, tmp_path_factory):
+    assignment = built_project[BACKPROP_AUTODIFF]
+    root = tmp_path_factory.mktemp("cheat-attempts-backprop-autodiff")
+    blank = nbformat.read(assignment.built_samples_dir / f"{BLANK}.ipynb", as_version=4)
+    submissions = {BLANK: assignment.built_samples_dir / f"{BLANK}.ipynb"}
+    for scenario in BACKPROP_AUTODIFF_SCENARIOS:
+        folder = root / scenario.__name__
+        folder.mkdir()
+        submissions[scenario.__name__] = scenario(copy.deepcopy(blank), folder)
+    with zipfile.ZipFile(assignment.autograder_zip) as archive:
+        numbers = json.loads(archive.read(f"reference/numbers/{BACKPROP_AUTODIFF}.json"))
+    jobs = [(Submission(name, path), root / "results" / name / "results.json") for name, path in submissions.items()]
+    with Grader(assignment.autograder_zip, jobs=2) as grader:
+        graded = grader.grade(jobs, settings=_settings(assignment.autograder_zip))
+    return OwnBatch(results={name: json.loads((root / "results" / name / "results.json").read_text())
+                             for name in submissions},
+                    scores={name: outcome.score for name, outcome in graded.items()},
+                    leak_forms=leak_forms(_floats(numbers["cases"])), names=list(submissions))
+
+
+@pytest.mark.parametrize("name, expect", [pytest.param(s.__name__, e, id=s.__name__)
+                                          for s, e in BACKPROP_AUTODIFF_SCENARIOS.items()])
+def test_backprop_autodiff_attack_earns_no_hidden_point(backprop_autodiff_batch, name, expect):
+    results = backprop_autodiff_batch.results[name]
+    grading = gradescope.from_gradescope(results)
+    earned = [(q.name, c.name) for q in grading.questions for c in q.cases
+              if c.passed and (c.hidden or not expect.public_points)]
+    assert not earned, f"{name} earned {earned}:\n{visible_text(results)}"
+    assert backprop_autodiff_batch.scores[BLANK] == 0
+
+
+@pytest.mark.parametrize("name", [s.__name__ for s in BACKPROP_AUTODIFF_SCENARIOS])
+def test_backprop_autodiff_attack_sees_no_hidden_number(backprop_autodiff_batch, name):
+    text = visible_text(backprop_autodiff_batch.results[name])
+    found = sorted(set(NUMBER.findall(text)) & backprop_autodiff_batch.leak_forms)
+    assert not found, f"{name} made the feedback show {found[:5]}:\n{text}"

@@ -1,12 +1,17 @@
 """Checks of ``backprop_autodiff``: one function per test in the master notebook, public and hidden.
 
-Each check calls the student's code on cases (the hidden ones, or with ``example`` the
-notebook's own examples), compares what comes back with the stored answer, and explains the
-first thing that looks wrong. A known mistake is named when the student's result equals what
-the reference stored for it (``reference/backprop_autodiff.py`` holds every formula, right and
-wrong), or when a property shows it (a shape, a value left unchanged, an argument changed).
-This module computes no answer, right or wrong, so the student's notebook can carry it for
-the public checks; the expected numbers of a hidden case are never shown.
+Each check calls the student's code on cases (the hidden ones drawn for this grading, or with
+``example`` the notebook's own examples), compares what comes back with the stored answer
+within the case's own tolerance, and explains the first thing that looks wrong. A known
+mistake is named when the student's result matches what the reference stored for it
+(``reference/backprop_autodiff.py`` holds every formula, right and wrong, and proves each case
+tells them apart), or when a fact shows it (a NaN at the threshold, an argument changed in
+place). This module computes no answer, right or wrong, so the student's notebook can carry it
+for the public checks; a hidden case's numbers, shapes and inputs are never shown.
+
+Every test earns its points with a value the student's code computed: a property a constant
+answer also has (zero below the threshold, the weights restored, an argument unchanged) is
+checked in the same test case as the values.
 
 The mini autodiff is graded through its six classes at once: the checks build each case's
 expression with the student's ``Var`` and operations, then call ``evaluate``, ``zero_grad``
@@ -20,26 +25,31 @@ from typing import Any
 import numpy as np
 import torch
 
+from autograder.grading_runtime.wording import failure_words
+
 from . import cases_for
-from .values import (PLAIN, Diagnosed, call, call_unchanged, close, diagnose, error_text, expect_close,
-                     expect_finite, expect_shape, for_each_case, is_proxy, kind_of, probe, stored_mistakes,
-                     student_words, to_array, unpack, vocabulary)
+from .values import (PLAIN, CheckFailed, Diagnosed, call, call_unchanged, close, diagnose, error_text,
+                     expect_close, expect_shape, for_each_case, is_proxy, kind_of, probe, stored_mistakes,
+                     to_array, unpack, vocabulary)
 
 ASSIGNMENT = "backprop_autodiff"
-RTOL, ATOL = 1e-5, 1e-6  # the contract's tolerances, for every comparison here
 RESTORE_TOLERANCE = 1e-12  # how far w may come back from its values, times (max|w| + delta)
 GRADIENT_NAMES = ("dE_dW", "dE_da", "dE_dM", "dE_db")
 
 MISTAKES = vocabulary(
     # shared
     argument_changed_in_place=(
-        "numpy arrays share memory, so writing into an argument (z -= z.max(), w[i] += delta, "
-        "theta -= ...) changes the caller's array too; compute new arrays instead, or work on a copy."),
+        "numpy arrays share memory, so writing into an argument (z -= z.max(axis=1), "
+        "w[i] += delta, theta -= kappa * grad) changes the caller's array too; compute new arrays "
+        "instead, or work on a copy."),
     loss_not_a_single_number="the loss should be a single number: the mean over the samples.",
     # lif_firing_rate
     raises_at_or_below_threshold=(
         "the rate is 0 for v_in <= 1, so the logarithm should only be taken where v_in > 1 "
         "(an if for a float, a mask or np.where for an array)."),
+    if_on_an_array=(
+        "an if on an array raises an error (the truth value of an array is ambiguous); for an array, "
+        "pick the inputs above the threshold with a mask or np.where."),
     nan_at_or_below_threshold=(
         "the rate is NaN for some inputs at or below the threshold; for v_in <= 1 it should be 0, "
         "so apply the formula only where v_in > 1."),
@@ -71,8 +81,8 @@ MISTAKES = vocabulary(
     result_rounded="the result looks rounded; return the values as they come out of the formula.",
     # one_hot
     index_instead_of_vector=(
-        "the result has the shape of an index per row (argmax); return an array of z's shape with "
-        "a 1 at the largest entry."),
+        "the result holds the position of the largest entry of each row (argmax); return an array of "
+        "z's shape with a 1 at that position and 0 elsewhere."),
     maximum_kept_instead_of_one=(
         "the largest entry keeps its own value; it should be replaced by 1 (the notes map 3.4 to 1)."),
     one_at_the_smallest_entry="the 1 sits at the smallest entry; it belongs at the largest.",
@@ -84,6 +94,9 @@ MISTAKES = vocabulary(
     mean_over_components_too=(
         "the loss is also divided by the number of components; the mean runs over the N samples, "
         "the components of each sample are summed."),
+    mean_over_components_instead_of_samples=(
+        "the loss is divided by the number of components K instead of the number of samples N; the "
+        "mean runs over the samples (the rows), the components of each sample are summed."),
     half_missing="the 1/2 of L = 1/2 ||y - t||^2 is missing.",
     sum_instead_of_mean="the loss looks like the sum over the samples, not the mean.",
     pytorch_mse_loss=(
@@ -96,6 +109,9 @@ MISTAKES = vocabulary(
     terms_swapped="t and 1 - t are paired with the wrong logarithms.",
     clipped_too_far=(
         "y looks clipped at 1e-3; an epsilon up to 1e-6 is fine, a larger one changes the loss."),
+    epsilon_too_large=(
+        "the logarithms look guarded with an epsilon of 1e-3, log(y + 1e-3); an epsilon up to 1e-6 is "
+        "fine, a larger one changes the loss."),
     logistic_applied_to_y="y already holds probabilities; do not apply the logistic function to it.",
     mean_over_classes_too=(
         "the loss is also divided by the number of classes; sum over the K classes and average over "
@@ -111,7 +127,7 @@ MISTAKES = vocabulary(
         "or a flat view of a copy both keep the shape)."),
     result_flattened="the gradient should have w's shape, not be flattened.",
     w_left_perturbed=(
-        "w does not hold its original values after the call; perturb a copy (w.copy(), not w_plus = w), "
+        "w does not hold its original values after the call; perturb a copy (np.copy(w), not w_plus = w), "
         "or put each entry back after evaluating f."),
     forward_difference=(
         "the values look like a forward difference (f(w + delta e_i) - f(w)) / delta; use the central "
@@ -126,12 +142,23 @@ MISTAKES = vocabulary(
         "the perturbed weights look like the same array (w_plus = w and w_minus = w name one array); "
         "make real copies."),
     evaluated_in_low_precision=(
-        "the values agree with the central difference to about three digits only; evaluate f at "
-        "float64 points (a float32 copy loses the rest)."),
+        "the values are those of the central difference taken at float32 copies of w, which keep "
+        "about three correct digits (float32 rounds w + delta); keep float64."),
     # backprop
-    weight_gradient_transposed="a weight gradient has the transposed shape; dE/dW has W's shape (D, H).",
+    weight_gradient_transposed=(
+        "a weight gradient is transposed: dE/dW = X.T @ dE/dalpha has W's shape (D, H), and dE/dM = "
+        "h.T @ dE/dbeta has M's shape (H, Y)."),
     bias_gradient_not_summed=(
         "a bias gradient has one row per sample; sum it over the samples (axis 0)."),
+    bias_gradient_from_the_first_sample=(
+        "a bias gradient looks taken from the first sample only; it is the sum of its layer's dE/dcurrent "
+        "over all the samples (axis 0)."),
+    bias_gradient_averaged_again=(
+        "a bias gradient looks divided by N once more; dE/dbeta already holds the 1/N of the mean, so a "
+        "bias gradient is the plain sum over the samples."),
+    hidden_derivative_missing=(
+        "dE/dalpha misses the hidden layer's logistic derivative: it is h (1 - h) * (dE/dbeta @ M.T), "
+        "not dE/dbeta @ M.T alone."),
     derivative_taken_at_h=(
         "the hidden layer's sigma' looks evaluated at h; it is sigma'(alpha) = h (1 - h), taken at the "
         "input current alpha."),
@@ -145,14 +172,19 @@ MISTAKES = vocabulary(
     # the mini autodiff
     not_a_var="an operation should return a new Var whose creator is the operation.",
     evaluate_changed_a_leaf=(
-        "evaluate() changed a leaf's val; an in-place a += b inside an operation writes into the "
+        "evaluating changed a leaf's val; an in-place a += b inside an operation writes into the "
         "leaf when a is its val: compute a + b instead."),
     value_cached_when_built=(
-        "evaluate() returned the value from when the graph was built, not from the leaves' current "
+        "evaluate returned the value from when the graph was built, not from the leaves' current "
         "val; recompute from the leaves on every call."),
+    backward_uses_stale_values=(
+        "evaluate gives the value at the new point, but the gradient is taken with values from when "
+        "the graph was built: backward reads a val that evaluate never updated. Store each value in "
+        "val as you evaluate it (self.val = self.creator.evaluate), or have backward evaluate its "
+        "arguments again."),
     s_modified_in_place=(
-        "backward changed the array s it was given (an s *= ... in an operation, or a Var whose grad "
-        "is s itself); compute s * ... into new arrays."),
+        "backward changed the array s it was given (an in-place s *= in an operation, or a Var whose "
+        "grad is s itself); compute s times each derivative into a new array."),
     gradient_transposed=(
         "the gradient has the transposed shape; in MatMul, A gets s @ B.T and B gets A.T @ s."),
     grad_overwritten=(
@@ -165,8 +197,10 @@ MISTAKES = vocabulary(
         "backward does not reach the Vars below the top; after grad += s, call creator.backward(s) "
         "when there is a creator."),
     zero_grad_does_not_reach_every_var=(
-        "zero_grad() left a nonzero grad below the top; it should set grad to zeros on this Var and on "
-        "every Var below it."),
+        "zero_grad left a nonzero grad below the top, so gradients pile up from one backward pass "
+        "to the next; it should set grad to zeros on this Var and on every Var below it."),
+    logistic_sign_flipped=(
+        "Logistic computes 1 / (1 + exp(A)); the logistic function is y = 1 / (1 + exp(-A))."),
     sin_derivative_is_sin="Sin passes s * sin(A) down; the derivative of sin is cos: s * cos(A).",
     sin_derivative_sign="Sin passes -s * cos(A) down; the derivative of sin(A) is +cos(A).",
     logistic_derivative_at_the_input=(
@@ -178,9 +212,6 @@ MISTAKES = vocabulary(
     s_not_multiplied=(
         "an operation passes its own derivative down without multiplying it by s, the derivative "
         "from above."),
-    gradients_pile_up_across_steps=(
-        "v.grad keeps growing from one gradient-descent step to the next: zero_grad() should reset "
-        "every Var below the top, leaves included."),
     # weight_decay_step
     lam_read_as_the_product=(
         "the decay subtracts lam * theta; lam is the coefficient in the loss, so the step subtracts "
@@ -202,8 +233,10 @@ def _cases(graded_name: str, numbers: dict | None, example: bool) -> list[dict]:
     return cases_for(ASSIGNMENT, graded_name, numbers, example=example)
 
 
-def _mistakes(case: dict, field: str):
-    return stored_mistakes(case, field, MISTAKES)
+def _tolerance(case: dict, field: str) -> tuple[float, float]:
+    """The case's own ``(rtol, atol)`` for a field: the reference chose and proved them."""
+    rtol, atol = case["tolerance"][field]
+    return float(rtol), float(atol)
 
 
 def _unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...],
@@ -217,21 +250,56 @@ def _unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...],
         raise
 
 
-def _after(failure: AssertionError, mistake) -> Diagnosed:
-    """The failure as it was worded, followed by what it likely means."""
+def _after(failure: AssertionError, mistake, raised_by: str = "") -> Diagnosed:
+    """The failure in the words fit for where it is said, followed by what it likely means; for
+    an error the student's code raised (``raised_by``), only that it raised: the cause named
+    says more than the error's own text."""
+    words = f"`{raised_by}` raised an error" if raised_by else failure_words(failure)[0]
     text = mistake.explanation
-    return Diagnosed(f"{failure} {text[:1].upper()}{text[1:]}", mistake.key)
+    return Diagnosed(f"{words.rstrip('.')}. {text[:1].upper()}{text[1:]}", mistake.key)
 
 
-def _close_to(what: str, got: np.ndarray, want, case: dict, field: str, advice: str) -> None:
-    expect_close(what, got, want, rtol=RTOL, atol=ATOL, diagnoses=_mistakes(case, field), advice=advice)
+def _raised(failure: AssertionError) -> bool:
+    """Whether a failure is the student's code raising an error (not a check's finding)."""
+    return getattr(failure, "key", None) == "raised_an_error" or " raised " in str(failure)
+
+
+def _expect(what: str, got: np.ndarray, case: dict, field: str, *, allowed: list[tuple] | None = None,
+            shape_words: str = "", advice: str = "", select: np.ndarray | None = None) -> None:
+    """``got`` against the case's stored answer for ``field``, within the case's tolerance.
+
+    A result of another shape than ``allowed`` (the answer's own by default) is named when it is
+    what a stored mistake returns (an index for a one-hot vector, a transposed gradient), and
+    otherwise said to have the wrong shape (in a hidden case, in ``shape_words`` only). Then the
+    values, with the stored mistakes of the answer's shape. ``select`` compares only some entries.
+    """
+    want = np.asarray(case[field], dtype=np.float64)
+    rtol, atol = _tolerance(case, field)
+    mistakes = [(np.asarray(value, dtype=np.float64), mistake) for value, mistake in _mistakes(case, field)]
+    if select is not None:
+        want = want[select]
+        mistakes = [(value[select], mistake) for value, mistake in mistakes if value.shape == select.shape]
+    allowed = allowed or [want.shape]
+    if tuple(got.shape) not in [tuple(shape) for shape in allowed]:
+        for value, mistake in mistakes:
+            if value.shape == got.shape and np.isfinite(got).all() and close(got, value, rtol=rtol, atol=atol):
+                raise diagnose(mistake, f"{what} differs from the reference: ")
+        expect_shape(what, got, *allowed, hidden=shape_words)
+    expect_close(what, got.reshape(want.shape), want, rtol=rtol, atol=atol, advice=advice,
+                 diagnoses=[(value, mistake) for value, mistake in mistakes if value.shape == want.shape])
+
+
+def _mistakes(case: dict, field: str):
+    return stored_mistakes(case, field, MISTAKES)
 
 
 # --- lif_firing_rate ---------------------------------------------------------------------------
 
+RATE_ADVICE = "For v_in > 1 the rate is 1 / (tau_ref - tau_m * ln(1 - 1/v_in)), in spikes per second."
 
-def _rates(lif_firing_rate, case: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The student's rates in the case's shape, the expected ones and the inputs."""
+
+def _rates(lif_firing_rate, case: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The student's rates in the case's shape, and the inputs."""
     v_in = np.asarray(case["v_in"], dtype=np.float64)
     sent = float(v_in) if v_in.ndim == 0 else v_in.copy()
     args = (sent,) if case["tau_ref"] is None else (sent, case["tau_ref"], case["tau_m"])
@@ -241,33 +309,38 @@ def _rates(lif_firing_rate, case: dict) -> tuple[np.ndarray, np.ndarray, np.ndar
     except Diagnosed:
         raise
     except AssertionError as failure:
-        raised = error_text(failure)
-        if (v_in <= 1.0).any() and " raised " in str(failure) and (
-                "ValueError" in raised or "ZeroDivisionError" in raised):
-            raise _after(failure, MISTAKES["raises_at_or_below_threshold"]) from None
+        said = error_text(failure)
+        if (v_in <= 1.0).any() and _raised(failure):
+            if "truth value of an array" in said:
+                raise _after(failure, MISTAKES["if_on_an_array"], "lif_firing_rate") from None
+            if "math domain error" in said or "division by zero" in said:
+                raise _after(failure, MISTAKES["raises_at_or_below_threshold"], "lif_firing_rate") from None
         raise
     rate = to_array("the rate", result)
-    want = np.asarray(case["rate"], dtype=np.float64)
-    if want.ndim == 0:
-        expect_shape("the rate of a single float", rate, (), (1,))
-    else:
-        expect_shape("the rate", rate, want.shape)
-    return rate.reshape(want.shape), want, v_in
+    if v_in.ndim == 0:
+        expect_shape("the rate of a single float", rate, (), (1,), hidden="it should be a single number")
+        return rate.reshape(()), v_in
+    expect_shape("the rate", rate, v_in.shape, hidden="it should have the shape of v_in")
+    return rate, v_in
 
 
 def lif_rate_at_or_below_threshold(lif_firing_rate, numbers: dict | None = None,
                                    example: bool = False) -> None:
-    """The result has ``v_in``'s shape and is 0 wherever ``v_in <= 1`` (the threshold is strict)."""
+    """On inputs at or below the threshold (with others above it, mostly): the result has
+    ``v_in``'s shape, is 0 wherever ``v_in <= 1`` (the threshold is strict) and the formula's
+    rate elsewhere. The rates above the threshold are what earns the points: a constant zero
+    has the property alone."""
 
     def check(case):
-        rate, _, v_in = _rates(lif_firing_rate, case)
-        below = rate[v_in <= 1.0]  # every case has such inputs (the others are left out below)
+        rate, v_in = _rates(lif_firing_rate, case)
+        below = rate[v_in <= 1.0]
         if np.isnan(below).any():
             raise diagnose(MISTAKES["nan_at_or_below_threshold"])
-        if (below < -ATOL).any():
+        if (below < 0.0).any():
             raise diagnose(MISTAKES["negative_rate_at_or_below_threshold"])
-        if not close(below, np.zeros_like(below), rtol=0.0, atol=ATOL):
+        if not (below == 0.0).all():
             raise diagnose(MISTAKES["nonzero_at_or_below_threshold"])
+        _expect("the rate", rate, case, "rate", advice=RATE_ADVICE)
 
     cases = _cases("lif_firing_rate", numbers, example)
     for_each_case([case for case in cases if (np.asarray(case["v_in"]) <= 1.0).any()], check)
@@ -277,10 +350,9 @@ def lif_rate_above_threshold(lif_firing_rate, numbers: dict | None = None, examp
     """Above the threshold the rate is ``1 / (tau_ref - tau_m ln(1 - 1/v_in))``."""
 
     def check(case):
-        rate, want, v_in = _rates(lif_firing_rate, case)
+        rate, v_in = _rates(lif_firing_rate, case)
         above = v_in > 1.0
-        _close_to("the rate above the threshold", rate[above], want[above], case, "rate_above",
-                  "For v_in > 1 the rate is 1 / (tau_ref - tau_m * ln(1 - 1/v_in)), in spikes per second.")
+        _expect("the rate above the threshold", rate[above], case, "rate", select=above, advice=RATE_ADVICE)
 
     cases = _cases("lif_firing_rate", numbers, example)
     for_each_case([case for case in cases if (np.asarray(case["v_in"]) > 1.0).any()], check)
@@ -295,10 +367,9 @@ def softmax_matches_reference(softmax, numbers: dict | None = None, example: boo
     def check(case):
         z = np.array(case["z"], dtype=np.float64)
         y = to_array("softmax(z)", _unchanged("softmax", softmax, z, names=("z",)))
-        expect_shape("softmax(z)", y, z.shape)
-        _close_to("softmax(z)", y, case["y"], case, "y",
-                  "Each row of z should be exponentiated and divided by the sum of its own row, so "
-                  "that every row sums to 1.")
+        _expect("softmax(z)", y, case, "y", shape_words="it should have the shape of z",
+                advice="Each row of z should be exponentiated and divided by the sum of its own row, so "
+                       "that every row sums to 1.")
 
     for_each_case(_cases("softmax", numbers, example), check)
 
@@ -309,11 +380,8 @@ def one_hot_matches_reference(one_hot, numbers: dict | None = None, example: boo
     def check(case):
         z = np.array(case["z"], dtype=np.float64)
         y = to_array("one_hot(z)", _unchanged("one_hot", one_hot, z, names=("z",)))
-        if y.shape != z.shape and y.shape == z.shape[:-1]:
-            raise diagnose(MISTAKES["index_instead_of_vector"], "one_hot(z) should have the shape of z: ")
-        expect_shape("one_hot(z)", y, z.shape)
-        _close_to("one_hot(z)", y, case["y"], case, "y",
-                  "Each row should be 0 everywhere except for a 1 at the position of its largest entry.")
+        _expect("one_hot(z)", y, case, "y", shape_words="it should have the shape of z",
+                advice="Each row should be 0 everywhere except for a 1 at the position of its largest entry.")
 
     for_each_case(_cases("one_hot", numbers, example), check)
 
@@ -327,9 +395,7 @@ def _loss(name: str, function, case: dict, advice: str) -> None:
     loss = to_array("the loss", _unchanged(name, function, y, t, names=("y", "t")))
     if loss.size != 1:
         raise diagnose(MISTAKES["loss_not_a_single_number"], "")
-    expect_close("the loss", loss.reshape(1), [case["loss"]], rtol=RTOL, atol=ATOL,
-                 diagnoses=[([value], mistake) for value, mistake in _mistakes(case, "loss")],
-                 advice=advice)
+    _expect("the loss", loss.reshape(()), case, "loss", advice=advice)
 
 
 def mse_matches_reference(mse_loss, numbers: dict | None = None, example: bool = False) -> None:
@@ -358,10 +424,13 @@ def categorical_cross_entropy_matches_reference(categorical_cross_entropy, numbe
 
 # --- finite_difference_gradient ------------------------------------------------------------------
 
+DIFFERENCE_ADVICE = ("Perturb one entry at a time by +delta and -delta and divide the difference of the two "
+                     "values of f by 2 delta.")
+
 
 def _difference(finite_difference_gradient, case: dict) -> np.ndarray:
     """The student's gradient for the case's function, which is built where the student's code
-    runs and takes arrays of ``w``'s shape only."""
+    runs and takes arrays of ``w``'s shape only; ``w`` must come back as it was sent."""
     f = probe(finite_difference_gradient, "build_function", case["spec"])
     w = np.array(case["w"], dtype=np.float64)
     # the contract lets w come back restored by arithmetic (+delta, -2 delta, +delta)
@@ -376,51 +445,43 @@ def _difference(finite_difference_gradient, case: dict) -> np.ndarray:
     except AssertionError as failure:
         if "f takes an array of shape" in error_text(failure):
             raise diagnose(MISTAKES["w_flattened_before_calling_f"],
-                           f"f was called with an array of another shape than w's: ") from None
+                           "f was called with an array whose shape is not w's: ") from None
         raise
     return to_array("the gradient", result)
 
 
-def difference_shape_and_restore(finite_difference_gradient, numbers: dict | None = None,
+def _difference_check(finite_difference_gradient, case: dict) -> None:
+    gradient = _difference(finite_difference_gradient, case)
+    _expect("the gradient", gradient, case, "gradient", shape_words="it should have the shape of w",
+            advice=DIFFERENCE_ADVICE)
+
+
+def difference_on_weight_matrices(finite_difference_gradient, numbers: dict | None = None,
+                                  example: bool = False) -> None:
+    """For a weight matrix: ``f`` is called with arrays of ``w``'s shape, the result has that
+    shape and the central differences as values, and ``w`` is as it was."""
+    cases = _cases("finite_difference_gradient", numbers, example)
+    for_each_case([case for case in cases if np.ndim(case["w"]) == 2],
+                  lambda case: _difference_check(finite_difference_gradient, case))
+
+
+def difference_on_weight_vectors(finite_difference_gradient, numbers: dict | None = None,
                                  example: bool = False) -> None:
-    """``f`` is called with arrays of ``w``'s shape, ``w`` is as it was, the result has its shape."""
-
-    def check(case):
-        gradient = _difference(finite_difference_gradient, case)
-        shape = tuple(np.shape(case["w"]))
-        if gradient.shape != shape and gradient.size == int(np.prod(shape)) and len(shape) > 1:
-            raise diagnose(MISTAKES["result_flattened"],
-                           "the gradient has as many entries as w but another shape: ")
-        expect_shape("the gradient", gradient, shape)
-        expect_finite("the gradient", gradient)
-
-    for_each_case(_cases("finite_difference_gradient", numbers, example), check)
-
-
-def difference_matches_reference(finite_difference_gradient, numbers: dict | None = None,
-                                 example: bool = False) -> None:
-    """Entry ``i`` is ``(f(w + delta e_i) - f(w - delta e_i)) / (2 delta)``."""
-
-    def check(case):
-        gradient = _difference(finite_difference_gradient, case)
-        want = np.asarray(case["gradient"], dtype=np.float64)
-        expect_shape("the gradient", gradient, want.shape)
-        try:
-            _close_to("the gradient", gradient, want, case, "gradient",
-                      "Perturb one entry at a time by +delta and -delta and divide the difference of "
-                      "the two values of f by 2 delta.")
-        except Diagnosed:
-            raise
-        except AssertionError:
-            if np.isfinite(gradient).all() and close(gradient, want, rtol=1e-2, atol=1e-3):
-                raise diagnose(MISTAKES["evaluated_in_low_precision"],
-                               "the gradient differs from the reference: ") from None
-            raise
-
-    for_each_case(_cases("finite_difference_gradient", numbers, example), check)
+    """For a vector of weights: entry ``i`` is ``(f(w + delta e_i) - f(w - delta e_i)) / (2 delta)``,
+    and ``w`` is as it was."""
+    cases = _cases("finite_difference_gradient", numbers, example)
+    for_each_case([case for case in cases if np.ndim(case["w"]) == 1],
+                  lambda case: _difference_check(finite_difference_gradient, case))
 
 
 # --- backprop ---------------------------------------------------------------------------------------
+
+OUTPUT_ADVICE = ("dE/dbeta is (y - T) times the logistic's derivative y(1 - y), divided by N; dE/dM = "
+                 "h.T @ dE/dbeta and dE/db sums dE/dbeta over the samples.")
+HIDDEN_ADVICE = ("dE/dalpha = h * (1 - h) * (dE/dbeta @ M.T); dE/dW = X.T @ dE/dalpha and dE/da sums "
+                 "dE/dalpha over the samples.")
+SHAPE_WORDS = {"dE_dW": "it should have the shape of W", "dE_da": "it should have the shape of a",
+               "dE_dM": "it should have the shape of M", "dE_db": "it should have the shape of b"}
 
 
 def _network_gradients(backprop, case: dict) -> dict[str, np.ndarray]:
@@ -430,24 +491,16 @@ def _network_gradients(backprop, case: dict) -> dict[str, np.ndarray]:
             for name, value in zip(GRADIENT_NAMES, unpack("backprop", result, 4))}
 
 
-def _shaped(name: str, got: np.ndarray, case: dict) -> np.ndarray:
-    """The gradient in its parameter's shape, or feedback on the shape it has."""
-    want = np.asarray(case[name])
-    samples = len(case["X"])
-    if want.ndim == 2:
-        if got.shape == want.shape[::-1] and want.shape[0] != want.shape[1]:
-            raise diagnose(MISTAKES["weight_gradient_transposed"],
-                           f"{name} should have shape {want.shape}: ")
-        expect_shape(name, got, want.shape)
-        return got
-    if samples > 1 and got.shape == (samples, want.shape[0]):
-        raise diagnose(MISTAKES["bias_gradient_not_summed"], f"{name} should have shape {want.shape}: ")
-    expect_shape(name, got, want.shape, (1, want.shape[0]))
-    return got.reshape(want.shape)
-
-
 def _compare(name: str, grads: dict, case: dict, advice: str) -> None:
-    _close_to(name, _shaped(name, grads[name], case), case[name], case, name, advice)
+    want = np.shape(case[name])
+    allowed = [want] if len(want) == 2 else [want, (1, *want)]
+    _expect(name, grads[name], case, name, allowed=allowed, shape_words=SHAPE_WORDS[name], advice=advice)
+
+
+def _right(name: str, grads: dict, case: dict) -> bool:
+    got, want = grads[name], np.asarray(case[name], dtype=np.float64)
+    return got.size == want.size and close(got.reshape(want.shape), want, rtol=_tolerance(case, name)[0],
+                                           atol=_tolerance(case, name)[1])
 
 
 def backprop_output_layer(backprop, numbers: dict | None = None, example: bool = False) -> None:
@@ -456,24 +509,23 @@ def backprop_output_layer(backprop, numbers: dict | None = None, example: bool =
     def check(case):
         grads = _network_gradients(backprop, case)
         for name in ("dE_dM", "dE_db"):
-            _compare(name, grads, case, "dE/dbeta is (y - T) times the logistic's derivative y(1 - y), "
-                                        "divided by N; dE/dM = h.T @ dE/dbeta and dE/db sums dE/dbeta over "
-                                        "the samples.")
+            _compare(name, grads, case, OUTPUT_ADVICE)
 
     for_each_case(_cases("backprop", numbers, example), check)
 
 
 def backprop_hidden_layer(backprop, numbers: dict | None = None, example: bool = False) -> None:
-    """``dE/dalpha = sigma'(alpha) * (dE/dbeta M^T)``, ``dE/dW = X^T dE/dalpha`` and ``dE/da``."""
+    """``dE/dalpha = sigma'(alpha) * (dE/dbeta M^T)``, ``dE/dW = X^T dE/dalpha`` and ``dE/da``.
+
+    A mistake in the output layer carries on into these: the reference stores what each gives
+    here too, so such a failure is named after the output layer's mistake."""
 
     def check(case):
         grads = _network_gradients(backprop, case)
-        output_right = all(close(grads[name].reshape(-1), np.asarray(case[name]).reshape(-1), rtol=RTOL,
-                                 atol=ATOL) for name in ("dE_dM", "dE_db"))
-        advice = ("dE/dalpha = h * (1 - h) * (dE/dbeta @ M.T); dE/dW = X.T @ dE/dalpha and dE/da sums "
-                  "dE/dalpha over the samples." if output_right else
-                  "The hidden layer's gradients start from dE/dbeta, and the output layer's gradients "
-                  "are not right yet (see the other test of this question): fix them first.")
+        output_right = all(_right(name, grads, case) for name in ("dE_dM", "dE_db"))
+        advice = HIDDEN_ADVICE if output_right else (
+            "The output layer's gradients are not right either (see the other test of this question), "
+            "and the hidden layer's start from its dE/dbeta: look there first.")
         for name in ("dE_dW", "dE_da"):
             _compare(name, grads, case, advice)
 
@@ -481,11 +533,6 @@ def backprop_hidden_layer(backprop, numbers: dict | None = None, example: bool =
 
 
 # --- the mini autodiff --------------------------------------------------------------------------
-
-
-def _kind(value: Any) -> str:
-    """What a value is, for feedback: a student's own class is named on public examples only."""
-    return student_words(kind_of(value)) if is_proxy(value) else kind_of(value)
 
 
 def _is_object(value: Any) -> bool:
@@ -501,7 +548,7 @@ def _attribute(owner: Any, attribute: str, label: str) -> Any:
     if is_proxy(owner):
         return getattr(owner, attribute)
     if not _is_object(owner):
-        raise AssertionError(f"{label}: expected a Var, got {_kind(owner)}.")
+        raise CheckFailed(f"{label}: expected a Var.", public=f"{label}: expected a Var, got a {kind_of(owner)}.")
     try:
         return getattr(owner, attribute)
     except Exception as error:  # the student's object failed to answer
@@ -524,9 +571,11 @@ def _run(owner: Any, method: str, label: str, *args: Any) -> Any:
 
 def _var(what: str, value: Any) -> Any:
     if value is None or value is Ellipsis:
-        raise AssertionError(f"{what} returned {value!r}; is the code finished?")
+        raise CheckFailed(f"{what} returned nothing; is the code finished?", key="not_finished")
     if not _is_object(value):
-        raise diagnose(MISTAKES["not_a_var"], f"{what} returned a {_kind(value)}: ")
+        raise CheckFailed(f"{what} did not return a Var: {MISTAKES['not_a_var'].explanation}",
+                          public=f"{what} returned a {kind_of(value)}: {MISTAKES['not_a_var'].explanation}",
+                          key="not_a_var")
     return value
 
 
@@ -535,19 +584,20 @@ def _build(classes: dict, case: dict, leaves: str = "leaves") -> dict:
     nodes = {}
     for name, value in case[leaves]:
         leaf = call("Var", classes["Var"], np.array(value, dtype=np.float64))
-        nodes[name] = _var(f"Var(...) for {name}", leaf)
+        nodes[name] = _var(f"Var of the leaf {name}", leaf)
     for name, operation, args in case["nodes"]:
         instance = call(operation, classes[operation])
         if not _is_object(instance):
-            raise AssertionError(f"{operation}() should create an operation, got {_kind(instance)}.")
-        nodes[name] = _var(f"{operation}()({', '.join(args)})",
-                           call(f"{operation}()({', '.join(args)})", instance, *[nodes[a] for a in args]))
+            raise CheckFailed(f"{operation} should create an operation.",
+                              public=f"{operation} should create an operation, got a {kind_of(instance)}.")
+        applied = f"{operation} applied to {' and '.join(args)}"
+        nodes[name] = _var(applied, call(applied, instance, *[nodes[a] for a in args]))
     return nodes
 
 
 def _evaluate(nodes: dict, case: dict) -> np.ndarray:
     top = case["top"]
-    return to_array(f"{top}.evaluate()", _run(nodes[top], "evaluate", f"{top}.evaluate()"))
+    return to_array(f"the value of {top}", _run(nodes[top], "evaluate", f"{top}.evaluate"))
 
 
 def _backward(nodes: dict, case: dict) -> None:
@@ -561,33 +611,38 @@ def _backward(nodes: dict, case: dict) -> None:
             raise diagnose(MISTAKES["s_modified_in_place"]) from None
         raise
     except AssertionError as failure:  # shapes that do not fit: a transpose too many or too few
-        raised = error_text(failure)
-        if " raised " in str(failure) and ("matmul" in raised or "not aligned" in raised):
-            raise _after(failure, MISTAKES["matmul_gradient_not_transposed"]) from None
+        said = error_text(failure)
+        if _raised(failure) and ("matmul" in said or "not aligned" in said):
+            raise _after(failure, MISTAKES["matmul_gradient_not_transposed"], f"{top}.backward") from None
         raise
 
 
-def _leaves_unchanged(nodes: dict, leaves: list, when: str) -> None:
+def _leaves_unchanged(nodes: dict, leaves: list, case: dict, when: str) -> None:
+    rtol, atol = _tolerance(case, "leaf")
     for name, value in leaves:
         want = np.asarray(value, dtype=np.float64)
         now = to_array(f"{name}.val", _attribute(nodes[name], "val", f"{name}.val"))
-        expect_shape(f"{name}.val", now, want.shape)
-        if not close(now, want, rtol=RTOL, atol=ATOL):
-            raise diagnose(MISTAKES["evaluate_changed_a_leaf"], f"after {when}, {name}.val changed: ")
+        expect_shape(f"{name}.val", now, want.shape, hidden="it should keep the shape it was given")
+        if not close(now, want, rtol=rtol, atol=atol):
+            raise diagnose(MISTAKES["evaluate_changed_a_leaf"], f"after evaluating {when}, {name}.val changed: ")
 
 
 def _grad(nodes: dict, name: str) -> np.ndarray:
     return to_array(f"{name}.grad", _attribute(nodes[name], "grad", f"{name}.grad"))
 
 
-def _expect_grad(nodes: dict, name: str, want, case: dict, field: str, advice: str, where: str = "") -> None:
+def _expect_grad(nodes: dict, name: str, case: dict, field: str, want, advice: str, where: str = "") -> None:
     what = f"{where}{name}.grad"
     got = _grad(nodes, name)
     want = np.asarray(want, dtype=np.float64)
     if got.shape != want.shape and got.ndim == 2 and got.shape == want.shape[::-1]:
-        raise diagnose(MISTAKES["gradient_transposed"], f"{what} should have shape {want.shape}: ")
-    expect_shape(what, got, want.shape)
-    _close_to(what, got, want, case, field, advice)
+        raise CheckFailed(f"{what} differs from the reference: {MISTAKES['gradient_transposed'].explanation}",
+                          public=f"{what} should have shape {want.shape}: "
+                                 f"{MISTAKES['gradient_transposed'].explanation}",
+                          key="gradient_transposed")
+    expect_shape(what, got, want.shape, hidden="a gradient has the shape of its Var's value")
+    rtol, atol = _tolerance(case, field)
+    expect_close(what, got, want, rtol=rtol, atol=atol, diagnoses=_mistakes(case, field), advice=advice)
 
 
 GRAD_ADVICE = ("Each grad is the derivative of the top expression with respect to that Var: s at the "
@@ -596,6 +651,13 @@ GRAD_ADVICE = ("Each grad is the derivative of the top expression with respect t
 
 def _classes(Var, Plus, Mul, Sin, Logistic, MatMul) -> dict:
     return {"Var": Var, "Plus": Plus, "Mul": Mul, "Sin": Sin, "Logistic": Logistic, "MatMul": MatMul}
+
+
+def _value(what: str, got: np.ndarray, case: dict, field: str, want, advice: str) -> None:
+    want = np.asarray(want, dtype=np.float64)
+    expect_shape(what, got, want.shape, hidden="it should have the shape of the expression's value")
+    rtol, atol = _tolerance(case, field)
+    expect_close(what, got, want, rtol=rtol, atol=atol, diagnoses=_mistakes(case, field), advice=advice)
 
 
 def autodiff_values(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: dict | None = None,
@@ -608,17 +670,15 @@ def autodiff_values(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: dict | None 
         nodes = _build(classes, case)
         top = case["top"]
         value = _evaluate(nodes, case)
-        _leaves_unchanged(nodes, case["leaves"], f"{top}.evaluate()")
-        expect_shape(f"{top}.evaluate()", value, np.shape(case["value"]))
-        _close_to(f"{top}.evaluate()", value, case["value"], case, "value",
-                  f"It should compute {case['expression']} from the leaves' values.")
+        _leaves_unchanged(nodes, case["leaves"], case, top)
+        _value(f"the value of {top}", value, case, "value", case["value"],
+               f"It should compute {case['expression']} from the leaves' values.")
         for name, new in case["new_leaves"]:
             _set(nodes[name], "val", np.array(new, dtype=np.float64), f"{name}.val")
         value = _evaluate(nodes, case)
-        _leaves_unchanged(nodes, case["new_leaves"], f"{top}.evaluate()")
-        expect_shape(f"{top}.evaluate() after new leaf values", value, np.shape(case["new_value"]))
-        _close_to(f"{top}.evaluate() after new leaf values", value, case["new_value"], case, "new_value",
-                  "evaluate() should recompute the expression from the leaves' current val.")
+        _leaves_unchanged(nodes, case["new_leaves"], case, top)
+        _value(f"the value of {top} after new leaf values", value, case, "new_value", case["new_value"],
+               "evaluate should recompute the expression from the leaves' current val.")
 
     for_each_case(_cases("autodiff", numbers, example), check)
 
@@ -632,10 +692,11 @@ def autodiff_gradients(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: dict | No
     def check(case):
         nodes = _build(classes, case)
         _evaluate(nodes, case)
-        _run(nodes[case["top"]], "zero_grad", f"{case['top']}.zero_grad()")
+        _leaves_unchanged(nodes, case["leaves"], case, case["top"])
+        _run(nodes[case["top"]], "zero_grad", f"{case['top']}.zero_grad")
         _backward(nodes, case)
         for name, want in case["grads"]:
-            _expect_grad(nodes, name, want, case, f"grad {name}", GRAD_ADVICE)
+            _expect_grad(nodes, name, case, f"grad {name}", want, GRAD_ADVICE)
 
     for_each_case(_cases("autodiff", numbers, example), check)
 
@@ -649,22 +710,24 @@ def autodiff_accumulates(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: dict | 
         nodes = _build(classes, case)
         top = case["top"]
         _evaluate(nodes, case)
-        _run(nodes[top], "zero_grad", f"{top}.zero_grad()")
+        _leaves_unchanged(nodes, case["leaves"], case, top)
+        _run(nodes[top], "zero_grad", f"{top}.zero_grad")
         _backward(nodes, case)
         _backward(nodes, case)
         for name, want in case["grads_twice"]:
-            _expect_grad(nodes, name, want, case, f"grad_twice {name}",
-                         "After two backward(s) calls without zero_grad(), every grad is the sum of "
+            _expect_grad(nodes, name, case, f"grad_twice {name}", want,
+                         "After two calls of backward(s) without zero_grad, every grad is the sum of "
                          "both: backward adds to grad and never resets it.")
-        _run(nodes[top], "zero_grad", f"{top}.zero_grad()")
+        _run(nodes[top], "zero_grad", f"{top}.zero_grad")
         for name, want in case["grads"]:
             got = _grad(nodes, name)
-            expect_shape(f"{name}.grad after zero_grad()", got, np.shape(want))
-            if not close(got, np.zeros_like(got), rtol=0.0, atol=ATOL):
+            expect_shape(f"{name}.grad after zero_grad", got, np.shape(want),
+                         hidden="a gradient has the shape of its Var's value")
+            if not (got == 0.0).all():
                 raise diagnose(MISTAKES["zero_grad_does_not_reach_every_var"], f"{name}.grad: ")
         _backward(nodes, case)
         for name, want in case["grads"]:
-            _expect_grad(nodes, name, want, case, f"grad {name}", GRAD_ADVICE)
+            _expect_grad(nodes, name, case, f"grad {name}", want, GRAD_ADVICE)
 
     for_each_case(_cases("autodiff", numbers, example), check)
 
@@ -682,12 +745,13 @@ def autodiff_gradient_descent(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: di
             where = f"at step {step + 1} of gradient descent, "
             _set(nodes[v], "val", np.array(point, dtype=np.float64), f"{v}.val")
             value = _evaluate(nodes, case)
-            expect_shape(f"{where}{top}.evaluate()", value, np.shape(case["values"][step]))
-            _close_to(f"{where}{top}.evaluate()", value, case["values"][step], case, f"value {step}",
-                      "evaluate() should recompute E from the leaves' current val.")
-            _run(nodes[top], "zero_grad", f"{top}.zero_grad()")
+            _leaves_unchanged(nodes, [(name, point if name == v else leaf) for name, leaf in case["leaves"]],
+                              case, top)
+            _value(f"{where}the value of {top}", value, case, f"value {step}", case["values"][step],
+                   "evaluate should recompute E from the leaves' current val.")
+            _run(nodes[top], "zero_grad", f"{top}.zero_grad")
             _backward(nodes, case)
-            _expect_grad(nodes, v, case["grads"][step], case, f"grad {step}",
+            _expect_grad(nodes, v, case, f"grad {step}", case["grads"][step],
                          f"It should be the gradient of {top} at the new point {v}.val.", where)
 
     for_each_case(_cases("autodiff_descent", numbers, example), check)
@@ -705,9 +769,8 @@ def weight_decay_matches_reference(weight_decay_step, numbers: dict | None = Non
         grad = np.array(case["grad"], dtype=np.float64)
         result = _unchanged("weight_decay_step", weight_decay_step, theta, grad, case["kappa"], case["lam"],
                             names=("theta", "grad", "kappa", "lam"))
-        new_theta = to_array("the new theta", result)
-        expect_shape("the new theta", new_theta, theta.shape)
-        _close_to("the new theta", new_theta, case["theta_new"], case, "theta_new",
-                  "One step on E + (lam/2) ||theta||^2 is theta - kappa * grad - kappa * lam * theta.")
+        _expect("the new theta", to_array("the new theta", result), case, "theta_new",
+                shape_words="it should have the shape of theta",
+                advice="One step on E + (lam/2) ||theta||^2 is theta - kappa * grad - kappa * lam * theta.")
 
     for_each_case(_cases("weight_decay_step", numbers, example), check)

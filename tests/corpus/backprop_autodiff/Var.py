@@ -480,6 +480,20 @@ def correct_stack_instead_of_recursion():
             return [s @ self.args[1].val.T, self.args[0].val.T @ s]
 
 
+def correct_logistic_by_scipy():
+    """The notebook's Var, and a Logistic that calls scipy's expit and keeps its output."""
+
+    class Logistic(Op):
+        def evaluate(self):
+            from scipy.special import expit
+
+            self.y = expit(self.args[0].evaluate())
+            return self.y
+
+        def backward(self, s):
+            self.args[0].backward(s * self.y * (1 - self.y))
+
+
 # --- wrong ---------------------------------------------------------------------------------
 
 
@@ -930,6 +944,80 @@ def wrong_operations_compute_once():
             B.backward(A.evaluate().T @ s)
 
 
+def wrong_backward_reads_stale_values():
+    """evaluate recomputes the value without storing it in val, while backward reads val."""
+
+    class Var:
+        def __init__(self, val):
+            self.val = np.array(val, dtype=float)
+            self.grad = np.zeros_like(self.val)
+            self.creator = None
+
+        def evaluate(self):
+            if self.creator is None:
+                return self.val
+            return self.creator.evaluate()
+
+        def zero_grad(self):
+            self.grad = np.zeros_like(self.val)
+            if self.creator is not None:
+                for arg in self.creator.args:
+                    arg.zero_grad()
+
+        def backward(self, s):
+            self.grad = self.grad + s
+            if self.creator is not None:
+                self.creator.backward(s)
+
+    class Op:
+        def __call__(self, *args):
+            self.args = args
+            result = Var(self.evaluate())
+            result.creator = self
+            return result
+
+    class Plus(Op):
+        def evaluate(self):
+            return self.args[0].evaluate() + self.args[1].evaluate()
+
+        def backward(self, s):
+            self.args[0].backward(s)
+            self.args[1].backward(s)
+
+    class Mul(Op):
+        def evaluate(self):
+            return self.args[0].evaluate() * self.args[1].evaluate()
+
+        def backward(self, s):
+            A, B = self.args
+            A.backward(s * B.val)
+            B.backward(s * A.val)
+
+    class Sin(Op):
+        def evaluate(self):
+            return np.sin(self.args[0].evaluate())
+
+        def backward(self, s):
+            self.args[0].backward(s * np.cos(self.args[0].val))
+
+    class Logistic(Op):
+        def evaluate(self):
+            return 1 / (1 + np.exp(-self.args[0].evaluate()))
+
+        def backward(self, s):
+            y = 1 / (1 + np.exp(-self.args[0].val))
+            self.args[0].backward(s * y * (1 - y))
+
+    class MatMul(Op):
+        def evaluate(self):
+            return self.args[0].evaluate() @ self.args[1].evaluate()
+
+        def backward(self, s):
+            A, B = self.args
+            A.backward(s @ B.val.T)
+            B.backward(A.val.T @ s)
+
+
 def wrong_sin_derivative_is_sin():
     """Sin passes s * sin(A) down."""
 
@@ -1054,19 +1142,39 @@ def wrong_plus_adds_into_its_first_argument():
 
 EXPECTED_HINTS = {
     'wrong_grad_overwritten': 'replace grad instead of adding to it',
-    'wrong_grad_is_s_itself': 'the very array s it received',
+    'wrong_grad_is_s_itself': 'a Var whose grad is s itself',
     'wrong_backward_stops_at_the_top': 'does not reach the Vars below the top',
-    'wrong_zero_grad_only_here': 'zero_grad() left a nonzero grad below the top',
-    'wrong_evaluate_returns_the_stored_value': 'from when the graph was built',
-    'wrong_operations_compute_once': 'from when the graph was built',
+    'wrong_zero_grad_only_here': 'zero_grad left a nonzero grad below the top',
+    'wrong_evaluate_returns_the_stored_value': 'from when the graph was built, not from the leaves',
+    'wrong_operations_compute_once': 'from when the graph was built, not from the leaves',
+    'wrong_backward_reads_stale_values': 'backward reads a val that evaluate never updated',
     'wrong_sin_derivative_is_sin': 'the derivative of sin is cos',
     'wrong_sin_derivative_negative': 'Sin passes -s * cos(A) down',
     'wrong_sin_without_s': 'without multiplying it by s',
     'wrong_sin_changes_s': 'backward changed the array s it was given',
     'wrong_logistic_derivative_at_the_input': 'Logistic passes s * A (1 - A) down',
-    'wrong_logistic_sign': 'It should compute',
+    'wrong_logistic_sign': 'the logistic function is y = 1 / (1 + exp(-A))',
     'wrong_mul_factors_swapped': 'the factors look swapped',
     'wrong_matmul_b_not_transposed_for_a': 'misses a transpose',
     'wrong_matmul_a_not_transposed_for_b': 'misses a transpose',
-    'wrong_plus_adds_into_its_first_argument': "evaluate() changed a leaf's val",
+    'wrong_plus_adds_into_its_first_argument': "evaluating changed a leaf's val",
+}
+EXPECTED_KEYS = {
+    'wrong_grad_overwritten': 'grad_overwritten',
+    'wrong_grad_is_s_itself': ('grad_is_the_array_s_itself', 's_modified_in_place'),
+    'wrong_backward_stops_at_the_top': 'backward_stops_at_the_top',
+    'wrong_zero_grad_only_here': 'zero_grad_does_not_reach_every_var',
+    'wrong_evaluate_returns_the_stored_value': 'value_cached_when_built',
+    'wrong_operations_compute_once': 'value_cached_when_built',
+    'wrong_backward_reads_stale_values': 'backward_uses_stale_values',
+    'wrong_sin_derivative_is_sin': 'sin_derivative_is_sin',
+    'wrong_sin_derivative_negative': 'sin_derivative_sign',
+    'wrong_sin_without_s': 's_not_multiplied',
+    'wrong_sin_changes_s': 's_modified_in_place',
+    'wrong_logistic_derivative_at_the_input': 'logistic_derivative_at_the_input',
+    'wrong_logistic_sign': 'logistic_sign_flipped',
+    'wrong_mul_factors_swapped': 'mul_gradients_swapped',
+    'wrong_matmul_b_not_transposed_for_a': 'matmul_gradient_not_transposed',
+    'wrong_matmul_a_not_transposed_for_b': 'matmul_gradient_not_transposed',
+    'wrong_plus_adds_into_its_first_argument': 'evaluate_changed_a_leaf',
 }

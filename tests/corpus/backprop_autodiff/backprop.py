@@ -64,6 +64,17 @@ def correct_sample_by_sample_outer_products(X, T, W, a, M, b):
     return tuple(grads)
 
 
+def correct_scipy_expit(X, T, W, a, M, b):
+    """scipy's expit for the logistic function, the column sums kept as (1, n) rows."""
+    from scipy.special import expit
+
+    h = expit(X @ W + a)
+    y = expit(h @ M + b)
+    d_out = (y - T) * y * (1 - y) / X.shape[0]
+    d_hidden = (d_out @ M.T) * h * (1 - h)
+    return [X.T @ d_hidden, d_hidden.sum(axis=0, keepdims=True), h.T @ d_out, d_out.sum(axis=0, keepdims=True)]
+
+
 # --- wrong ---------------------------------------------------------------------------------
 
 
@@ -73,6 +84,41 @@ def wrong_derivative_at_h(X, T, W, a, M, b):
     dE_dbeta = (y - T) * y * (1 - y) / len(X)
     dE_dalpha = logistic(h) * (1 - logistic(h)) * (dE_dbeta @ M.T)
     return X.T @ dE_dalpha, dE_dalpha.sum(axis=0), h.T @ dE_dbeta, dE_dbeta.sum(axis=0)
+
+
+def wrong_hidden_derivative_missing(X, T, W, a, M, b):
+    """The most common one: dE/dbeta @ M.T taken for dE/dalpha, without h (1 - h)."""
+    h = logistic(X @ W + a)
+    y = logistic(h @ M + b)
+    dE_dbeta = (y - T) * y * (1 - y) / len(X)
+    dE_dalpha = dE_dbeta @ M.T
+    return X.T @ dE_dalpha, dE_dalpha.sum(axis=0), h.T @ dE_dbeta, dE_dbeta.sum(axis=0)
+
+
+def wrong_hidden_bias_from_the_first_sample(X, T, W, a, M, b):
+    """dE/da read off the first row of dE/dalpha; the output layer is right."""
+    h = logistic(X @ W + a)
+    y = logistic(h @ M + b)
+    dE_dbeta = (y - T) * y * (1 - y) / len(X)
+    dE_dalpha = h * (1 - h) * (dE_dbeta @ M.T)
+    return X.T @ dE_dalpha, dE_dalpha[0], h.T @ dE_dbeta, dE_dbeta.sum(axis=0)
+
+
+def wrong_hidden_bias_averaged_twice(X, T, W, a, M, b):
+    """dE/da as the mean of dE/dalpha's rows, which already hold the 1/N: averaged twice."""
+    h = logistic(X @ W + a)
+    y = logistic(h @ M + b)
+    dE_dbeta = (y - T) * y * (1 - y) / len(X)
+    dE_dalpha = h * (1 - h) * (dE_dbeta @ M.T)
+    return X.T @ dE_dalpha, dE_dalpha.mean(axis=0), h.T @ dE_dbeta, dE_dbeta.sum(axis=0)
+
+
+def wrong_both_biases_from_the_first_sample(X, T, W, a, M, b):
+    h = logistic(X @ W + a)
+    y = logistic(h @ M + b)
+    dE_dbeta = (y - T) * y * (1 - y) / len(X)
+    dE_dalpha = h * (1 - h) * (dE_dbeta @ M.T)
+    return X.T @ dE_dalpha, dE_dalpha[0], h.T @ dE_dbeta, dE_dbeta[0]
 
 
 def wrong_output_derivative_missing(X, T, W, a, M, b):
@@ -155,14 +201,34 @@ def wrong_takes_a_gradient_step(X, T, W, a, M, b):
 
 
 EXPECTED_HINTS = {
+    "wrong_hidden_derivative_missing": "misses the hidden layer's logistic derivative",
+    "wrong_hidden_bias_from_the_first_sample": "taken from the first sample only",
+    "wrong_hidden_bias_averaged_twice": "divided by N once more",
+    "wrong_both_biases_from_the_first_sample": "taken from the first sample only",
     "wrong_derivative_at_h": "evaluated at h",
     "wrong_output_derivative_missing": "misses the logistic's derivative",
     "wrong_no_mean": "1/N of the mean",
     "wrong_without_the_half": "1/2 of L = 1/2 ||y - t||^2 is missing",
     "wrong_mean_over_outputs_too": "number of outputs",
     "wrong_sign": "sign is flipped",
-    "wrong_weight_gradients_transposed": "transposed shape",
+    "wrong_weight_gradients_transposed": "a weight gradient is transposed",
     "wrong_bias_gradients_not_summed": "one row per sample",
     "wrong_sigma_prime_of_the_current": "from the input current",
     "wrong_takes_a_gradient_step": "changed its input W in place",
+}
+EXPECTED_KEYS = {
+    "wrong_hidden_derivative_missing": "hidden_derivative_missing",
+    "wrong_hidden_bias_from_the_first_sample": "bias_gradient_from_the_first_sample",
+    "wrong_hidden_bias_averaged_twice": "bias_gradient_averaged_again",
+    "wrong_both_biases_from_the_first_sample": "bias_gradient_from_the_first_sample",
+    "wrong_derivative_at_h": "derivative_taken_at_h",
+    "wrong_output_derivative_missing": "output_derivative_missing",
+    "wrong_no_mean": "mean_missing",
+    "wrong_without_the_half": "half_missing",
+    "wrong_mean_over_outputs_too": "mean_over_outputs_too",
+    "wrong_sign": "sign_flipped",
+    "wrong_weight_gradients_transposed": "weight_gradient_transposed",
+    "wrong_bias_gradients_not_summed": "bias_gradient_not_summed",
+    "wrong_sigma_prime_of_the_current": "derivative_of_the_current_as_if_it_were_the_output",
+    "wrong_takes_a_gradient_step": "argument_changed_in_place",
 }

@@ -27,6 +27,24 @@ def correct_clipped_at_1e_7(y, t):
     return -np.mean(t * np.log(y) + (1 - t) * np.log(1 - y))
 
 
+def correct_epsilon_added(y, t):
+    """The textbook guard, log(y + eps) with eps = 1e-6, in both logarithms."""
+    eps = 1e-6
+    return -np.mean(t * np.log(y + eps) + (1 - t) * np.log(1 - y + eps))
+
+
+def correct_log_of_the_maximum(y, t):
+    eps = 1e-7
+    return -np.mean(t * np.log(np.maximum(y, eps)) + (1 - t) * np.log(np.maximum(1 - y, eps)))
+
+
+def correct_scipy_xlogy(y, t):
+    """scipy's xlogy(t, y) = t * log(y), and 0 where t is 0."""
+    from scipy.special import xlogy
+
+    return -np.mean(xlogy(t, y) + xlogy(1 - t, 1 - y))
+
+
 def correct_probability_of_the_true_class(y, t):
     """The likelihood y^t (1 - y)^(1 - t) of 0/1 targets picks y or 1 - y."""
     return -np.mean(np.log(np.where(t == 1, y, 1 - y)))
@@ -74,6 +92,11 @@ def wrong_clipped_at_1e_3(y, t):
     return -np.mean(t * np.log(y) + (1 - t) * np.log(1 - y))
 
 
+def wrong_epsilon_1e_3_added(y, t):
+    eps = 1e-3
+    return -np.mean(t * np.log(y + eps) + (1 - t) * np.log(1 - y + eps))
+
+
 def wrong_with_logits(y, t):
     """Treats the probabilities as logits."""
     return torch.nn.functional.binary_cross_entropy_with_logits(torch.as_tensor(y), torch.as_tensor(t))
@@ -86,5 +109,16 @@ EXPECTED_HINTS = {
     "wrong_first_term_only": "(1 - t) ln(1 - y) term is missing",
     "wrong_terms_swapped": "paired with the wrong logarithms",
     "wrong_clipped_at_1e_3": "clipped at 1e-3",
+    "wrong_epsilon_1e_3_added": "an epsilon of 1e-3",
     "wrong_with_logits": "do not apply the logistic function",
+}
+EXPECTED_KEYS = {
+    "wrong_sum": "sum_instead_of_mean",
+    "wrong_sign": "sign_flipped",
+    "wrong_log10": "log10_instead_of_ln",
+    "wrong_first_term_only": "second_term_missing",
+    "wrong_terms_swapped": "terms_swapped",
+    "wrong_clipped_at_1e_3": "clipped_too_far",
+    "wrong_epsilon_1e_3_added": "epsilon_too_large",
+    "wrong_with_logits": "logistic_applied_to_y",
 }

@@ -30,6 +30,22 @@ def correct_true_class_picked(y, t):
     return -np.mean(np.log(y[np.arange(len(y)), labels]))
 
 
+def correct_textbook_epsilon(y, t):
+    """The textbook guard: log(y + 1e-7)."""
+    return -np.mean(np.sum(t * np.log(y + 1e-7), axis=1))
+
+
+def correct_clipped_at_1e_7(y, t):
+    y = np.clip(y, 1e-7, 1 - 1e-7)
+    return -np.mean(np.sum(t * np.log(y), axis=1))
+
+
+def correct_scipy_xlogy(y, t):
+    from scipy.special import xlogy
+
+    return -xlogy(t, y).sum(axis=1).mean()
+
+
 def correct_einsum(y, t):
     return -np.einsum("nk,nk->", t, np.log(y)) / y.shape[0]
 
@@ -67,6 +83,15 @@ def wrong_log10(y, t):
     return -np.mean(np.sum(t * np.log10(y), axis=1))
 
 
+def wrong_clipped_at_1e_3(y, t):
+    y = np.clip(y, 1e-3, 1 - 1e-3)
+    return -np.mean(np.sum(t * np.log(y), axis=1))
+
+
+def wrong_epsilon_1e_3_added(y, t):
+    return -np.mean(np.sum(t * np.log(y + 1e-3), axis=1))
+
+
 def wrong_cross_entropy_on_probabilities(y, t):
     """PyTorch's cross_entropy applies softmax to what it is given."""
     return torch.nn.functional.cross_entropy(torch.as_tensor(y), torch.as_tensor(t).argmax(dim=1))
@@ -85,7 +110,20 @@ EXPECTED_HINTS = {
     "wrong_sum": "sum over the samples",
     "wrong_sign": "sign is flipped",
     "wrong_log10": "base-10",
+    "wrong_clipped_at_1e_3": "clipped at 1e-3",
+    "wrong_epsilon_1e_3_added": "an epsilon of 1e-3",
     "wrong_cross_entropy_on_probabilities": "do not apply softmax or F.cross_entropy",
     "wrong_targets_left_out": "targets t are missing",
     "wrong_binary_terms": "terms of the binary loss are added",
+}
+EXPECTED_KEYS = {
+    "wrong_mean_over_every_entry": "mean_over_classes_too",
+    "wrong_sum": "sum_instead_of_mean",
+    "wrong_sign": "sign_flipped",
+    "wrong_log10": "log10_instead_of_ln",
+    "wrong_clipped_at_1e_3": "clipped_too_far",
+    "wrong_epsilon_1e_3_added": "epsilon_too_large",
+    "wrong_cross_entropy_on_probabilities": "softmax_applied_to_y",
+    "wrong_targets_left_out": "targets_left_out",
+    "wrong_binary_terms": "binary_terms_added",
 }

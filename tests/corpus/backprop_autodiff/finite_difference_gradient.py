@@ -1,9 +1,10 @@
 """Student-style ``finite_difference_gradient(f, w, delta)``.
 
 The contract: entry ``i`` is ``(f(w + delta e_i) - f(w - delta e_i)) / (2 delta)``, one entry at a
-time; ``f`` always gets an array of ``w``'s shape and works in float64; the result has ``w``'s
-shape; ``w`` holds its values again when the function returns (restoring arithmetically is
-fine).
+time; ``f`` always gets an array of ``w``'s shape at float64 points (the one place of this
+assignment where float32 is wrong: it rounds ``w + delta``); the result has ``w``'s shape (its
+values may be stored in float32); ``w`` holds its values again when the function returns
+(restoring arithmetically is fine).
 """
 
 import math
@@ -87,6 +88,17 @@ def correct_list_of_differences(f, w, delta):
         e = e.reshape(w.shape)
         quotients.append((f(w + e) - f(w - e)) / (2 * delta))
     return np.array(quotients).reshape(w.shape)
+
+
+def correct_result_stored_in_float32(f, w, delta):
+    """f evaluated at float64 points; only the quotients are kept in a float32 array."""
+    gradient = np.zeros(w.shape, dtype=np.float32)
+    for index in np.ndindex(w.shape):
+        w_plus, w_minus = w.copy(), w.copy()
+        w_plus[index] += delta
+        w_minus[index] -= delta
+        gradient[index] = (f(w_plus) - f(w_minus)) / (2 * delta)
+    return gradient
 
 
 # --- wrong ---------------------------------------------------------------------------------
@@ -182,6 +194,11 @@ def wrong_float32_copies(f, w, delta):
     return gradient
 
 
+def wrong_zeros_and_w_untouched(f, w, delta):
+    """No difference at all: zeros of w's shape, w left alone (both right, and nothing else)."""
+    return np.zeros_like(w)
+
+
 EXPECTED_HINTS = {
     "wrong_forward_difference": "forward difference",
     "wrong_backward_difference": "backward difference",
@@ -191,5 +208,19 @@ EXPECTED_HINTS = {
     "wrong_result_flattened": "not be flattened",
     "wrong_not_restored": "does not hold its original values",
     "wrong_alias_instead_of_copies": "look like the same array",
-    "wrong_float32_copies": "about three digits",
+    "wrong_float32_copies": "about three correct digits",
+    "wrong_zeros_and_w_untouched": "look like the same array",
+}
+EXPECTED_KEYS = {
+    "wrong_forward_difference": "forward_difference",
+    "wrong_backward_difference": "backward_difference",
+    "wrong_divided_by_delta": "two_delta_missing",
+    "wrong_every_entry_at_once": "every_entry_perturbed_at_once",
+    "wrong_flattened_before_calling_f": "w_flattened_before_calling_f",
+    "wrong_result_flattened": "result_flattened",
+    "wrong_not_restored": "w_left_perturbed",
+    "wrong_alias_instead_of_copies": "perturbed_through_an_alias",
+    "wrong_float32_copies": "evaluated_in_low_precision",
+    # zeros are exactly what perturbing through an alias returns: the grader cannot tell them apart
+    "wrong_zeros_and_w_untouched": "perturbed_through_an_alias",
 }

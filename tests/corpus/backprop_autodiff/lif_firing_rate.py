@@ -62,6 +62,15 @@ def correct_float32_tensor(v_in, tau_ref=0.002, tau_m=0.02):
     return torch.where(v > 1, rates, torch.zeros_like(v))
 
 
+def correct_float32_numpy(v_in, tau_ref=0.002, tau_m=0.02):
+    """Everything in float32 with numpy: the inputs, the time constants and the formula."""
+    v = np.asarray(v_in, dtype=np.float32)
+    rates = np.zeros(v.shape, dtype=np.float32)
+    firing = v > 1
+    rates[firing] = 1 / (np.float32(tau_ref) - np.float32(tau_m) * np.log(1 - 1 / v[firing]))
+    return rates
+
+
 def correct_log1p_interval(v_in, tau_ref=0.002, tau_m=0.02):
     """The interval between spikes first, with log1p; inf where the neuron never fires."""
     v = np.atleast_1d(np.asarray(v_in, dtype=float))
@@ -154,6 +163,18 @@ def wrong_input_overwritten(v_in, tau_ref=0.002, tau_m=0.02):
     return rates
 
 
+def wrong_if_on_an_array(v_in, tau_ref=0.002, tau_m=0.02):
+    """The scalar formula with an if: right for a float, an error for an array."""
+    if v_in <= 1:
+        return 0.0
+    return 1.0 / (tau_ref - tau_m * np.log(1.0 - 1.0 / v_in))
+
+
+def wrong_zeros_of_the_right_shape(v_in, tau_ref=0.002, tau_m=0.02):
+    """No formula at all: a zero rate everywhere, which is right at and below the threshold."""
+    return np.zeros(np.shape(v_in))
+
+
 EXPECTED_HINTS = {
     "wrong_formula_without_threshold": "the rate is NaN for some inputs at or below the threshold",
     "wrong_threshold_at_zero": "the rate is NaN for some inputs at or below the threshold",
@@ -165,4 +186,20 @@ EXPECTED_HINTS = {
     "wrong_time_constants_swapped": "look swapped",
     "wrong_refractory_period_left_out": "refractory period tau_ref is missing",
     "wrong_input_overwritten": "changed its input v_in in place",
+    "wrong_if_on_an_array": "if on an array raises an error",
+    "wrong_zeros_of_the_right_shape": "the rate differs from the reference.",
+}
+EXPECTED_KEYS = {
+    "wrong_formula_without_threshold": "nan_at_or_below_threshold",
+    "wrong_threshold_at_zero": "nan_at_or_below_threshold",
+    "wrong_math_log_on_a_float": "raises_at_or_below_threshold",
+    "wrong_default_constants_hard_coded": "tau_arguments_ignored",
+    "wrong_log10": "log10_instead_of_ln",
+    "wrong_interval_instead_of_rate": "interval_instead_of_rate",
+    "wrong_plus_in_the_denominator": "plus_instead_of_minus",
+    "wrong_time_constants_swapped": "time_constants_swapped",
+    "wrong_refractory_period_left_out": "refractory_period_left_out",
+    "wrong_input_overwritten": "argument_changed_in_place",
+    "wrong_if_on_an_array": "if_on_an_array",
+    "wrong_zeros_of_the_right_shape": None,
 }

@@ -51,6 +51,11 @@ def wrong_mean_over_every_entry(y, t):
     return 0.5 * np.mean((y - t) ** 2)
 
 
+def wrong_divided_by_the_components(y, t):
+    """The mean taken with the wrong size: the number of columns K instead of the rows N."""
+    return 0.5 * np.sum((y - t) ** 2) / y.shape[1]
+
+
 def wrong_no_half(y, t):
     return np.mean(np.sum((y - t) ** 2, axis=1))
 
@@ -78,10 +83,21 @@ def wrong_per_sample_losses(y, t):
 
 EXPECTED_HINTS = {
     "wrong_mean_over_every_entry": "also divided by the number of components",
+    "wrong_divided_by_the_components": "divided by the number of components K instead of",
     "wrong_no_half": "1/2 of L = 1/2 ||y - t||^2 is missing",
     "wrong_sum_over_samples": "sum over the samples",
     "wrong_pytorch_mse_loss": "F.mse_loss",
     "wrong_norm_not_squared": "not squared",
     "wrong_absolute_error": "absolute differences",
     "wrong_per_sample_losses": "single number",
+}
+EXPECTED_KEYS = {
+    "wrong_mean_over_every_entry": "mean_over_components_too",
+    "wrong_divided_by_the_components": "mean_over_components_instead_of_samples",
+    "wrong_no_half": "half_missing",
+    "wrong_sum_over_samples": "sum_instead_of_mean",
+    "wrong_pytorch_mse_loss": "pytorch_mse_loss",
+    "wrong_norm_not_squared": "norm_not_squared",
+    "wrong_absolute_error": "absolute_instead_of_squared",
+    "wrong_per_sample_losses": "loss_not_a_single_number",
 }

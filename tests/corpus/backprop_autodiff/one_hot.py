@@ -84,11 +84,20 @@ def wrong_positive_entries(z):
 
 
 EXPECTED_HINTS = {
-    "wrong_index_only": "shape of an index per row",
+    "wrong_index_only": "position of the largest entry of each row (argmax)",
     "wrong_maximum_kept": "keeps its own value",
     "wrong_argmin": "smallest entry",
     "wrong_largest_of_the_whole_batch": "single 1 in the whole batch",
     "wrong_maximum_of_each_column": "each column",
     "wrong_softmax": "looks like the softmax",
     "wrong_positive_entries": "a 1 at the position of its largest entry",
+}
+EXPECTED_KEYS = {
+    "wrong_index_only": "index_instead_of_vector",
+    "wrong_maximum_kept": "maximum_kept_instead_of_one",
+    "wrong_argmin": "one_at_the_smallest_entry",
+    "wrong_largest_of_the_whole_batch": "one_over_the_whole_batch",
+    "wrong_maximum_of_each_column": "one_per_column",
+    "wrong_softmax": "softmax_instead_of_one_hot",
+    "wrong_positive_entries": None,
 }

@@ -37,6 +37,18 @@ def correct_float32(z):
     return exps / exps.sum(axis=-1, keepdims=True)
 
 
+def correct_scipy_softmax(z):
+    """scipy's own softmax over the last axis."""
+    from scipy.special import softmax as scipy_softmax
+
+    return scipy_softmax(z, axis=-1)
+
+
+def correct_float32_tensor(z):
+    """torch in float32, on a float32 copy of z."""
+    return torch.softmax(torch.tensor(z, dtype=torch.float32), dim=-1)
+
+
 def correct_log_sum_exp(z):
     """exp(z - logsumexp(z)), row by row."""
     z = np.asarray(z, dtype=float)
@@ -100,6 +112,16 @@ def wrong_shift_in_place(z):
     return exps / exps.sum(axis=-1, keepdims=True)
 
 
+EXPECTED_KEYS = {
+    "wrong_one_sum_for_the_batch": "normalised_over_the_whole_batch",
+    "wrong_columns_normalised": "normalised_over_columns",
+    "wrong_row_sums_without_keepdims": None,
+    "wrong_not_normalised": "exponentials_not_normalised",
+    "wrong_no_exponential": "normalised_without_exponentials",
+    "wrong_log_softmax": "log_of_the_softmax",
+    "wrong_rounded_like_the_notes": "result_rounded",
+    "wrong_shift_in_place": "argument_changed_in_place",
+}
 EXPECTED_HINTS = {
     "wrong_one_sum_for_the_batch": "one sum over the whole batch",
     "wrong_columns_normalised": "down the columns",

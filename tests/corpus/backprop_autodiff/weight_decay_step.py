@@ -86,3 +86,13 @@ EXPECTED_HINTS = {
     "wrong_gradient_without_step_size": "not multiplied by the step size",
     "wrong_in_place": "changed its input theta in place",
 }
+EXPECTED_KEYS = {
+    "wrong_lam_as_the_product": "lam_read_as_the_product",
+    "wrong_half_decay": "half_of_the_decay",
+    "wrong_double_decay": "twice_the_decay",
+    "wrong_decay_after_the_step": "decay_after_the_step",
+    "wrong_decay_added": "decay_added",
+    "wrong_no_decay": "decay_missing",
+    "wrong_gradient_without_step_size": "step_size_missing_on_the_gradient",
+    "wrong_in_place": "argument_changed_in_place",
+}
