@@ -68,6 +68,10 @@ HIDDEN_ONLY = {
         "the public check grades the split's properties only, which the last fifth as test set "
         "keeps (the contract gives it that partial credit); only the hidden exact-split test "
         "can tell the first fifth from the last"),
+    "batch_dimension_dropped": (
+        "the notebook's Net examples are batches of several samples: only a batch of one shows a "
+        "forward that squeezes the batch dimension away (the checks name it from the output's "
+        "values, not from a stored answer)"),
     "shuffled_with_numpy_default_rng": (
         "a valid shuffle from another generator keeps the properties the public check grades "
         "(the contract's partial credit); only the hidden exact-split test compares with torch"),

@@ -90,6 +90,9 @@ MISTAKES = vocabulary(
         "arguments written in the string, as in LeakyReLU(0.1)."),
     input_not_flattened=(
         "forward should first reshape its input to (batch, input_feature_num)."),
+    batch_dimension_dropped=(
+        "the output of forward holds the right values but not in the shape (batch, "
+        "output_feature_num): keep the batch dimension, even for a batch of one sample."),
     activation_after_the_output_layer=(
         "there is an activation after Output_Linear too; the output layer should return its "
         "values as they are."),
@@ -467,16 +470,18 @@ def net_forward_matches_reference(Net, numbers: dict | None = None, example: boo
                 raise not_flattened from None
             raise
         outputs = to_array("the output of forward", result)
+        tolerance = _tolerance(case, "outputs")
         if outputs.shape != want.shape:
             if _not_flattened(net, inputs, want):
                 raise not_flattened
+            if outputs.size == want.size and close(outputs.reshape(want.shape), want, **tolerance):
+                raise diagnose(MISTAKES["batch_dimension_dropped"])
             raise CheckFailed("the output of forward has the wrong shape; it should have one row per sample "
                               "and one column per output.",
                               public=f"the output of forward has shape {student_shape(outputs)} for an input "
                                      f"of shape {tuple(inputs.shape)}, expected {want.shape}.",
                               key="wrong_shape")
         expect_finite("the output of forward", outputs)
-        tolerance = _tolerance(case, "outputs")
         if close(outputs, want, **tolerance):
             return
         own = _matching(case, "outputs", outputs)

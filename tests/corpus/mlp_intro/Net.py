@@ -311,7 +311,7 @@ EXPECTED_HINTS = {
     "wrong_activation_before_linear": "before its Linear",
     "wrong_every_layer_from_the_input": "map the previous layer's width to its own",
     "wrong_activation_arguments_dropped": "default arguments",
-    "wrong_squeezes_the_batch": "one row per sample",
+    "wrong_squeezes_the_batch": "keep the batch dimension",
 }
 
 EXPECTED_KEYS = {
@@ -323,6 +323,5 @@ EXPECTED_KEYS = {
     "wrong_activation_before_linear": "activation_before_its_linear_layer",
     "wrong_every_layer_from_the_input": "wrong_layer_sizes",
     "wrong_activation_arguments_dropped": "activation_arguments_dropped",
-    # a shape, not a formula: the grader says what is off and names no cause
-    "wrong_squeezes_the_batch": None,
+    "wrong_squeezes_the_batch": "batch_dimension_dropped",
 }
