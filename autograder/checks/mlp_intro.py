@@ -560,13 +560,15 @@ def _rows(array: np.ndarray) -> int:
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two splits the student's function returned are the very same."""
     return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
 def _split_mistake(case: dict, got: np.ndarray, keys: set[str] | None = None) -> Mistake | None:
-    """The stored mistake whose split ``got`` is, exactly (among ``keys`` if given)."""
+    """The stored mistake whose split ``got`` is (among ``keys`` if given)."""
     for wrong, mistake in _mistakes(case, "split"):
-        if (keys is None or mistake.key in keys) and _same(got, np.asarray(wrong, dtype=np.float64)):
+        if (keys is None or mistake.key in keys) and close(got, np.asarray(wrong, dtype=np.float64),
+                                                           **_tolerance(case, "split")):
             return mistake
     return None
 
@@ -638,7 +640,7 @@ def split_matches_seeded_randperm(shuffle_and_split_data, numbers: dict | None =
         parts = _split(shuffle_and_split_data, case, case["seed"])
         got = _arrangement(parts)
         right = np.asarray(case["split"], dtype=np.float64)
-        if _same(got, right):
+        if close(got, right, **_tolerance(case, "split")):
             _expect_aligned(parts)
             return
         if not _same(_arrangement(_split(shuffle_and_split_data, case, case["seed"])), got):
