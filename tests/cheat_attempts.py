@@ -1585,6 +1585,75 @@ def symlink_chown_on_restart(nb, folder):
     """)
 
 
+# --- mlp_intro: a network that describes itself --------------------------------------------------
+# The Net tests once took the student process's own report of the layers (the module_layers
+# probe) as proof of structure; these attacks make that report, and every other self-description
+# a check could ask for, lie about a network with no layer at all.
+
+
+def forged_layer_report(nb, folder):
+    """A ``Net`` that builds no layer, whose forward returns zeros of the right shape, with the
+    inspections replaced: ``module_layers`` describes ``Linear_i``, ``Activation_i`` and
+    ``Output_Linear`` from the network's own arguments, ``load_linear_weights`` reports success."""
+    return _attack(nb, folder, FIND_ENGINE, """
+        import torch
+
+        PROBES = _engine_module("PROBES", "module_layers").PROBES
+
+        class Net(torch.nn.Module):
+            def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):
+                super().__init__()
+                self.spec = (actv, input_feature_num, list(hidden_unit_nums), output_feature_num)
+
+            def forward(self, x):
+                return torch.zeros(x.shape[0], self.spec[3])
+
+        def _forged_layers(workspace, module):
+            actv, n_in, hidden, n_out = module.spec
+            widths = [n_in, *hidden, n_out]
+            names = [f"Linear_{i}" for i in range(len(hidden))] + ["Output_Linear"]
+            layers = [{"name": name, "path": name, "type": "Linear", "linear": True,
+                       "in_features": widths[i], "out_features": widths[i + 1]} for i, name in enumerate(names)]
+            layers += [{"name": f"Activation_{i}", "path": f"Activation_{i}", "type": actv.split("(")[0],
+                        "linear": False} for i in range(len(hidden))]
+            return {"is_module": True, "type": "Net", "layers": layers, "distinct_linear": len(names)}
+
+        PROBES["module_layers"] = _forged_layers
+        PROBES["load_linear_weights"] = lambda workspace, module, weights: {"dtype": "float32"}
+    """)
+
+
+def layers_that_only_claim_their_names(nb, folder):
+    """A ``Net`` whose ``named_modules`` lists every contract name, each bound to a module that
+    accepts any weights without keeping them and answers zeros of the input's shape."""
+    return _attack(nb, folder, """
+        import torch
+
+        class Pretender(torch.nn.Module):
+            def load_state_dict(self, *args, **kwargs):
+                return None
+
+            def forward(self, x):
+                return torch.zeros_like(x)
+
+        class Net(torch.nn.Module):
+            def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):
+                super().__init__()
+                self.spec = (list(hidden_unit_nums), output_feature_num)
+
+            def named_modules(self, *args, **kwargs):
+                hidden, _ = self.spec
+                yield "", self
+                for i in range(len(hidden)):
+                    yield f"Linear_{i}", Pretender()
+                    yield f"Activation_{i}", Pretender()
+                yield "Output_Linear", Pretender()
+
+            def forward(self, x):
+                return torch.zeros(x.shape[0], self.spec[1])
+    """)
+
+
 # --- the corpus ----------------------------------------------------------------------------------
 # An attack that gets through is listed with ``holes={property: why}``, which makes the test of
 # that property a strict xfail until the engine is fixed. None is listed today; the holes this
@@ -1832,6 +1901,9 @@ SCENARIOS: dict = {
     forged_grader_error_leak: Expect(BLANK),
     cell_line_leak: Expect(BLANK),
     forged_probe_answer_leak: Expect(BLANK),
+    # mlp_intro: a network that describes itself
+    forged_layer_report: Expect(BLANK),
+    layers_that_only_claim_their_names: Expect(BLANK),
     other_submissions_seen_in_memory: Expect(BLANK),
     stash_hidden_inputs_in_shared_memory: Expect(BLANK),
     # the grader's own files

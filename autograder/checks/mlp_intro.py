@@ -2,9 +2,19 @@
 
 Each check runs the student's function on cases (the hidden ones, or with ``example`` the
 notebook's own examples) and explains the first thing that looks wrong. Known mistakes are
-named from the case itself: the reference stored what each would return. This module
-computes no answer, right or wrong, so the student's notebook can carry it for the public
-checks; the expected numbers of a hidden case are never shown.
+named from the case itself: the reference stored what each would return, and proved on
+every case that no two of them, and none of them and the right answer, look alike within
+the case's tolerance (which the case carries too). Where a check names a mistake from
+anything else (a shape, a property of the split), it is a fact it verified, worded as what
+is off, not a guess at a cause. This module computes no answer, right or wrong, so the
+student's notebook can carry it for the public checks; the expected numbers of a hidden case
+are never shown, and hidden feedback quotes nothing the student's code chose.
+
+``Net`` is checked by what it does, never by what the student process says about it: the
+checks find its layers by their names (``Linear_0``, ..., ``Output_Linear``, wherever they
+are registered), load the reference weights into each by name with the layer's own
+``load_state_dict``, then compare what each layer, and the whole network, returns on the
+judge's inputs with the reference's numbers.
 """
 
 from __future__ import annotations
@@ -13,15 +23,15 @@ import numpy as np
 import torch
 
 from . import cases_for
-from .values import (Diagnosed, call, call_unchanged, close, diagnose, expect_close, expect_shape,
-                     for_each_case, kind_of, probe, stored_mistakes, student_shape, student_words,
+from .values import (CheckFailed, Diagnosed, Mistake, call, call_unchanged, close, diagnose, expect_close,
+                     expect_finite, expect_shape, for_each_case, kind_of, stored_mistakes, student_shape,
                      to_array, unpack, vocabulary)
 
 ASSIGNMENT = "mlp_intro"
 GRID_POINTS = 1000
-# Activation classes a hidden test may name when it finds one in the student's network.
-ACTIVATIONS = ("ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ELU", "GELU", "Softplus", "Identity",
-               "Linear", "Sequential")
+# How a split is laid out as one array, as reference.mlp_intro.arrangement lays it out: the
+# test labels, this mark, the training labels (the labels are the samples' indices).
+SPLIT_MARK = -1.0
 
 MISTAKES = vocabulary(
     # approximate_function
@@ -29,10 +39,10 @@ MISTAKES = vocabulary(
         "x runs from 0 to 2*pi like the grid of the sine example, whatever x_train holds; it "
         "should be torch.linspace(min(x_train), max(x_train), 1000)."),
     relu_acts_transposed=(
-        "relu_acts looks transposed: it should have one row per ReLU and one column per grid point."),
+        "relu_acts is transposed: it should have one row per ReLU and one column per grid point."),
     one_relu_per_training_point=(
-        "there is one row per training point; the last training point needs no ReLU, so there "
-        "should be one fewer."),
+        "relu_acts has a row for every training point; the last training point needs no ReLU, so "
+        "there should be one row fewer."),
     relus_shifted_the_wrong_way=(
         "the ReLUs are shifted the wrong way; row i should be relu(x - x_train[i]), so its bias "
         "is -x_train[i]."),
@@ -50,23 +60,39 @@ MISTAKES = vocabulary(
         "x_train[i] (this slope minus the previous one)."),
     plain_sum_of_the_relus=(
         "y_hat looks like the plain sum of the ReLUs; weight each ReLU by its change of slope."),
-    y_hat_has_the_wrong_sign="y_hat has the wrong sign.",
+    y_hat_has_the_wrong_sign=(
+        "y_hat has the wrong sign; check that each weight is this slope minus the previous one, "
+        "not the other way round."),
     slopes_without_the_spacing=(
         "the slopes look like differences of y alone; divide each by the spacing, slope i = "
         "(y_train[i+1] - y_train[i]) / (x_train[i+1] - x_train[i])."),
     weight_minus_the_previous_weight=(
         "weight i looks like this slope minus the previous weight; it should be this slope minus "
         "the previous slope."),
+    y_hat_not_summed=(
+        "y_hat holds every weighted ReLU as its own row; add the rows up into one value per grid "
+        "point."),
     answer_of_the_sine_example=(
         "y_hat is the answer of the sine example, whatever x_train and y_train hold; compute it "
         "from the function's inputs."),
     # Net
+    not_an_nn_module=(
+        "Net(...) should create an nn.Module, with its layers registered as submodules."),
     layer_not_registered_by_name=(
-        "register each layer with add_module under its contract name."),
-    wrong_layer_sizes="each Linear should map the previous layer's width to its own.",
-    wrong_number_of_linear_layers="one per hidden layer and one output layer.",
-    activation_not_built_from_actv="build it from the actv string.",
-    input_not_flattened="flatten it to (batch, input_feature_num) in forward.",
+        "register each layer under its name, with add_module or as an attribute of that name."),
+    wrong_layer_sizes=(
+        "each Linear should map the previous layer's width to its own: Linear_0 takes "
+        "input_feature_num features, and Output_Linear gives output_feature_num."),
+    activation_is_always_relu=(
+        "it computes ReLU whatever actv says; build each activation from the actv string."),
+    activation_arguments_dropped=(
+        "it computes the activation named in actv with its default arguments; keep the "
+        "arguments written in the string, as in LeakyReLU(0.1)."),
+    input_not_flattened=(
+        "forward should first reshape its input to (batch, input_feature_num)."),
+    batch_dimension_dropped=(
+        "the output of forward holds the right values but not in the shape (batch, "
+        "output_feature_num): keep the batch dimension, even for a batch of one sample."),
     activation_after_the_output_layer=(
         "there is an activation after Output_Linear too; the output layer should return its "
         "values as they are."),
@@ -89,29 +115,41 @@ MISTAKES = vocabulary(
     every_label_for_every_sample=(
         "x[:, labels] takes every sample's logit at every label; pick one entry per sample with "
         "x[torch.arange(N), labels]."),
+    per_sample_losses_not_averaged=(
+        "it returns the loss of every sample; the loss is a single number, their mean over the batch."),
     loss_of_the_example=(
         "the loss is the value of the example in the notebook, whatever the batch; compute it "
         "from x and labels."),
-    loss_not_a_single_number="the loss should be a single number (the mean over the batch).",
+    changed_its_input_in_place=(
+        "it changed an argument in place; work on a copy, or on new tensors, and leave the "
+        "caller's as they were."),
     # shuffle_and_split_data
     sets_swapped=(
-        "the test set has the size of the training set and the other way round: return them in "
-        "the order (X_test, y_test, X_train, y_train)."),
+        "the two sets are swapped: the test set holds the training samples and the other way "
+        "round. Return them in the order (X_test, y_test, X_train, y_train)."),
+    test_set_is_eighty_percent=(
+        "the test set holds the first 80% of the shuffled samples; it should hold the first "
+        "int(0.2 * N), and the training set the rest."),
     training_set_holds_the_test_samples=(
         "the training set also holds the test samples; it should hold only the samples that are "
         "not in the test set."),
     test_size_rounded_up=(
-        "the test set looks rounded up; it should hold int(0.2 * N) samples, 20% of the data "
-        "rounded down."),
+        "the test set is one sample too large, as if 0.2 * N were rounded up; it should hold "
+        "int(0.2 * N) samples, 20% of the data rounded down."),
     rows_apart_from_their_labels=(
         "rows of X no longer sit beside their own y: shuffle X and y with the same permutation."),
     samples_lost_or_repeated=(
         "the test and training sets together should hold every sample exactly once."),
-    split_not_repeatable="two calls with the same seed gave different splits.",
+    not_shuffled="the data is split in its original order, without shuffling.",
+    split_not_repeatable=(
+        "two calls with the same seed gave different splits; call torch.manual_seed(seed) "
+        "before drawing the permutation."),
+    split_ignores_its_seed=(
+        "two different seeds gave the same split; the permutation should come from the seed the "
+        "function receives, through torch.manual_seed(seed)."),
     test_set_is_the_last_part=(
         "the test set is the last 20% of the permutation; it should be the first int(0.2 * N) "
         "samples."),
-    not_shuffled="the data is split in its original order, without shuffling.",
     shuffled_with_numpy_default_rng=(
         "the samples are shuffled with numpy's random generator (np.random.default_rng), not with "
         "the shuffle the exercise asks for: torch.manual_seed(seed) followed by torch.randperm(N)."),
@@ -134,8 +172,24 @@ def _cases(graded_name: str, numbers: dict | None, example: bool) -> list[dict]:
     return cases_for(ASSIGNMENT, graded_name, numbers, example=example)
 
 
-def _mistakes(case: dict, field: str):
+def _mistakes(case: dict, field: str) -> list[tuple]:
     return stored_mistakes(case, field, MISTAKES)
+
+
+def _tolerance(case: dict, field: str) -> dict[str, float]:
+    rtol, atol = case["tolerance"][field]
+    return {"rtol": rtol, "atol": atol}
+
+
+def _matching(case: dict, field: str, got: np.ndarray, *, reshape: bool = False) -> Mistake | None:
+    """The stored mistake whose answer ``got`` is, within the case's tolerance, or None."""
+    for wrong, mistake in _mistakes(case, field):
+        wrong = np.asarray(wrong, dtype=np.float64)
+        if reshape and wrong.size == got.size:
+            wrong = wrong.reshape(got.shape)
+        if close(got, wrong, **_tolerance(case, field)):
+            return mistake
+    return None
 
 
 # --- approximate_function ------------------------------------------------------------------
@@ -149,22 +203,26 @@ def _approximation(approximate_function, case: dict):
     return to_array("y_hat", y_hat), to_array("relu_acts", relu_acts), to_array("x", x)
 
 
-def _knots(case: dict) -> np.ndarray:
-    return np.asarray(case["x_train"], dtype=np.float64).reshape(-1)
+def _relu_count(case: dict) -> int:
+    return len(case["x_train"]) - 1
 
 
-def _span(case: dict) -> float:
-    knots = _knots(case)
-    return float(knots[-1] - knots[0])
+def _sampled_rows(relu_acts: np.ndarray, case: dict) -> np.ndarray:
+    return relu_acts[:, case["grid_sample"]]
 
 
-def _grid_and_relus_right(relu_acts: np.ndarray, x: np.ndarray, case: dict) -> bool:
-    """Whether a student's ``x`` and ``relu_acts`` pass the grid-and-ReLUs check."""
-    sample, span = case["grid_sample"], _span(case)
-    if x.size != GRID_POINTS or relu_acts.shape != (len(_knots(case)) - 1, GRID_POINTS):
-        return False
-    return close(x.reshape(-1)[sample], np.asarray(case["x"]), rtol=1e-5, atol=1e-5 * span) and close(
-        relu_acts[:, sample], np.asarray(case["relu_acts"]), rtol=1e-5, atol=1e-5 * (1.0 + span))
+def _relu_shape_mistake(relu_acts: np.ndarray, case: dict) -> Mistake | None:
+    """A ``relu_acts`` of another shape whose values show the mistake: the right rows
+    transposed, or the right rows and one more (a ReLU for the last training point too)."""
+    rows, right = _relu_count(case), np.asarray(case["relu_acts"])
+    tolerance = _tolerance(case, "relu_acts")
+    if relu_acts.shape == (GRID_POINTS, rows) and rows != GRID_POINTS:
+        if close(_sampled_rows(relu_acts.T, case), right, **tolerance):
+            return MISTAKES["relu_acts_transposed"]
+    if relu_acts.shape == (rows + 1, GRID_POINTS):
+        if close(_sampled_rows(relu_acts[:rows], case), right, **tolerance):
+            return MISTAKES["one_relu_per_training_point"]
+    return None
 
 
 def approximation_grid_and_relus(approximate_function, numbers: dict | None = None,
@@ -173,22 +231,42 @@ def approximation_grid_and_relus(approximate_function, numbers: dict | None = No
 
     def check(case):
         _, relu_acts, x = _approximation(approximate_function, case)
-        knots, sample, span = _knots(case), case["grid_sample"], _span(case)
-        expect_shape("x", x, (GRID_POINTS,), (GRID_POINTS, 1))
-        expect_close("x", x.reshape(-1)[sample], case["x"], rtol=1e-5, atol=1e-5 * span,
+        expect_shape("x", x, (GRID_POINTS,), (GRID_POINTS, 1),
+                     hidden="it should hold the 1000 points of torch.linspace(min(x_train), max(x_train), 1000)")
+        expect_close("x", x.reshape(-1)[case["grid_sample"]], case["x"], **_tolerance(case, "x"),
                      diagnoses=_mistakes(case, "x"),
                      advice="It should be torch.linspace(min(x_train), max(x_train), 1000).")
-        if relu_acts.shape == (GRID_POINTS, len(knots) - 1) and len(knots) - 1 != GRID_POINTS:
-            raise diagnose(MISTAKES["relu_acts_transposed"])
-        if relu_acts.ndim == 2 and relu_acts.shape[0] == len(knots):
-            raise diagnose(MISTAKES["one_relu_per_training_point"],
-                           f"relu_acts has {len(knots)} rows: ")
-        expect_shape("relu_acts", relu_acts, (len(knots) - 1, GRID_POINTS))
-        expect_close("relu_acts", relu_acts[:, sample], case["relu_acts"],
-                     rtol=1e-5, atol=1e-5 * (1.0 + span), diagnoses=_mistakes(case, "relu_acts"),
+        shape_mistake = _relu_shape_mistake(relu_acts, case)
+        if shape_mistake is not None:
+            raise diagnose(shape_mistake)
+        expect_shape("relu_acts", relu_acts, (_relu_count(case), GRID_POINTS),
+                     hidden="it should have one row per training point but the last, and one column "
+                            "per grid point")
+        expect_close("relu_acts", _sampled_rows(relu_acts, case), case["relu_acts"],
+                     **_tolerance(case, "relu_acts"), diagnoses=_mistakes(case, "relu_acts"),
                      advice="Row i should be relu(x - x_train[i]).")
 
     for_each_case(_cases("approximate_function", numbers, example), check)
+
+
+def _grid_and_relus_mistake(relu_acts: np.ndarray, x: np.ndarray, case: dict) -> tuple[bool, Mistake | None]:
+    """Whether ``x`` and ``relu_acts`` are right, and if not, the known mistake they show."""
+    sample = case["grid_sample"]
+    if x.size == GRID_POINTS:
+        x_sampled = x.reshape(-1)[sample]
+        if not close(x_sampled, np.asarray(case["x"]), **_tolerance(case, "x")):
+            return False, _matching(case, "x", x_sampled)
+    else:
+        return False, None
+    shape_mistake = _relu_shape_mistake(relu_acts, case)
+    if shape_mistake is not None:
+        return False, shape_mistake
+    if relu_acts.shape != (_relu_count(case), GRID_POINTS):
+        return False, None
+    rows = _sampled_rows(relu_acts, case)
+    if close(rows, np.asarray(case["relu_acts"]), **_tolerance(case, "relu_acts")):
+        return True, None
+    return False, _matching(case, "relu_acts", rows)
 
 
 def approximation_matches_reference(approximate_function, numbers: dict | None = None,
@@ -197,132 +275,227 @@ def approximation_matches_reference(approximate_function, numbers: dict | None =
 
     def check(case):
         y_hat, relu_acts, x = _approximation(approximate_function, case)
-        expect_shape("y_hat", y_hat, (GRID_POINTS,), (GRID_POINTS, 1))
-        if _grid_and_relus_right(relu_acts, x, case):
-            advice = ("It should pass through every training point and be straight in between; "
-                      "the sine example in the notebook shows the same property.")
-        else:
-            advice = ("y_hat is built on x and relu_acts, which are not right yet (see the other "
-                      "test of this question): fix them first.")
-        expect_close("y_hat", y_hat.reshape(-1)[case["grid_sample"]], case["y_hat"],
-                     rtol=1e-5, atol=case["atol"], diagnoses=_mistakes(case, "y_hat"), advice=advice)
+        sample, tolerance = case["grid_sample"], _tolerance(case, "y_hat")
+        if y_hat.shape == (_relu_count(case), GRID_POINTS) and _relu_count(case) > 1:
+            if close(y_hat.sum(axis=0)[sample], np.asarray(case["y_hat"]), **tolerance):
+                raise diagnose(MISTAKES["y_hat_not_summed"])
+        expect_shape("y_hat", y_hat, (GRID_POINTS,), (GRID_POINTS, 1),
+                     hidden="it should hold one value per grid point")
+        got = y_hat.reshape(-1)[sample]
+        expect_finite("y_hat", got)
+        if close(got, np.asarray(case["y_hat"]), **tolerance):
+            return
+        own = _matching(case, "y_hat", got)
+        if own is not None:
+            raise diagnose(own, "y_hat differs from the reference: ")
+        right, follows_from = _grid_and_relus_mistake(relu_acts, x, case)
+        if follows_from is not None:
+            raise diagnose(follows_from, "y_hat differs from the reference, and it is built on x and "
+                                         "relu_acts, where ")
+        if not right:
+            raise CheckFailed("y_hat differs from the reference, and it is built on x and relu_acts, "
+                              "which are not right yet (see the other test of this question): fix them "
+                              "first.", key="unknown_mistake")
+        raise CheckFailed("y_hat differs from the reference. It should pass through every training "
+                          "point and be straight in between; the sine example in the notebook shows the "
+                          "same property.", key="unknown_mistake")
 
     for_each_case(_cases("approximate_function", numbers, example), check)
 
 
 # --- Net -----------------------------------------------------------------------------------
 
-
-def _modules_by_name(net) -> dict[str, dict]:
-    """What the network registers, keyed by the last part of each name, wherever it sits.
-
-    A module registered twice (say in a ModuleList and under its contract name) keeps both
-    names. Each entry holds the module's class name and, for a Linear, its sizes.
-    """
-    return {layer["name"]: layer for layer in probe(net, "module_layers")["layers"]}
+PLAIN_VALUES = (int, float, str, bytes, list, tuple, dict, np.ndarray, np.generic, torch.Tensor)
 
 
 def _build_net(Net, case: dict):
     args = (case["actv"], case["input_feature_num"], case["hidden_unit_nums"],
             case["output_feature_num"])
     net = call("Net", Net, *args)
-    if isinstance(net, (int, float, str, list, tuple, dict, np.ndarray, torch.Tensor)) or net is None \
-            or not probe(net, "module_layers")["is_module"]:
-        raise AssertionError(f"Net(...) should create an nn.Module, not a {kind_of(net)}.")
+    if net is None or isinstance(net, PLAIN_VALUES):
+        raise CheckFailed(MISTAKES["not_an_nn_module"].explanation,
+                          public=f"Net(...) should create an nn.Module, not a {kind_of(net)}.",
+                          key="not_an_nn_module")
     return net
 
 
-def _expected_layers(case: dict) -> list[tuple[str, int, int]]:
-    widths = [case["input_feature_num"], *case["hidden_unit_nums"]]
-    layers = [(f"Linear_{i}", widths[i], widths[i + 1]) for i in range(len(widths) - 1)]
-    return layers + [("Output_Linear", widths[-1], case["output_feature_num"])]
+def _layers_by_name(net) -> dict[str, list]:
+    """Every submodule of ``net`` by the last part of its name, wherever it is registered (one
+    registered twice is listed under both names), found by asking the network itself."""
+    try:  # iter first: list() would ask a proxy for a generator's len()
+        listing = list(iter(net.named_modules(remove_duplicate=False)))
+    except (AssertionError, AttributeError, TypeError):
+        raise CheckFailed(MISTAKES["not_an_nn_module"].explanation, key="not_an_nn_module") from None
+    found: dict[str, list] = {}
+    for entry in listing:
+        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str)):
+            raise CheckFailed(MISTAKES["not_an_nn_module"].explanation, key="not_an_nn_module")
+        name, module = entry
+        if name:
+            found.setdefault(name.rsplit(".", 1)[-1], []).append(module)
+    return found
+
+
+def _linear_names(case: dict) -> list[str]:
+    return [f"Linear_{i}" for i in range(len(case["hidden_unit_nums"]))] + ["Output_Linear"]
+
+
+def _named(layers: dict[str, list], name: str, what: str) -> list:
+    if name not in layers:
+        found = ", ".join(sorted(layers)) or "none"
+        raise CheckFailed(f"there is no {what} named {name}; {MISTAKES['layer_not_registered_by_name'].explanation}",
+                          public=f"there is no {what} named {name} (found: {found}); "
+                                 f"{MISTAKES['layer_not_registered_by_name'].explanation}",
+                          key="layer_not_registered_by_name")
+    return layers[name]
+
+
+def _weights(case: dict, name: str) -> dict[str, torch.Tensor]:
+    return {part: torch.tensor(values, dtype=torch.float64) for part, values in case["layers"][name].items()}
+
+
+def _load(name: str, module, weights: dict[str, torch.Tensor]) -> None:
+    """Load the reference weights into one layer with its own ``load_state_dict``; when it
+    cannot take them, say what is off about the layer."""
+    try:
+        call(f"{name}.load_state_dict", module.load_state_dict, weights)
+        return
+    except AssertionError:
+        pass
+    wanted = tuple(weights["weight"].shape)
+    try:
+        shape = tuple(to_array("weight", module.weight).shape)
+    except AssertionError:
+        shape = None
+    if shape is not None and shape != wanted:
+        raise CheckFailed(f"{name} has the wrong size; {MISTAKES['wrong_layer_sizes'].explanation}",
+                          public=f"{name} has a weight of shape {shape}, expected {wanted} (out_features, "
+                                 f"in_features); {MISTAKES['wrong_layer_sizes'].explanation}",
+                          key="wrong_layer_sizes")
+    raise CheckFailed(f"{name} could not take the weight and bias of an nn.Linear layer of its size; it "
+                      "should be an nn.Linear.", key="unknown_mistake")
+
+
+def _dtype_of(module) -> torch.dtype:
+    """The precision a layer works in (float64 layers get float64 inputs), float32 by default."""
+    try:
+        weight = module.weight
+    except AssertionError:
+        return torch.float32
+    dtype = weight.dtype if isinstance(weight, torch.Tensor) else None
+    return dtype if isinstance(dtype, torch.dtype) and dtype.is_floating_point else torch.float32
+
+
+def _loaded_network(Net, case: dict):
+    """The student's network for ``case`` with the reference weights in every Linear layer,
+    and its layers by name."""
+    net = _build_net(Net, case)
+    layers = _layers_by_name(net)
+    for name in _linear_names(case):
+        for module in _named(layers, name, "nn.Linear layer"):
+            _load(name, module, _weights(case, name))
+    return net, layers
+
+
+def _layer_problem(net_layers: dict[str, list], case: dict) -> None:
+    """Each named layer, called on the judge's inputs, returns what the reference layer does."""
+    tolerance = _tolerance(case, "layers")
+    for name in _linear_names(case):
+        for module in net_layers[name]:
+            inputs = torch.tensor(case["layer_inputs"][name], dtype=_dtype_of(module))
+            got = to_array(f"the output of {name}", call(name, module, inputs))
+            expect_close(f"the output of {name}", got, case["layer_outputs"][name], **tolerance,
+                         advice="With the weights it was given, it should compute x @ weight.T + bias, as "
+                                "nn.Linear does.")
+    for index in range(len(case["hidden_unit_nums"])):
+        name = f"Activation_{index}"
+        for module in _named(net_layers, name, "module"):
+            inputs = torch.tensor(case["activation_inputs"], dtype=torch.float32)
+            got = to_array(f"the output of {name}", call(name, module, inputs))
+            expect_close(f"the output of {name}", got, case["activation_outputs"],
+                         **_tolerance(case, "activation"), diagnoses=_mistakes(case, "activation"),
+                         advice="It should compute the activation the actv string names, with the "
+                                "arguments written in it.")
 
 
 def net_layers_named(Net, numbers: dict | None = None, example: bool = False) -> None:
-    """Every ``Linear_i``, ``Activation_i`` and ``Output_Linear`` exists with the right size."""
+    """Every ``Linear_i``, ``Activation_i`` and ``Output_Linear`` exists and computes what it should:
+    each Linear with the reference weights loaded by name, each activation as ``actv`` says."""
 
     def check(case):
-        summary = probe(_build_net(Net, case), "module_layers")
-        modules = {layer["name"]: layer for layer in summary["layers"]}
-        expected = _expected_layers(case)
-        contract = [name for name, _, _ in expected]
-        linear_names = sorted(student_words(name, contract) for name, layer in modules.items()
-                              if layer["linear"])
-        for name, fan_in, fan_out in expected:
-            layer = modules.get(name)
-            if layer is None or not layer["linear"]:
-                raise diagnose(MISTAKES["layer_not_registered_by_name"],
-                               f"no nn.Linear named {name} (found {', '.join(linear_names) or 'none'}); ")
-            if (layer["in_features"], layer["out_features"]) != (fan_in, fan_out):
-                raise diagnose(MISTAKES["wrong_layer_sizes"],
-                               f"{name} maps {layer['in_features']} to {layer['out_features']} "
-                               f"features, expected {fan_in} to {fan_out}: ")
-        if summary["distinct_linear"] != len(expected):
-            raise diagnose(MISTAKES["wrong_number_of_linear_layers"],
-                           f"the network has {summary['distinct_linear']} linear layers, expected "
-                           f"{len(expected)}: ")
-        activation_class = case["actv"].split("(", 1)[0]
-        for index in range(len(case["hidden_unit_nums"])):
-            activation = modules.get(f"Activation_{index}")
-            if activation is None or activation["type"] != activation_class:
-                found = "nothing" if activation is None else student_words(activation["type"], ACTIVATIONS)
-                raise diagnose(MISTAKES["activation_not_built_from_actv"],
-                               f"Activation_{index} should be nn.{case['actv']}, found {found}; ")
+        _, layers = _loaded_network(Net, case)
+        _layer_problem(layers, case)
 
     for_each_case(_cases("Net", numbers, example), check)
 
 
-def _works_on_flat_input(net, inputs: torch.Tensor) -> bool:
+def _flat_output(net, inputs: torch.Tensor) -> np.ndarray | None:
+    """What the network returns for the same samples flattened, or None if it cannot."""
     try:
-        net(inputs.reshape(inputs.shape[0], -1))
+        return to_array("the output of forward", call("forward", net, inputs.reshape(inputs.shape[0], -1)))
     except AssertionError:  # the student's code, failing for any reason of its own
+        return None
+
+
+def _not_flattened(net, inputs: torch.Tensor, want: np.ndarray) -> bool:
+    """Whether the network fails on the inputs as they are and works on them flattened."""
+    if inputs.dim() <= 2:
         return False
-    return True
-
-
-def _forward_advice(case: dict, modules: dict[str, dict]) -> str:
-    """What to look at when the outputs differ and no known mistake matches."""
-    activation_class = case["actv"].split("(", 1)[0]
-    for index in range(len(case["hidden_unit_nums"])):
-        if modules.get(f"Activation_{index}", {}).get("type") != activation_class:
-            return (f"Activation_{index} is not nn.{case['actv']} yet (see the other test "
-                    "of this question); build every activation from the actv string.")
-    return ("Apply every hidden Linear followed by its activation, then Output_Linear with no "
-            "activation after it.")
+    flat = _flat_output(net, inputs)
+    return flat is not None and flat.shape == want.shape
 
 
 def net_forward_matches_reference(Net, numbers: dict | None = None, example: bool = False) -> None:
     """With the reference weights loaded by name, the outputs match the reference outputs."""
 
     def check(case):
-        net = _build_net(Net, case)
-        modules = _modules_by_name(net)
-        weights = {name: {attribute: torch.tensor(values, dtype=torch.float64)
-                          for attribute, values in tensors.items()}
-                   for name, tensors in case["layers"].items()}
-        loaded = probe(net, "load_linear_weights", weights)
-        if "problem" in loaded:
-            raise diagnose(MISTAKES["layer_not_registered_by_name"], f"{loaded['problem']} ")
-        dtype = getattr(torch, str(loaded.get("dtype")), None)
-        if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-            dtype = torch.float32
-        inputs = torch.tensor(case["inputs"], dtype=dtype)
+        try:
+            net, layers = _loaded_network(Net, case)
+        except CheckFailed as failure:
+            if failure.key in (None, "unknown_mistake", "not_an_nn_module"):
+                raise
+            prefix = "the outputs cannot be compared with the reference, since the reference weights need "
+            raise CheckFailed(prefix + "every layer in place: " + failure.hidden_text,
+                              public=prefix + "every layer in place: " + failure.public_text,
+                              key=failure.key) from None
+        inputs = torch.tensor(case["inputs"], dtype=_dtype_of(layers["Output_Linear"][0]))
+        want = np.asarray(case["outputs"], dtype=np.float64)
+        not_flattened = diagnose(MISTAKES["input_not_flattened"],
+                                 "forward fails on a batch of inputs with more than two dimensions and "
+                                 "works once they are flattened: ")
         try:
             result = call("forward", net, inputs)
-        except AssertionError as failure:
-            if inputs.dim() > 2 and _works_on_flat_input(net, inputs):
-                raise diagnose(MISTAKES["input_not_flattened"],
-                               f"{failure}. It works once the input of shape "
-                               f"{tuple(inputs.shape)} is flattened: ") from None
+        except AssertionError:
+            if _not_flattened(net, inputs, want):
+                raise not_flattened from None
             raise
         outputs = to_array("the output of forward", result)
-        want = np.asarray(case["outputs"])
+        tolerance = _tolerance(case, "outputs")
         if outputs.shape != want.shape:
-            raise diagnose(MISTAKES["input_not_flattened"],
-                           f"forward returned shape {student_shape(outputs)} for an input of shape "
-                           f"{tuple(inputs.shape)}, expected {want.shape}: ")
-        expect_close("the output of forward", outputs, want, rtol=1e-4, atol=1e-5,
-                     diagnoses=_mistakes(case, "outputs"), advice=_forward_advice(case, modules))
+            if _not_flattened(net, inputs, want):
+                raise not_flattened
+            if outputs.size == want.size and close(outputs.reshape(want.shape), want, **tolerance):
+                raise diagnose(MISTAKES["batch_dimension_dropped"])
+            raise CheckFailed("the output of forward has the wrong shape; it should have one row per sample "
+                              "and one column per output.",
+                              public=f"the output of forward has shape {student_shape(outputs)} for an input "
+                                     f"of shape {tuple(inputs.shape)}, expected {want.shape}.",
+                              key="wrong_shape")
+        expect_finite("the output of forward", outputs)
+        if close(outputs, want, **tolerance):
+            return
+        own = _matching(case, "outputs", outputs)
+        if own is not None:
+            raise diagnose(own, "the output of forward differs from the reference: ")
+        try:
+            _layer_problem(layers, case)
+        except CheckFailed as failure:
+            prefix = "the output of forward differs from the reference, and so does a layer: "
+            raise CheckFailed(prefix + failure.hidden_text, public=prefix + failure.public_text,
+                              key=failure.key) from None
+        raise CheckFailed("the output of forward differs from the reference. Apply every hidden Linear "
+                          "followed by its activation, then Output_Linear with no activation after it.",
+                          key="unknown_mistake")
 
     for_each_case(_cases("Net", numbers, example), check)
 
@@ -340,10 +513,15 @@ def cross_entropy_matches_reference(cross_entropy_loss, numbers: dict | None = N
         loss = to_array("the loss", call_unchanged("cross_entropy_loss", cross_entropy_loss,
                                                    logits, labels, names=("x", "labels")))
         if loss.size != 1:
-            raise Diagnosed(f"{MISTAKES['loss_not_a_single_number'].explanation.rstrip('.')}, got "
-                            f"shape {student_shape(loss)}.", "loss_not_a_single_number")
-        expect_close("the loss", loss.reshape(1), [case["loss"]], rtol=1e-5, atol=1e-5,
-                     diagnoses=[([value], mistake) for value, mistake in _mistakes(case, "loss")],
+            expect_finite("the loss", loss)
+            own = _matching(case, "loss", loss, reshape=True)
+            if own is not None:
+                raise diagnose(own, "the loss differs from the reference: ")
+            raise CheckFailed("the loss should be a single number, the mean over the batch.",
+                              public=f"the loss should be a single number, the mean over the batch; it has "
+                                     f"shape {student_shape(loss)}.", key="not_a_single_number")
+        expect_close("the loss", loss.reshape(()), case["loss"], **_tolerance(case, "loss"),
+                     diagnoses=_mistakes(case, "loss"),
                      advice="Each sample's loss is -x[i, labels[i]] + log(sum_j exp(x[i, j])); "
                             "return their mean.")
 
@@ -360,52 +538,96 @@ def _split_inputs(n_samples: int):
     return X, y
 
 
-def _split(shuffle_and_split_data, case: dict):
-    X, y = _split_inputs(case["n_samples"])
-    result = call("shuffle_and_split_data", shuffle_and_split_data, X, y, case["seed"])
+def _parts(result) -> tuple[np.ndarray, ...]:
     X_test, y_test, X_train, y_train = unpack("shuffle_and_split_data", result, 4)
     return (to_array("X_test", X_test), to_array("y_test", y_test),
             to_array("X_train", X_train), to_array("y_train", y_train))
+
+
+def _split(shuffle_and_split_data, case: dict, seed: int):
+    X, y = _split_inputs(case["n_samples"])
+    return _parts(call("shuffle_and_split_data", shuffle_and_split_data, X, y, seed))
+
+
+def _arrangement(parts: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Where every sample went, in order: the test labels, the mark, the training labels."""
+    _, y_test, _, y_train = parts
+    return np.concatenate([y_test.reshape(-1), [SPLIT_MARK], y_train.reshape(-1)])
 
 
 def _rows(array: np.ndarray) -> int:
     return array.shape[0] if array.ndim else 0
 
 
-def _diagnose_sizes(got_test: int, got_train: int, n: int, test_size: int) -> None:
-    """Name the size mistakes students make; the shapes are checked in full afterwards."""
-    if (got_test, got_train) == (n - test_size, test_size) and got_test != got_train:
-        raise diagnose(MISTAKES["sets_swapped"])
-    if got_test == test_size and got_train == n:
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two splits the student's function returned are the very same."""
+    return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+def _split_mistake(case: dict, got: np.ndarray, keys: set[str] | None = None) -> Mistake | None:
+    """The stored mistake whose split ``got`` is (among ``keys`` if given)."""
+    for wrong, mistake in _mistakes(case, "split"):
+        if (keys is None or mistake.key in keys) and close(got, np.asarray(wrong, dtype=np.float64),
+                                                           **_tolerance(case, "split")):
+            return mistake
+    return None
+
+
+def _expect_sizes(parts: tuple[np.ndarray, ...], case: dict, got: np.ndarray) -> None:
+    """The test set holds int(0.2 * N) samples and the training set the rest; when not, the
+    stored mistake whose split this is, or what is off."""
+    X_test, y_test, X_train, y_train = parts
+    n, test_size = case["n_samples"], case["test_size"]
+    if (_rows(X_test), _rows(X_train), _rows(y_test), _rows(y_train)) == (test_size, n - test_size,
+                                                                           test_size, n - test_size):
+        return
+    known = _split_mistake(case, got)
+    if known is not None:
+        raise diagnose(known)
+    if _rows(y_train) == n and set(y_test.reshape(-1).tolist()) <= set(y_train.reshape(-1).tolist()):
         raise diagnose(MISTAKES["training_set_holds_the_test_samples"])
-    if got_test != test_size and got_test in (round(0.2 * n), -(-n // 5)) and got_test + got_train == n:
-        raise diagnose(MISTAKES["test_size_rounded_up"])
+    raise CheckFailed("the sets have the wrong sizes: the test set should hold the first int(0.2 * N) "
+                      "samples of the shuffled data and the training set the rest.",
+                      public=f"the sets have the wrong sizes: X_test has {_rows(X_test)} rows and X_train "
+                             f"{_rows(X_train)}, expected {test_size} and {n - test_size} (the test set "
+                             "holds the first int(0.2 * N) samples of the shuffled data).",
+                      key="wrong_shape")
+
+
+def _expect_aligned(parts: tuple[np.ndarray, ...]) -> None:
+    """X and y of each set are the same samples, row by row (X's rows name their index)."""
+    X_test, y_test, X_train, y_train = parts
+    for part, rows, labels in (("test", X_test, y_test), ("training", X_train, y_train)):
+        expect_shape(f"X_{'test' if part == 'test' else 'train'}", rows, (_rows(labels), 3),
+                     hidden="it should hold one row of X, all its columns, per label of the same set")
+        if labels.reshape(-1).shape[0] != rows.shape[0]:
+            raise CheckFailed(f"the {part} set holds another number of rows of X than labels.", key="wrong_shape")
+        if not np.array_equal(rows[:, 0], 3.0 * labels.reshape(-1)):
+            raise diagnose(MISTAKES["rows_apart_from_their_labels"], f"in the {part} set, ")
 
 
 def split_properties(shuffle_and_split_data, numbers: dict | None = None,
                      example: bool = False) -> None:
-    """Sizes, X-y alignment, a partition of the data, determinism, and untouched inputs."""
+    """Sizes, X-y alignment, a partition of the data, shuffled, deterministic, moved by the seed,
+    and untouched inputs: what every valid seeded shuffle keeps."""
 
     def check(case):
-        n, test_size = case["n_samples"], case["test_size"]
+        n, seed = case["n_samples"], case["seed"]
         X, y = _split_inputs(n)
-        call_unchanged("shuffle_and_split_data", shuffle_and_split_data, X, y, case["seed"],
-                       names=("X", "y"))
-        X_test, y_test, X_train, y_train = _split(shuffle_and_split_data, case)
-        _diagnose_sizes(_rows(X_test), _rows(X_train), n, test_size)
-        expect_shape("X_test", X_test, (test_size, 3))
-        expect_shape("X_train", X_train, (n - test_size, 3))
-        expect_shape("y_test", y_test, (test_size,), (test_size, 1))
-        expect_shape("y_train", y_train, (n - test_size,), (n - test_size, 1))
-        for part, (rows, labels) in {"test": (X_test, y_test), "training": (X_train, y_train)}.items():
-            if not np.array_equal(rows[:, 0], 3.0 * labels.reshape(-1)):
-                raise diagnose(MISTAKES["rows_apart_from_their_labels"], f"in the {part} set, ")
-        together = np.sort(np.concatenate([y_test.reshape(-1), y_train.reshape(-1)]))
-        if not np.array_equal(together, np.arange(n)):
+        parts = _parts(call_unchanged("shuffle_and_split_data", shuffle_and_split_data, X, y, seed,
+                                      names=("X", "y")))
+        got = _arrangement(parts)
+        _expect_sizes(parts, case, got)
+        _expect_aligned(parts)
+        if not np.array_equal(np.sort(got), np.arange(-1, n)):
             raise diagnose(MISTAKES["samples_lost_or_repeated"])
-        again = _split(shuffle_and_split_data, case)
-        if not np.array_equal(again[1], y_test) or not np.array_equal(again[3], y_train):
+        if _split_mistake(case, got, {"not_shuffled"}) is not None:
+            raise diagnose(MISTAKES["not_shuffled"])
+        if not _same(_arrangement(_split(shuffle_and_split_data, case, seed)), got):
             raise diagnose(MISTAKES["split_not_repeatable"])
+        if _same(_arrangement(_split(shuffle_and_split_data, case, case["other_seed"])), got):
+            raise diagnose(_split_mistake(case, got, {"seeded_with_a_fixed_number"})
+                           or MISTAKES["split_ignores_its_seed"])
 
     for_each_case(_cases("shuffle_and_split_data", numbers, example), check)
 
@@ -415,24 +637,20 @@ def split_matches_seeded_randperm(shuffle_and_split_data, numbers: dict | None =
     """The split is exactly ``torch.manual_seed(seed)`` then ``torch.randperm(N)``, test first."""
 
     def check(case):
-        _, y_test, _, y_train = _split(shuffle_and_split_data, case)
-        order = np.asarray(case["order"], dtype=np.float64)
-        test_size = case["test_size"]
-        got = np.concatenate([y_test.reshape(-1), y_train.reshape(-1)])
-        if got.shape == order.shape and np.array_equal(got, order):
+        parts = _split(shuffle_and_split_data, case, case["seed"])
+        got = _arrangement(parts)
+        right = np.asarray(case["split"], dtype=np.float64)
+        if close(got, right, **_tolerance(case, "split")):
+            _expect_aligned(parts)
             return
-        if np.array_equal(y_test.reshape(-1), order[len(order) - test_size:]):
-            raise diagnose(MISTAKES["test_set_is_the_last_part"])
-        if np.array_equal(got, np.arange(len(order))):
-            raise diagnose(MISTAKES["not_shuffled"])
-        for other_order, mistake in _mistakes(case, "order"):
-            if np.array_equal(got, np.asarray(other_order, dtype=np.float64)):
-                raise diagnose(mistake)
-        raise AssertionError(
-            "the split is not the one that torch.manual_seed(seed) followed by "
-            "torch.randperm(N) gives; use exactly those two calls to shuffle."
-        )
+        if not _same(_arrangement(_split(shuffle_and_split_data, case, case["seed"])), got):
+            raise diagnose(MISTAKES["split_not_repeatable"])
+        _expect_aligned(parts)
+        known = _split_mistake(case, got)
+        if known is not None:
+            raise diagnose(known)
+        raise CheckFailed("the split is not the one that torch.manual_seed(seed) followed by "
+                          "torch.randperm(N) gives, with the first int(0.2 * N) samples of the shuffled data "
+                          "as the test set; use exactly those two calls to shuffle.", key="unknown_mistake")
 
     for_each_case(_cases("shuffle_and_split_data", numbers, example), check)
-
-

@@ -111,6 +111,30 @@ class correct_double_precision(nn.Module):
         return self.mlp(x.double().view(-1, self.input_feature_num))
 
 
+class correct_module_list_and_names(nn.Module):
+    """A ModuleList walked in forward, each layer also registered under its contract name."""
+
+    def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):
+        super().__init__()
+        self.input_feature_num = input_feature_num
+        self.steps = nn.ModuleList()
+        width = input_feature_num
+        for i, units in enumerate(hidden_unit_nums):
+            linear, activation = nn.Linear(width, units), eval("nn." + actv)
+            setattr(self, f"Linear_{i}", linear)
+            setattr(self, f"Activation_{i}", activation)
+            self.steps.extend([linear, activation])
+            width = units
+        self.Output_Linear = nn.Linear(width, output_feature_num)
+        self.steps.append(self.Output_Linear)
+
+    def forward(self, x):
+        x = x.reshape(len(x), self.input_feature_num)
+        for step in self.steps:
+            x = step(x)
+        return x
+
+
 # --- wrong -----------------------------------------------------------------------------------
 
 
@@ -225,11 +249,79 @@ class wrong_activation_before_linear(nn.Module):
         return self.mlp(x.view(-1, self.input_feature_num))
 
 
+class wrong_every_layer_from_the_input(nn.Module):
+    """Forgets to carry the width forward: every hidden Linear takes input_feature_num features."""
+
+    def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):
+        super().__init__()
+        self.input_feature_num = input_feature_num
+        self.mlp = nn.Sequential()
+        for i, out_num in enumerate(hidden_unit_nums):
+            self.mlp.add_module(f"Linear_{i}", nn.Linear(input_feature_num, out_num))
+            self.mlp.add_module(f"Activation_{i}", eval(f"nn.{actv}"))
+        last = hidden_unit_nums[-1] if hidden_unit_nums else input_feature_num
+        self.mlp.add_module("Output_Linear", nn.Linear(last, output_feature_num))
+
+    def forward(self, x):
+        return self.mlp(x.view(-1, self.input_feature_num))
+
+
+class wrong_activation_arguments_dropped(nn.Module):
+    """Keeps only the class name of actv: 'LeakyReLU(0.1)' becomes nn.LeakyReLU()."""
+
+    def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):
+        super().__init__()
+        self.input_feature_num = input_feature_num
+        activation_class = getattr(nn, actv.split("(")[0])
+        self.mlp = nn.Sequential()
+        in_num = input_feature_num
+        for i, out_num in enumerate(hidden_unit_nums):
+            self.mlp.add_module(f"Linear_{i}", nn.Linear(in_num, out_num))
+            self.mlp.add_module(f"Activation_{i}", activation_class())
+            in_num = out_num
+        self.mlp.add_module("Output_Linear", nn.Linear(in_num, output_feature_num))
+
+    def forward(self, x):
+        return self.mlp(x.view(-1, self.input_feature_num))
+
+
+class wrong_squeezes_the_batch(nn.Module):
+    """Flattens, then squeezes: a batch of one loses its batch dimension on the way."""
+
+    def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):
+        super().__init__()
+        self.mlp = nn.Sequential()
+        in_num = input_feature_num
+        for i, out_num in enumerate(hidden_unit_nums):
+            self.mlp.add_module(f"Linear_{i}", nn.Linear(in_num, out_num))
+            self.mlp.add_module(f"Activation_{i}", eval(f"nn.{actv}"))
+            in_num = out_num
+        self.mlp.add_module("Output_Linear", nn.Linear(in_num, output_feature_num))
+
+    def forward(self, x):
+        return self.mlp(x.reshape(x.shape[0], -1).squeeze())
+
+
 EXPECTED_HINTS = {
-    "wrong_no_flatten": "flatten it to (batch, input_feature_num)",
+    "wrong_no_flatten": "reshape its input to (batch, input_feature_num)",
     "wrong_activation_after_output": "after Output_Linear",
-    "wrong_always_relu": "build it from the actv string",
-    "wrong_unnamed_layers": "no nn.Linear named Linear_0",
+    "wrong_always_relu": "ReLU whatever actv says",
+    "wrong_unnamed_layers": "no nn.Linear layer named Linear_0",
     "wrong_activations_not_applied": "activations are not applied",
     "wrong_activation_before_linear": "before its Linear",
+    "wrong_every_layer_from_the_input": "map the previous layer's width to its own",
+    "wrong_activation_arguments_dropped": "default arguments",
+    "wrong_squeezes_the_batch": "keep the batch dimension",
+}
+
+EXPECTED_KEYS = {
+    "wrong_no_flatten": "input_not_flattened",
+    "wrong_activation_after_output": "activation_after_the_output_layer",
+    "wrong_always_relu": "activation_is_always_relu",
+    "wrong_unnamed_layers": "layer_not_registered_by_name",
+    "wrong_activations_not_applied": "activations_not_applied",
+    "wrong_activation_before_linear": "activation_before_its_linear_layer",
+    "wrong_every_layer_from_the_input": "wrong_layer_sizes",
+    "wrong_activation_arguments_dropped": "activation_arguments_dropped",
+    "wrong_squeezes_the_batch": "batch_dimension_dropped",
 }

@@ -112,6 +112,26 @@ def correct_maximum_with_zero(x_train, y_train):
     return y_hat, relu_acts, x
 
 
+def correct_numpy_interp_shortcut(x_train, y_train):
+    """The ReLUs as asked, and y_hat from np.interp: the same interpolant, a library shortcut."""
+    xs, ys = x_train.numpy().ravel(), y_train.numpy().ravel()
+    x = torch.linspace(float(xs[0]), float(xs[-1]), 1000)
+    relu_acts = torch.relu(x[None, :] - x_train[:-1])
+    y_hat = torch.from_numpy(np.interp(x.numpy(), xs, ys))
+    return y_hat, relu_acts, x
+
+
+def correct_scipy_interp1d(x_train, y_train):
+    """scipy's linear interpolation for y_hat, float32 throughout."""
+    from scipy.interpolate import interp1d
+
+    xs, ys = x_train.view(-1), y_train.view(-1)
+    x = torch.linspace(xs.min(), xs.max(), 1000)
+    relu_acts = torch.stack([torch.relu(x - knot) for knot in xs[:-1]])
+    y_hat = interp1d(xs.numpy(), ys.numpy(), kind="linear")(x.numpy()).astype(np.float32)
+    return torch.from_numpy(y_hat), relu_acts, x
+
+
 # --- wrong -----------------------------------------------------------------------------------
 
 
@@ -281,12 +301,30 @@ EXPECTED_HINTS = {
     "wrong_reversed_relu": "relu(x_train[i] - x)",
     "wrong_relu_without_bias": "no bias",
     "wrong_relus_one_point_late": "one training point too late",
-    "wrong_one_relu_per_point": "one fewer",
+    "wrong_one_relu_per_point": "one row fewer",
     "wrong_transposed_relu_acts": "transposed",
     "wrong_fixed_sine_grid": "0 to 2*pi like the grid of the sine example",
     "wrong_public_example_constant": "y_hat is the answer of the sine example",
     "wrong_slope_sign_flipped": "wrong sign",
     "wrong_slopes_not_divided_by_spacing": "divide",
     "wrong_subtracts_previous_weight": "previous weight",
-    "wrong_y_hat_not_summed": "y_hat has shape",
+    "wrong_y_hat_not_summed": "add the rows up",
+}
+
+EXPECTED_KEYS = {
+    "wrong_slopes_as_weights": "weights_are_the_slopes",
+    "wrong_unweighted_sum": "plain_sum_of_the_relus",
+    "wrong_bias_sign": "relus_shifted_the_wrong_way",
+    "wrong_reversed_relu": "relus_point_the_wrong_way",
+    "wrong_relu_without_bias": "relus_without_bias",
+    "wrong_relus_one_point_late": "relus_start_one_point_late",
+    "wrong_one_relu_per_point": "one_relu_per_training_point",
+    "wrong_transposed_relu_acts": "relu_acts_transposed",
+    "wrong_fixed_sine_grid": "grid_of_the_sine_example",
+    # it keeps the sine's grid too, as part of the sine's whole answer
+    "wrong_public_example_constant": ("answer_of_the_sine_example", "grid_of_the_sine_example"),
+    "wrong_slope_sign_flipped": "y_hat_has_the_wrong_sign",
+    "wrong_slopes_not_divided_by_spacing": "slopes_without_the_spacing",
+    "wrong_subtracts_previous_weight": "weight_minus_the_previous_weight",
+    "wrong_y_hat_not_summed": "y_hat_not_summed",
 }

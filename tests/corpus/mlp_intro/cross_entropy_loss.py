@@ -83,6 +83,37 @@ def correct_module_criterion(x, labels):
     return criterion(x, labels)
 
 
+def correct_softmax_then_guarded_log(x, labels):
+    """The probability of each label from a softmax, its log guarded with + 1e-7, float32."""
+    probabilities = torch.softmax(x.float(), dim=1)
+    picked = probabilities[torch.arange(len(labels)), labels]
+    return -torch.log(picked + 1e-7).mean()
+
+
+def correct_clipped_probabilities(x, labels):
+    """Clips the probabilities to [1e-6, 1 - 1e-6] before the log, as for a binary loss."""
+    exps = torch.exp(x - x.max(dim=1, keepdim=True).values)
+    probabilities = exps / exps.sum(dim=1, keepdim=True)
+    picked = torch.clamp(probabilities[torch.arange(x.shape[0]), labels], 1e-6, 1 - 1e-6)
+    return torch.mean(-torch.log(picked))
+
+
+def correct_scipy_logsumexp(x, labels):
+    """scipy.special.logsumexp on a numpy copy."""
+    from scipy.special import logsumexp
+
+    z = x.numpy()
+    return float(np.mean(logsumexp(z, axis=1) - z[np.arange(len(z)), labels.numpy()]))
+
+
+def correct_scipy_log_softmax(x, labels):
+    """scipy.special.log_softmax, in float32."""
+    from scipy.special import log_softmax
+
+    log_probs = log_softmax(x.numpy().astype(np.float32), axis=1)
+    return torch.tensor(-log_probs[np.arange(len(labels)), labels.numpy()].mean())
+
+
 # --- wrong -----------------------------------------------------------------------------------
 
 
@@ -149,6 +180,12 @@ def wrong_shifts_logits_in_place(x, labels):
     return losses.mean()
 
 
+def wrong_guard_too_large(x, labels):
+    """Guards the log with an epsilon of 1e-2, which moves every loss visibly."""
+    probabilities = torch.softmax(x, dim=1)[torch.arange(len(labels)), labels]
+    return -torch.log(probabilities + 1e-2).mean()
+
+
 EXPECTED_HINTS = {
     "wrong_sum_not_mean": "sum over the batch",
     "wrong_sign": "wrong sign",
@@ -158,7 +195,25 @@ EXPECTED_HINTS = {
     "wrong_sum_over_all_entries": "whole batch",
     "wrong_missing_log": "log around the sum",
     "wrong_labels_as_columns": "x[torch.arange(N), labels]",
-    "wrong_no_reduction": "single number",
+    "wrong_no_reduction": "single number, their mean",
     "wrong_public_example_constant": "the example in the notebook",
     "wrong_shifts_logits_in_place": "in place",
+    "wrong_guard_too_large": "the loss differs from the reference",
+}
+
+EXPECTED_KEYS = {
+    "wrong_sum_not_mean": "sum_instead_of_mean",
+    "wrong_sign": "loss_has_the_wrong_sign",
+    "wrong_missing_log_sum_exp": "log_sum_exp_missing",
+    "wrong_log_sum_exp_over_batch": "log_sum_exp_over_the_batch",
+    # log_softmax over the batch is the same formula as the log-sum-exp over the batch
+    "wrong_log_softmax_over_batch": "log_sum_exp_over_the_batch",
+    "wrong_sum_over_all_entries": "sum_of_exponentials_over_the_whole_batch",
+    "wrong_missing_log": "log_missing",
+    "wrong_labels_as_columns": "every_label_for_every_sample",
+    "wrong_no_reduction": "per_sample_losses_not_averaged",
+    "wrong_public_example_constant": "loss_of_the_example",
+    "wrong_shifts_logits_in_place": "changed_its_input_in_place",
+    # not a mistake the grader knows: it must say what is off and name no cause
+    "wrong_guard_too_large": None,
 }

@@ -187,6 +187,28 @@ def wrong_indices_with_replacement(X, y, seed):
     return X[idx[:test_size]], y[idx[:test_size]], X[idx[test_size:]], y[idx[test_size:]]
 
 
+def wrong_test_size_is_eighty_percent(X, y, seed):
+    """Takes 0.8 for the test fraction: the test set gets the training set's share."""
+    torch.manual_seed(seed)
+    order = torch.randperm(X.shape[0])
+    test_size = int(0.8 * X.shape[0])
+    return X[order[:test_size]], y[order[:test_size]], X[order[test_size:]], y[order[test_size:]]
+
+
+def wrong_numpy_shuffle_eighty_percent(X, y, seed):
+    """numpy's generator and 0.8 for the test fraction: the sizes alone cannot say which mistake."""
+    order = np.random.default_rng(seed).permutation(len(X))
+    test_size = int(0.8 * len(X))
+    return X[order[:test_size]], y[order[:test_size]], X[order[test_size:]], y[order[test_size:]]
+
+
+def wrong_reversed_order(X, y, seed):
+    """Reverses the data instead of shuffling it: the same split whatever the seed."""
+    order = torch.arange(X.shape[0] - 1, -1, -1)
+    test_size = int(0.2 * X.shape[0])
+    return X[order[:test_size]], y[order[:test_size]], X[order[test_size:]], y[order[test_size:]]
+
+
 # --- partial credit: a valid shuffle, not the seeded torch.randperm one -----------------------
 
 
@@ -241,11 +263,36 @@ EXPECTED_HINTS = {
     "wrong_training_set_keeps_test_samples": "training set also holds the test samples",
     "wrong_returns_train_first": "(X_test, y_test, X_train, y_train)",
     "wrong_fixed_seed": "seed argument",
-    "wrong_not_seeded": "same seed",
+    "wrong_not_seeded": "same seed gave different splits",
     "wrong_indices_with_replacement": "exactly once",
     "partial_numpy_generator": "numpy's random generator",
     "partial_numpy_legacy_seed": "np.random.seed",
     "partial_argsort_of_rand": "argsort of torch.rand",
     "partial_python_random_shuffle": "Python's random module",
     "partial_last_fifth_as_test": "last 20%",
+    "wrong_test_size_is_eighty_percent": "first 80% of the shuffled samples",
+    "wrong_numpy_shuffle_eighty_percent": "the sets have the wrong sizes",
+    "wrong_reversed_order": "two different seeds gave the same split",
+}
+
+EXPECTED_KEYS = {
+    "wrong_two_permutations": "rows_apart_from_their_labels",
+    "wrong_shuffles_only_X": "rows_apart_from_their_labels",
+    "wrong_shuffles_in_place": "changed_its_input_in_place",
+    "wrong_permutation_not_applied": "not_shuffled",
+    "wrong_rounded_test_size": "test_size_rounded_up",
+    "wrong_training_set_keeps_test_samples": "training_set_holds_the_test_samples",
+    "wrong_returns_train_first": "sets_swapped",
+    "wrong_fixed_seed": ("seeded_with_a_fixed_number", "split_ignores_its_seed"),
+    "wrong_not_seeded": "split_not_repeatable",
+    "wrong_indices_with_replacement": "samples_lost_or_repeated",
+    "wrong_test_size_is_eighty_percent": "test_set_is_eighty_percent",
+    # two mistakes at once, and no stored answer shows them: the grader says what is off
+    "wrong_numpy_shuffle_eighty_percent": None,
+    "wrong_reversed_order": "split_ignores_its_seed",
+    "partial_numpy_generator": "shuffled_with_numpy_default_rng",
+    "partial_numpy_legacy_seed": "shuffled_with_numpy_global_state",
+    "partial_argsort_of_rand": "shuffled_by_argsort_of_torch_rand",
+    "partial_python_random_shuffle": "shuffled_with_python_random",
+    "partial_last_fifth_as_test": "test_set_is_the_last_part",
 }
