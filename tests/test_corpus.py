@@ -273,9 +273,14 @@ def hidden_values():
 
 
 def _public_sources(assignment: str) -> str:
-    """Everything students read: the public tests and the checks their notebook carries."""
+    """Everything students read: the notebook's cells, and the texts its set-up cell carries
+    packed (the public tests, the checks, the public examples)."""
+    from autograder.checker_cell import unpack
+
     notebook = _student(assignment)
-    return "\n".join(cell.source for cell in notebook.cells)
+    carried = unpack(notebook.cells[1].source)["files"]
+    texts = [content for kind, content in carried.values() if kind == "text"]
+    return "\n".join([*(cell.source for cell in notebook.cells[2:]), *texts])
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -338,7 +338,7 @@ def assert_whole_notebook_fair(chosen: list[Variant], outcome, questions: dict[s
         else:
             assert 0 < question.score < question.max_score, text
         if variant is not None and variant.hint:
-            assert variant.hint in text, text
+            assert variant.hint.lower() in text.lower(), text
 
 
 # --- reading the results of a run ----------------------------------------------------------
@@ -354,7 +354,9 @@ def feedback(message: str) -> str:
 
 
 def names_the_mistake(failed: list[CaseResult], hint: str) -> bool:
-    return any(hint in feedback(f.message) for f in failed)
+    """Whether a failure says ``hint`` (whatever its first letter's case: a possibility among
+    several starts a sentence of its own)."""
+    return any(hint.lower() in feedback(f.message).lower() for f in failed)
 
 
 def named_keys(result: CaseResult) -> set[str]:
