@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--memory-mb", type=int, metavar="MB",
                        help=f"{limits['memory_limit_mb']} (default: the zip's)")
     grade.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
-                       help="notebooks, zips, or folders of them (one sub-folder per submission)")
+                       help="notebooks, zips, folders of them, or Gradescope's export (zipped or not)")
 
     reference = commands.add_parser("reference", help="regenerate the reference numbers")
     reference.add_argument("names", nargs="*", metavar="NAME", help="assignments (default: all)")
@@ -73,8 +73,8 @@ def _build(root: Path, args) -> int:
 def _grade(root: Path, args) -> int:
     from tqdm import tqdm
 
-    from autograder import report, submitters
-    from autograder.grade import collect, grade_many, questions_in, zip_settings
+    from autograder import intake, report
+    from autograder.grade import grade_many, questions_in, zip_settings
 
     (assignment,) = catalog.select(root, [args.assignment])
     if not assignment.autograder_zip.is_file():
@@ -83,25 +83,21 @@ def _grade(root: Path, args) -> int:
         "total_timeout_seconds": args.timeout, "cell_timeout_seconds": args.cell_timeout,
         "memory_limit_mb": args.memory_mb}.items() if value is not None}
     settings = zip_settings(assignment.autograder_zip).replace(**overrides) if overrides else None
-    submissions = collect(args.submissions)
-    names, problems = {}, []
-    for folder in (p for p in args.submissions if p.is_dir()):
-        try:
-            names |= submitters.read(folder)
-        except submitters.MetadataError as problem:  # said now and at the end; grading goes on
-            problems.append(problem)
-            print(f"autograder grade: {problem}", file=sys.stderr)
-    report.prepare()
-    with tqdm(total=len(submissions), unit="submission", file=sys.stderr,
-              disable=not submissions) as bar:
-        def progress(outcome):
-            bar.set_postfix_str(outcome.name[:30], refresh=False)
-            bar.update()
-
-        graded = grade_many(assignment.autograder_zip, submissions, args.out, settings=settings,
-                            jobs=args.jobs, regrade=args.regrade, progress=progress)
     questions = questions_in(assignment.autograder_zip)
-    report.write_grades_csv(graded, questions, args.out / "grades.csv", names)
+    with intake.gather(args.submissions, args.out) as found:
+        for problem in found.problems:  # said now and at the end; grading goes on
+            print(f"autograder grade: {problem}", file=sys.stderr)
+        report.prepare()
+        with tqdm(total=len(found.submissions), unit="submission", file=sys.stderr,
+                  disable=not found.submissions) as bar:
+            def progress(outcome):
+                bar.set_postfix_str(outcome.label[:40], refresh=False)
+                bar.update()
+
+            graded = grade_many(assignment.autograder_zip, found.submissions, args.out,
+                                settings=settings, jobs=args.jobs, regrade=args.regrade,
+                                progress=progress)
+    report.write_grades_csv(graded, questions, args.out / "grades.csv")
     summary = report.write_summary(graded, questions, args.out, assignment.name)
     print(f"{assignment.name}: {len(graded)} submission(s) in {args.out} "
           f"(grades.csv, {summary.name} and report.html, one folder of feedback each)")
@@ -110,9 +106,9 @@ def _grade(root: Path, args) -> int:
     if moved:
         print("Scores changed since the last grading in this folder:")
         print("\n".join(f"  {line}" for line in moved))
-    for problem in problems:
+    for problem in found.problems:
         print(f"autograder grade: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if found.problems else 0
 
 
 def _reference(root: Path, args) -> int:

@@ -5,8 +5,7 @@ there: the very engine Gradescope runs, importing torch once and forking a judge
 submission (see ``grading_runtime/batch.py``). This module feeds it jobs, one line each,
 reads back which are done, and keeps a last fallback for a grading that wrote nothing.
 
-Submissions are notebooks, zips, or folders of them; a folder's sub-folders are one
-submission each, so a Gradescope export works as it is.
+What the instructor passes is turned into submissions by :mod:`autograder.intake`.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,10 +28,24 @@ from autograder.errors import NotBuilt, ToolkitError
 from autograder.grading_runtime import results as gradescope
 from autograder.grading_runtime.questions import read_question
 from autograder.grading_runtime.settings import PACKAGE_IN_ZIP, SETTINGS_FILE, RuntimeSettings
+from autograder.submitters import Submitter
 
-SUBMISSION_SUFFIXES = (".ipynb", ".zip")
 HASH_FILE = "submission.sha256"
+RESULTS_FILE = "results.json"
+FEEDBACK_FILE = "feedback.txt"
 RUNNER = "run_grader.py"
+
+
+def natural_order(name: str) -> tuple:
+    """A sort key that puts ``q2`` before ``q10``: runs of digits compare as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", name) if part)
+
+
+def who(name: str, people: tuple[Submitter, ...]) -> str:
+    """A submission as the instructor knows it: its students' names, then its folder."""
+    names = [p.name or p.email or p.sid for p in people if p.name or p.email or p.sid]
+    return f"{' + '.join(names)} ({name})" if names else name
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,11 @@ class Submission:
 
     name: str
     path: Path
+    people: tuple[Submitter, ...] = ()  # from the export's metadata; empty where unknown
+
+    @property
+    def label(self) -> str:
+        return who(self.name, self.people)
 
     def files(self) -> list[Path]:
         return sorted(p for p in self.path.rglob("*") if p.is_file()) if self.path.is_dir() else [self.path]
@@ -62,6 +81,11 @@ class GradedSubmission:
     seconds: float
     reused: bool = False
     previous_score: float | None = None  # its score at its last grading in the same folder
+    people: tuple[Submitter, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return who(self.name, self.people)
 
     @property
     def score_changed(self) -> bool:
@@ -77,46 +101,18 @@ class GradedSubmission:
 
 
 def questions_in(autograder_zip: Path) -> dict[str, float]:
-    """Each question of the zip with its points, in the order they are graded."""
+    """Each question of the zip with its points, in natural order (``q2`` before ``q10``)."""
     found = {}
     with zipfile.ZipFile(autograder_zip) as archive:
         for name in sorted(n for n in archive.namelist() if n.startswith("tests/") and n.endswith(".py")):
             question = read_question(archive.read(name).decode("utf-8"), name)
             found[question.name] = question.max_score
-    return found
+    return {name: found[name] for name in sorted(found, key=natural_order)}
 
 
 def zip_settings(autograder_zip: Path) -> RuntimeSettings:
     with zipfile.ZipFile(autograder_zip) as archive:
         return RuntimeSettings.from_dict(json.loads(archive.read(f"{PACKAGE_IN_ZIP}/{SETTINGS_FILE}")))
-
-
-def collect(paths: list[Path]) -> list[Submission]:
-    """Submissions from files and folders.
-
-    A file is one submission. A folder holds submissions: each notebook or zip in it, and
-    each sub-folder (as in a Gradescope export, ``submission_123/``), is one. Names are
-    unique: a repeated stem gets a ``-2``, ``-3`` suffix.
-    """
-    found: list[tuple[str, Path]] = []
-    for path in paths:
-        if not path.exists():
-            raise ToolkitError(f"no such submission: {path}")
-        if path.is_file():
-            found.append((path.stem, path))
-            continue
-        for child in sorted(path.iterdir()):
-            if child.name.startswith("."):
-                continue
-            if child.is_dir():
-                found.append((child.name, child))
-            elif child.suffix in SUBMISSION_SUFFIXES:
-                found.append((child.stem, child))
-    submissions, seen = [], {}
-    for stem, path in found:
-        seen[stem] = seen.get(stem, 0) + 1
-        submissions.append(Submission(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}", path))
-    return submissions
 
 
 class Grader:
@@ -179,8 +175,8 @@ class Grader:
                 raise ToolkitError("the grading engine stopped", "see the messages above")
             report = json.loads(line)
             submission, results_path = wanted[report["name"]]
-            outcome = GradedSubmission(submission.path, submission.name,
-                                       self._read(results_path), report["seconds"])
+            outcome = GradedSubmission(submission.path, submission.name, self._read(results_path),
+                                       report["seconds"], people=submission.people)
             finished[submission.name] = outcome
             if done is not None:
                 done(outcome)
@@ -207,17 +203,28 @@ def grade_one(autograder_zip: Path, submission: Path | Submission,
     if isinstance(submission, Path):
         submission = Submission(submission.stem, submission)
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch, Grader(autograder_zip) as grader:
-        return grader.grade([(submission, Path(scratch) / "results.json")], settings=settings)[submission.name]
+        return grader.grade([(submission, Path(scratch) / RESULTS_FILE)], settings=settings)[submission.name]
 
 
 def _reuse(submission: Submission, folder: Path, digest: str) -> GradedSubmission | None:
     try:
         if (folder / HASH_FILE).read_text().strip() != digest:
             return None
-        return GradedSubmission(submission.path, submission.name,
-                                gradescope.read(folder / "results.json"), 0.0, reused=True)
+        return GradedSubmission(submission.path, submission.name, gradescope.read(folder / RESULTS_FILE),
+                                0.0, reused=True, people=submission.people)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _empty_upload(submission: Submission, questions: dict[str, float]) -> gradescope.Grading | None:
+    """A submission whose every file is empty: said so, rather than "not even JSON"."""
+    files = submission.files()
+    if not files or any(file.stat().st_size for file in files):
+        return None
+    names = ", ".join(file.name for file in files)
+    return gradescope.not_graded(
+        f"The upload is empty ({names}: 0 bytes). Download the notebook from Jupyter or Colab with "
+        "File > Download > .ipynb and upload that.", questions)
 
 
 def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_dir: Path, *,
@@ -231,40 +238,53 @@ def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_d
     if not autograder_zip.is_file():
         raise NotBuilt(f"{autograder_zip} does not exist", "run `autograder build` first")
     items = [s if isinstance(s, Submission) else Submission(s.stem, s) for s in submissions]
+    outcomes: dict[str, GradedSubmission] = {}
     build = zip_digest(autograder_zip)
     digests = {s.name: f"{s.digest()} {build}" for s in items}
-    outcomes: dict[str, GradedSubmission] = {}
+    questions = questions_in(autograder_zip)
     todo, previous = [], {}
+
+    def finished(outcome: GradedSubmission) -> None:
+        outcome = dataclasses.replace(outcome, previous_score=previous[outcome.name])
+        folder = out_dir / outcome.name
+        feedback = gradescope.readable(_in_natural_order(outcome.grading), outcome.label)
+        (folder / FEEDBACK_FILE).write_text(feedback, encoding="utf-8")
+        (folder / HASH_FILE).write_text(digests[outcome.name] + "\n", encoding="utf-8")
+        outcomes[outcome.name] = outcome
+        if progress:
+            progress(outcome)
+
     for submission in items:
         reused = None if regrade else _reuse(submission, out_dir / submission.name, digests[submission.name])
         if reused is not None:
             outcomes[submission.name] = reused
             if progress:
                 progress(reused)
-        else:
+            continue
+        previous[submission.name] = _previous_score(out_dir / submission.name)
+        empty = _empty_upload(submission, questions)
+        if empty is None:
             todo.append(submission)
-            previous[submission.name] = _previous_score(out_dir / submission.name)
-
-    def finished(outcome: GradedSubmission) -> None:
-        outcome = outcomes[outcome.name] = dataclasses.replace(outcome, previous_score=previous[outcome.name])
-        folder = out_dir / outcome.name
-        (folder / "feedback.txt").write_text(gradescope.readable(outcome.grading, outcome.name),
-                                             encoding="utf-8")
-        (folder / HASH_FILE).write_text(digests[outcome.name] + "\n", encoding="utf-8")
-        if progress:
-            progress(outcome)
-
+            continue
+        gradescope.write(empty, out_dir / submission.name / RESULTS_FILE)
+        finished(GradedSubmission(submission.path, submission.name, empty, 0.0, people=submission.people))
     if todo:
         with Grader(autograder_zip, jobs) as grader:
-            grader.grade([(s, out_dir / s.name / "results.json") for s in todo],
+            grader.grade([(s, out_dir / s.name / RESULTS_FILE) for s in todo],
                          settings=settings, done=finished)
     return [outcomes[s.name] for s in items]
+
+
+def _in_natural_order(grading: gradescope.Grading) -> gradescope.Grading:
+    """The grading with its questions as the instructor numbered them (the engine reports
+    them in the order of its test files, ``q10`` before ``q2``)."""
+    return dataclasses.replace(grading, questions=sorted(grading.questions, key=lambda q: natural_order(q.name)))
 
 
 def _previous_score(folder: Path) -> float | None:
     """The score of an earlier grading kept in ``folder`` (its zip or its files have changed
     since, or a regrade was asked for), to tell the instructor whose score moved."""
     try:
-        return gradescope.read(folder / "results.json").score
+        return gradescope.read(folder / RESULTS_FILE).score
     except (OSError, ValueError, KeyError, TypeError):
         return None

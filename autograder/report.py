@@ -8,7 +8,7 @@
   distribution, each question's and each test's pass rate, mean and discrimination with the
   items that look broken flagged, the mistakes the checks recognised, ranked by how many
   submissions made them, each with one anonymous example of its feedback, and whose score
-  changed since the last grading in the same folder.
+  changed since the last grading in the same folder, by the students' names.
 
 The statistics come from :mod:`autograder.analysis`; the words and layout from the Jinja2
 templates beside this module.
@@ -21,6 +21,7 @@ import csv
 import io
 import math
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,31 +58,58 @@ def _points(value: float) -> str:
 # --- the gradebook ----------------------------------------------------------------------------------
 
 
-def write_grades_csv(graded: list[GradedSubmission], questions: dict[str, float], path: Path,
-                     submitters: dict[str, tuple[Submitter, ...]] | None = None) -> None:
+@dataclass
+class StudentRow:
+    """One student of one submission (or the submission, where nobody is known)."""
+
+    person: Submitter
+    partners: tuple[str, ...]  # the other members of a group submission
+    submission: str
+    status: str
+    scores: list[str]  # per question
+    total: str
+    message: str  # why it was not graded
+
+
+def _person_name(person: Submitter) -> str:
+    return person.name or person.email or person.sid
+
+
+def student_rows(graded: list[GradedSubmission], questions: dict[str, float]) -> list[StudentRow]:
+    """The gradebook's rows: every student of every submission, in the order given."""
+    rows = []
+    for outcome in graded:
+        scores = outcome.grading.question_scores()
+        cells = [_points(scores[q][0]) if q in scores else "0" for q in questions]
+        message = outcome.grading.message if outcome.status != gradescope.GRADED else ""
+        for person in outcome.people or (Submitter(),):
+            partners = tuple(_person_name(p) for p in outcome.people if p is not person)
+            rows.append(StudentRow(person, partners, outcome.name, outcome.status, cells,
+                                   _points(outcome.score), " ".join(message.split())))
+    return rows
+
+
+def write_grades_csv(graded: list[GradedSubmission], questions: dict[str, float], path: Path) -> None:
     """One row per student whatever happened to the submission (one row per submission where
     nobody is known): names, submission, status, each question, total, max, message."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    submitters = submitters or {}
+    possible = _points(sum(questions.values()))
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([*NAME_COLUMNS, "submission", "status", *questions, "total", "max", "message"])
-        for outcome in graded:
-            scores = outcome.grading.question_scores()
-            cells = [_points(scores[q][0]) if q in scores else "0" for q in questions]
-            message = outcome.grading.message if outcome.status != gradescope.GRADED else ""
-            row = [outcome.name, outcome.status, *cells, _points(outcome.score),
-                   _points(sum(questions.values())), " ".join(message.split())]
-            for person in submitters.get(outcome.name) or (Submitter(),):
-                writer.writerow([person.name, person.sid, person.email, *row])
+        for row in student_rows(graded, questions):
+            writer.writerow([row.person.name, row.person.sid, row.person.email, row.submission, row.status,
+                             *row.scores, row.total, possible, row.message])
 
 
 def table(graded: list[GradedSubmission], questions: dict[str, float]) -> str:
-    """A plain-text table: submission, score, max, status and seconds."""
+    """A plain-text table: submission, its students (where any is known), score, max, status
+    and seconds."""
     possible = _points(sum(questions.values()))
-    rows = [("submission", "score", "max", "status", "seconds")]
-    rows += [(g.name, _points(g.score), possible, g.status,
-              "reused" if g.reused else f"{g.seconds:.1f}") for g in graded]
+    named = any(g.people for g in graded)
+    rows = [("submission", *(("students",) if named else ()), "score", "max", "status", "seconds")]
+    rows += [(g.name, *((" + ".join(map(_person_name, g.people)),) if named else ()), _points(g.score),
+              possible, g.status, "reused" if g.reused else f"{g.seconds:.1f}") for g in graded]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
@@ -90,7 +118,7 @@ def table(graded: list[GradedSubmission], questions: dict[str, float]) -> str:
 
 def changes(graded: list[GradedSubmission]) -> list[str]:
     """Whose score moved since the last grading in the same folder, and by how much."""
-    return [f"{g.name}: {_points(g.previous_score)} -> {_points(g.score)} "
+    return [f"{g.label}: {_points(g.previous_score)} -> {_points(g.score)} "
             f"({'+' if g.score > g.previous_score else ''}{_points(g.score - g.previous_score)})"
             for g in graded if g.score_changed]
 
@@ -187,7 +215,7 @@ def write_summary(graded: list[GradedSubmission], questions: dict[str, float], f
         "analysis": analysis,
         "possible": sum(questions.values()),
         "mean_total": math.fsum(totals) / len(totals) if totals else 0.0,
-        "not_graded": [(g.name, g.grading.message) for g in graded if g.status != gradescope.GRADED],
+        "not_graded": [(g.label, g.grading.message) for g in graded if g.status != gradescope.GRADED],
         "changes": changes(graded),
         "words": words,
         "points": _points,

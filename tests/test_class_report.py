@@ -1,14 +1,16 @@
 """Does a class's grading tell the instructor what the class got wrong, and who is who?
 
-A Gradescope-style export of 32 mlp_intro submissions with a known mix of mistakes (built
-from the samples and the corpus) is graded once with the command line; the gradebook, the
-mistake counts, the pass rates, the flags and the report are checked against the mix.
+Gradescope's "Export Submissions" of 33 mlp_intro submissions with a known mix of mistakes
+(built from the samples and the corpus), a group submission and three broken uploads, zipped
+as downloaded, is graded once with the command line; the gradebook, the mistake counts, the
+pass rates, the flags and the report are checked against the mix.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import shutil
 import zipfile
 
 import nbformat
@@ -18,7 +20,6 @@ import corpus
 from autograder import analysis, answers, cli, reproducible
 from autograder.grading_runtime import results as gradescope
 from autograder.grading_runtime.results import CaseResult, Grading, QuestionResult
-from scratch_project import REPO
 
 ASSIGNMENT = "mlp_intro"
 # The class: how many submissions of each kind; each kind is the complete sample with the
@@ -31,8 +32,14 @@ MIX = {
     "activation_after_output": (3, ["Net-wrong_activation_after_output"]),
     "blank": (4, None),
 }
-NOT_NOTEBOOKS = 2  # and two uploads that are no notebook at all
+# and uploads that are no notebook at all: what each holds, and what its row must say
+BROKEN = {
+    "text_file": ({"answers.txt": b"I could not get Jupyter to start."}, "No notebook"),
+    "empty_upload": ({f"{ASSIGNMENT}.ipynb": b""}, "The upload is empty"),
+    "nothing": ({}, "it holds: nothing"),
+}
 GROUP = ("Grace Hopper", "1906", "grace@example.edu")  # the second member of one group submission
+TOP = "assignment_4821_export/"  # the folder Gradescope's zip holds everything in
 
 
 def _people(index: int) -> list[tuple[str, str, str]]:
@@ -52,7 +59,7 @@ def _metadata(folders: list[str]) -> str:
 
 @pytest.fixture(scope="module")
 def export(built_project, tmp_path_factory):
-    """The export folder, its submissions' kinds by folder name, and the project's root."""
+    """The export as downloaded (a zip), its submissions' kinds by folder name, and the project's root."""
     assignment = built_project[ASSIGNMENT]
     folder = tmp_path_factory.mktemp("export")
     student = nbformat.read(assignment.student_dir / f"{ASSIGNMENT}.ipynb", as_version=4)
@@ -70,36 +77,45 @@ def export(built_project, tmp_path_factory):
                                                                   for i in chosen}})
             nbformat.write(notebook, folder / name / f"{ASSIGNMENT}.ipynb")
             kinds[name], index = kind, index + 1
-    for _ in range(NOT_NOTEBOOKS):
+    for kind, (files, _) in BROKEN.items():
         name = f"submission_{7000 + index}"
         (folder / name).mkdir()
-        (folder / name / "answers.txt").write_text("I could not get Jupyter to start.")
-        kinds[name], index = "no_notebook", index + 1
+        for file, data in files.items():
+            (folder / name / file).write_bytes(data)
+        kinds[name], index = kind, index + 1
     (folder / "submission_metadata.yml").write_text(_metadata(list(kinds)))
-    return folder, kinds, assignment.root
+    archive = tmp_path_factory.mktemp("downloads") / "assignment_4821_export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder).as_posix()
+            out.write(path, f"{TOP}{relative}/" if path.is_dir() else f"{TOP}{relative}")
+    return archive, kinds, assignment.root
 
 
 @pytest.fixture(scope="module")
 def graded_class(export, tmp_path_factory):
-    folder, kinds, root = export
+    archive, kinds, root = export
     out = tmp_path_factory.mktemp("class")
-    code = cli.main(["--root", str(root), "grade", "--assignment", ASSIGNMENT, "--out", str(out), str(folder)])
+    code = cli.main(["--root", str(root), "grade", "--assignment", ASSIGNMENT, "--out", str(out), str(archive)])
     gradings = {name: gradescope.read(out / name / "results.json") for name in kinds}
     return code, out, gradings
 
 
 def test_the_mix_is_thirty_or_more_submissions(export):
     _, kinds, _ = export
-    assert len(kinds) == sum(count for count, _ in MIX.values()) + NOT_NOTEBOOKS >= 30
+    assert len(kinds) == sum(count for count, _ in MIX.values()) + len(BROKEN) >= 30
 
 
-def test_every_submission_is_graded_or_says_why(graded_class, export):
-    code, _, gradings = graded_class
+def test_every_submission_of_the_zip_is_graded_or_says_why(graded_class, export):
+    code, out, gradings = graded_class
     _, kinds, _ = export
     assert code == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(kinds), "one folder per submission"
     for name, grading in gradings.items():
-        expected = gradescope.NOT_GRADED if kinds[name] == "no_notebook" else gradescope.GRADED
+        expected = gradescope.NOT_GRADED if kinds[name] in BROKEN else gradescope.GRADED
         assert grading.status == expected, (name, grading.message)
+        if kinds[name] in BROKEN:
+            assert BROKEN[kinds[name]][1] in grading.message
 
 
 def test_the_gradebook_has_one_row_per_student_with_names_first(graded_class, export):
@@ -118,8 +134,9 @@ def test_the_gradebook_has_one_row_per_student_with_names_first(graded_class, ex
             assert float(row["total"]) == pytest.approx(gradings[name].score)
             assert row["status"] == gradings[name].status
     assert by_student[GROUP[1]]["total"] == by_student["1003"]["total"]
-    no_notebook = by_student[str(1000 + names.index(next(n for n in names if kinds[n] == "no_notebook")))]
-    assert no_notebook["status"] == "not graded" and "No notebook" in no_notebook["message"]
+    for kind, (_, says) in BROKEN.items():
+        row = by_student[str(1000 + names.index(next(n for n in names if kinds[n] == kind)))]
+        assert row["status"] == "not graded" and says in row["message"]
 
 
 def _statistics(gradings):
@@ -130,7 +147,7 @@ def test_pass_rates_and_mistake_counts_match_the_mix(graded_class, export):
     _, _, gradings = graded_class
     found = _statistics(gradings)
     graded = sum(count for count, _ in MIX.values())
-    assert (found.submissions, found.not_graded) == (graded, NOT_NOTEBOOKS)
+    assert (found.submissions, found.not_graded) == (graded, len(BROKEN))
     tests = {(t.question, t.test): t for t in found.tests}
     loss = tests[("q3_cross_entropy", "test_matches_reference_on_new_batches")]
     assert loss.passed == graded - 6 - 4 - 4  # neither loss mistake nor blank
@@ -197,24 +214,32 @@ def test_the_report_ranks_the_mistakes_and_opens_without_a_network(graded_class)
     assert len(sources) == 4 and all(s.startswith("data:image/png;base64,") for s in sources)
     assert "http" not in html.replace("http://www.w3.org", ""), "the report needs no network"
     assert "<strong>sum instead of mean</strong>: 6 of 30" in html
-    assert not re.search(r"Student \d+|student\d+@", markdown + html), "the report names nobody"
+    examples = re.findall(r"<blockquote>(.*?)</blockquote>", html, re.S)
+    assert examples and not re.search(r"Student \d+|student\d+@", " ".join(examples)), "examples are anonymous"
+    assert "Student 30 (submission_7030): No notebook" in html, "a submission not graded is named"
 
 
-def test_broken_metadata_is_a_clear_error_and_every_submission_is_still_graded(export, tmp_path, capsys):
-    folder, kinds, root = export
+def test_a_broken_metadata_entry_costs_its_names_only_and_every_submission_is_still_graded(
+        export, tmp_path, capsys):
+    archive, kinds, root = export
     broken = tmp_path / "export"
     broken.mkdir()
-    for name in list(kinds)[:3]:
-        (broken / name).symlink_to(folder / name)
-    (broken / "submission_metadata.yml").write_text("submission_7000:\n  :submitters: [unclosed\n")
+    with zipfile.ZipFile(archive) as opened:
+        for name in list(kinds)[:3]:
+            entry = f"{TOP}{name}/{ASSIGNMENT}.ipynb"
+            (broken / name).mkdir()
+            (broken / name / f"{ASSIGNMENT}.ipynb").write_bytes(opened.read(entry))
+    metadata = _metadata(list(kinds)[:3]).replace("- :name: Student 01", "- :name: [Student 01", 1)
+    (broken / "submission_metadata.yml").write_text(metadata)
     code = cli.main(["--root", str(root), "grade", "--assignment", ASSIGNMENT, "--out",
                      str(tmp_path / "out"), str(broken)])
     error = capsys.readouterr().err
     assert code == 1
-    assert "submission_metadata.yml: not readable YAML" in error
+    assert error.count("submission_metadata.yml, line 8: the entry of 'submission_7001' is not readable YAML") == 2, (
+        "said before grading and again at the end")
     rows = list(csv.DictReader((tmp_path / "out" / "grades.csv").open()))
     assert [row["submission"] for row in rows] == list(kinds)[:3]
-    assert all(row["name"] == row["sid"] == row["email"] == "" for row in rows)
+    assert [row["name"] for row in rows] == ["Student 00", "", "Student 02"]
     assert {row["status"] for row in rows} == {"graded"}
 
 
@@ -222,7 +247,7 @@ def test_a_rebuilt_zip_regrades_and_says_whose_score_moved(graded_class, export,
     """After a rebuild (here: q3's hidden test made worth 3 points instead of 2), grading into the
     same folder regrades everything and names each score that moved, with the difference."""
     _, out, gradings = graded_class
-    folder, kinds, root = export
+    archive, kinds, root = export
     assignment = built_project[ASSIGNMENT]
     entries = reproducible.read_zip(assignment.autograder_zip)
     entries["tests/q3_cross_entropy.py"] = entries["tests/q3_cross_entropy.py"].replace(
@@ -232,19 +257,19 @@ def test_a_rebuilt_zip_regrades_and_says_whose_score_moved(graded_class, export,
     (project / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").write_bytes(assignment.master.read_bytes())
     reproducible.write_zip(entries, project / "dist" / ASSIGNMENT / "autograder.zip")
     again = tmp_path / "again"
-    code = cli.main(["--root", str(root), "grade", "--assignment", ASSIGNMENT, "--out", str(again), str(folder)])
-    assert code == 0
-    capsys.readouterr()
-    code = cli.main(["--root", str(project), "grade", "--assignment", ASSIGNMENT, "--out", str(again), str(folder)])
+    shutil.copytree(out, again)  # the class as graded with the zip before the rebuild
+    code = cli.main(["--root", str(project), "grade", "--assignment", ASSIGNMENT, "--out", str(again), str(archive)])
     printed = capsys.readouterr().out
     assert code == 0
     moved = [name for name, kind in kinds.items() if kind in ("complete", "last_part_as_test", "activation_after_output")]
     assert "Scores changed since the last grading in this folder:" in printed
     for name in moved:
         before = gradings[name].score
-        assert f"{name}: {before:g} -> {before + 1:g} (+1)" in printed
+        index = list(kinds).index(name)
+        people = " + ".join(person for person, _, _ in _people(index))
+        assert f"{people} ({name}): {before:g} -> {before + 1:g} (+1)" in printed
     unchanged = [name for name in kinds if name not in moved]
-    assert not [name for name in unchanged if f"{name}: " in printed.split("Scores changed")[1]]
+    assert not [name for name in unchanged if f"({name}): " in printed.split("Scores changed")[1]]
     assert "scores changed since the last grading here" in (again / "report.md").read_text()
     with zipfile.ZipFile(project / "dist" / ASSIGNMENT / "autograder.zip") as archive:
         assert b"points = [1, 3]" in archive.read("tests/q3_cross_entropy.py")

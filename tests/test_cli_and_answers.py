@@ -80,20 +80,6 @@ def test_an_answer_for_a_name_the_notebook_lacks_is_refused():
         answers.fill(student, {"typo_function": "def typo_function():\n    pass"})
 
 
-def test_a_folder_of_submissions_is_expanded_one_level(tmp_path):
-    from autograder.grade import collect
-
-    export = tmp_path / "export"
-    (export / "submission_1").mkdir(parents=True)
-    (export / "submission_1" / "mlp_intro.ipynb").write_text("{}")
-    (export / "late.ipynb").write_text("{}")
-    (export / "notes.txt").write_text("not a submission")
-    (tmp_path / "late.ipynb").write_text("{}")
-    found = collect([export, tmp_path / "late.ipynb"])
-    assert [(s.name, s.path.name) for s in found] == [
-        ("late", "late.ipynb"), ("submission_1", "submission_1"), ("late-2", "late.ipynb")]
-
-
 def test_regrading_skips_unchanged_submissions_unless_asked(built_project, tmp_path):
     from autograder.grade import grade_many
 
