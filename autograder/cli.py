@@ -17,6 +17,9 @@ from autograder.errors import NotBuilt, ToolkitError
 from autograder.grading_runtime.settings import RuntimeSettings
 
 
+INTERRUPTED = 130  # the exit status of a command ended by Ctrl-C, as shells report it
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=None,
@@ -74,7 +77,7 @@ def _grade(root: Path, args) -> int:
     from tqdm import tqdm
 
     from autograder import intake, report
-    from autograder.grade import grade_many, questions_in, zip_settings
+    from autograder.grade import Interrupted, grade_many, questions_in, zip_settings
 
     (assignment,) = catalog.select(root, [args.assignment])
     if not assignment.autograder_zip.is_file():
@@ -88,15 +91,23 @@ def _grade(root: Path, args) -> int:
         for problem in found.problems:  # said now and at the end; grading goes on
             print(f"autograder grade: {problem}", file=sys.stderr)
         report.prepare()
-        with tqdm(total=len(found.submissions), unit="submission", file=sys.stderr,
-                  disable=not found.submissions) as bar:
-            def progress(outcome):
-                bar.set_postfix_str(outcome.label[:40], refresh=False)
-                bar.update()
+        try:
+            with tqdm(total=len(found.submissions), unit="submission", file=sys.stderr,
+                      disable=not found.submissions) as bar:
+                def progress(outcome):
+                    bar.set_postfix_str(outcome.label[:40], refresh=False)
+                    bar.update()
 
-            graded = grade_many(assignment.autograder_zip, found.submissions, args.out,
-                                settings=settings, jobs=args.jobs, regrade=args.regrade,
-                                progress=progress)
+                graded = grade_many(assignment.autograder_zip, found.submissions, args.out,
+                                    settings=settings, jobs=args.jobs, regrade=args.regrade,
+                                    progress=progress)
+        except Interrupted as stopped:
+            report.write_grades_csv(stopped.graded, questions, args.out / "grades.csv", stopped.pending)
+            print(f"autograder grade: interrupted; {len(stopped.graded)} of {len(found.submissions)} "
+                  f"submission(s) graded and kept in {args.out} (grades.csv lists the other "
+                  f"{len(stopped.pending)} as interrupted); run the same command again to finish",
+                  file=sys.stderr)
+            return INTERRUPTED
     report.write_grades_csv(graded, questions, args.out / "grades.csv")
     summary = report.write_summary(graded, questions, args.out, assignment.name)
     print(f"{assignment.name}: {len(graded)} submission(s) in {args.out} "
@@ -147,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     except ToolkitError as error:
         print(f"autograder {args.command}: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"autograder {args.command}: interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 def run() -> None:

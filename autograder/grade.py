@@ -5,7 +5,10 @@ there: the very engine Gradescope runs, importing torch once and forking a judge
 submission (see ``grading_runtime/batch.py``). This module feeds it jobs, one line each,
 reads back which are done, and keeps a last fallback for a grading that wrote nothing.
 
-What the instructor passes is turned into submissions by :mod:`autograder.intake`.
+What the instructor passes is turned into submissions by :mod:`autograder.intake`. Results
+are written under ``DIR/<submission>/``; a grading still running when the command is
+interrupted leaves nothing behind, so that the next run grades it afresh and compares it
+with the last grading that finished.
 """
 
 from __future__ import annotations
@@ -16,10 +19,14 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -33,7 +40,11 @@ from autograder.submitters import Submitter
 HASH_FILE = "submission.sha256"
 RESULTS_FILE = "results.json"
 FEEDBACK_FILE = "feedback.txt"
+# Where the engine writes a grading while it runs; renamed to RESULTS_FILE once it is done.
+IN_FLIGHT_FILE = "results.in-flight.json"
 RUNNER = "run_grader.py"
+# How long the judges of an interrupted run get to end their student processes.
+STOP_SECONDS = 10.0
 
 
 def natural_order(name: str) -> tuple:
@@ -115,11 +126,23 @@ def zip_settings(autograder_zip: Path) -> RuntimeSettings:
         return RuntimeSettings.from_dict(json.loads(archive.read(f"{PACKAGE_IN_ZIP}/{SETTINGS_FILE}")))
 
 
+class Interrupted(ToolkitError):
+    """Grading stopped by Ctrl-C: what was graded by then, and what was not."""
+
+    def __init__(self, graded: list[GradedSubmission], pending: list[Submission]):
+        super().__init__(f"interrupted with {len(pending)} submission(s) not graded",
+                         "run the same command again to grade them; the graded ones are kept")
+        self.graded = graded
+        self.pending = pending
+
+
 class Grader:
     """The zip's own engine, running warm: give it submissions, get gradings back.
 
     Use as a context manager; :meth:`grade` may be called many times while it is open (the
-    test suite grades hundreds of notebooks with one).
+    test suite grades hundreds of notebooks with one). The engine runs in a session of its
+    own, so that a Ctrl-C at the terminal reaches this process only, which then ends the
+    engine in order (:meth:`stop`).
     """
 
     def __init__(self, autograder_zip: Path, jobs: int = 1):
@@ -136,15 +159,19 @@ class Grader:
         self._process = subprocess.Popen(
             [sys.executable, "-I", str(self._folder / RUNNER), "--jobs", str(self.jobs)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=environment,
-            cwd=self._folder)
+            cwd=self._folder, start_new_session=True)
 
     def __enter__(self) -> "Grader":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.stop()
 
     def close(self) -> None:
+        """Let the engine finish what it was given, then end it."""
         if self._process.poll() is None:
             try:
                 self._process.stdin.close()
@@ -153,6 +180,34 @@ class Grader:
                 self._process.kill()
                 self._process.wait()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+    def stop(self) -> None:
+        """End the engine now: its parent first, so that no new judge starts; then each
+        running judge is interrupted, which ends its student processes and writes a result
+        nobody reads; whatever is left after ``STOP_SECONDS`` is killed."""
+        with _interrupts_ignored():
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+            group = self._process.pid  # its own session: the group of the parent and its judges
+            try:
+                os.killpg(group, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + STOP_SECONDS
+            while _group_alive(group) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if _group_alive(group):
+                try:
+                    os.killpg(group, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            for stream in (self._process.stdin, self._process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            shutil.rmtree(self._folder, ignore_errors=True)
 
     def grade(self, jobs: Iterable[tuple[Submission, Path]], *, settings: RuntimeSettings | None = None,
               done: Callable[[GradedSubmission], None] | None = None) -> dict[str, GradedSubmission]:
@@ -191,6 +246,35 @@ class Grader:
                 self._questions, {"grader error": str(error)})
             gradescope.write(grading, results_path)
             return grading
+
+
+@contextmanager
+def _interrupts_ignored():
+    """Ctrl-C held off while the engine is being ended (a second one would leave it half-ended)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def _group_alive(group: int) -> bool:
+    """Whether a process of the group is still running (ended ones waiting to be reaped by
+    whoever adopted them do not count)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        state, _, pgrp = stat[stat.rindex(")") + 2:].split()[:3]
+        if int(pgrp) == group and state not in "ZX":
+            return True
+    return False
 
 
 def zip_digest(autograder_zip: Path) -> str:
@@ -234,44 +318,53 @@ def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_d
 
     Unless ``regrade``, a submission whose files and zip are both unchanged since its last
     grading here keeps its earlier results; one graded again records its earlier score.
+    A Ctrl-C ends the engine and raises :class:`Interrupted`; the submissions graded by then
+    keep their results, and those in flight leave none.
     """
     if not autograder_zip.is_file():
         raise NotBuilt(f"{autograder_zip} does not exist", "run `autograder build` first")
     items = [s if isinstance(s, Submission) else Submission(s.stem, s) for s in submissions]
     outcomes: dict[str, GradedSubmission] = {}
-    build = zip_digest(autograder_zip)
-    digests = {s.name: f"{s.digest()} {build}" for s in items}
-    questions = questions_in(autograder_zip)
-    todo, previous = [], {}
+    try:
+        build = zip_digest(autograder_zip)
+        digests = {s.name: f"{s.digest()} {build}" for s in items}
+        questions = questions_in(autograder_zip)
+        todo, previous = [], {}
 
-    def finished(outcome: GradedSubmission) -> None:
-        outcome = dataclasses.replace(outcome, previous_score=previous[outcome.name])
-        folder = out_dir / outcome.name
-        feedback = gradescope.readable(_in_natural_order(outcome.grading), outcome.label)
-        (folder / FEEDBACK_FILE).write_text(feedback, encoding="utf-8")
-        (folder / HASH_FILE).write_text(digests[outcome.name] + "\n", encoding="utf-8")
-        outcomes[outcome.name] = outcome
-        if progress:
-            progress(outcome)
-
-    for submission in items:
-        reused = None if regrade else _reuse(submission, out_dir / submission.name, digests[submission.name])
-        if reused is not None:
-            outcomes[submission.name] = reused
+        def finished(outcome: GradedSubmission) -> None:
+            outcome = dataclasses.replace(outcome, previous_score=previous[outcome.name])
+            folder = out_dir / outcome.name
+            feedback = gradescope.readable(_in_natural_order(outcome.grading), outcome.label)
+            (folder / FEEDBACK_FILE).write_text(feedback, encoding="utf-8")
+            (folder / IN_FLIGHT_FILE).replace(folder / RESULTS_FILE)
+            (folder / HASH_FILE).write_text(digests[outcome.name] + "\n", encoding="utf-8")
+            outcomes[outcome.name] = outcome
             if progress:
-                progress(reused)
-            continue
-        previous[submission.name] = _previous_score(out_dir / submission.name)
-        empty = _empty_upload(submission, questions)
-        if empty is None:
-            todo.append(submission)
-            continue
-        gradescope.write(empty, out_dir / submission.name / RESULTS_FILE)
-        finished(GradedSubmission(submission.path, submission.name, empty, 0.0, people=submission.people))
-    if todo:
-        with Grader(autograder_zip, jobs) as grader:
-            grader.grade([(s, out_dir / s.name / RESULTS_FILE) for s in todo],
-                         settings=settings, done=finished)
+                progress(outcome)
+
+        for submission in items:
+            reused = None if regrade else _reuse(submission, out_dir / submission.name, digests[submission.name])
+            if reused is not None:
+                outcomes[submission.name] = reused
+                if progress:
+                    progress(reused)
+                continue
+            previous[submission.name] = _previous_score(out_dir / submission.name)
+            empty = _empty_upload(submission, questions)
+            if empty is None:
+                todo.append(submission)
+                continue
+            gradescope.write(empty, out_dir / submission.name / IN_FLIGHT_FILE)
+            finished(GradedSubmission(submission.path, submission.name, empty, 0.0, people=submission.people))
+        if todo:
+            with Grader(autograder_zip, jobs) as grader:
+                grader.grade([(s, out_dir / s.name / IN_FLIGHT_FILE) for s in todo],
+                             settings=settings, done=finished)
+    except KeyboardInterrupt:
+        pending = [s for s in items if s.name not in outcomes]
+        for submission in pending:
+            _forget_in_flight(out_dir / submission.name)
+        raise Interrupted([outcomes[s.name] for s in items if s.name in outcomes], pending) from None
     return [outcomes[s.name] for s in items]
 
 
@@ -281,9 +374,21 @@ def _in_natural_order(grading: gradescope.Grading) -> gradescope.Grading:
     return dataclasses.replace(grading, questions=sorted(grading.questions, key=lambda q: natural_order(q.name)))
 
 
+def _forget_in_flight(folder: Path) -> None:
+    """What an interrupted grading left in ``folder``: nothing anyone should read."""
+    for leftover in (folder / IN_FLIGHT_FILE, folder / f".{IN_FLIGHT_FILE}.partial"):
+        leftover.unlink(missing_ok=True)
+    try:
+        folder.rmdir()  # only if it is empty: a first grading that never finished
+    except OSError:
+        pass
+
+
 def _previous_score(folder: Path) -> float | None:
-    """The score of an earlier grading kept in ``folder`` (its zip or its files have changed
-    since, or a regrade was asked for), to tell the instructor whose score moved."""
+    """The score of the last grading that finished in ``folder`` (its zip or its files have
+    changed since, or a regrade was asked for), to tell the instructor whose score moved."""
+    if not (folder / HASH_FILE).is_file():
+        return None
     try:
         return gradescope.read(folder / RESULTS_FILE).score
     except (OSError, ValueError, KeyError, TypeError):

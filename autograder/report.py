@@ -30,11 +30,12 @@ from autograder.grading_runtime import results as gradescope
 from autograder.submitters import Submitter
 
 if TYPE_CHECKING:
-    from autograder.grade import GradedSubmission
+    from autograder.grade import GradedSubmission, Submission
 
 TEMPLATES = Path(__file__).with_name("templates")
 PLOTS = ("score_distribution", "question_means", "test_pass_rates", "mistakes_per_question")
 NAME_COLUMNS = ["name", "sid", "email"]
+INTERRUPTED = "interrupted"  # the status, in grades.csv, of a submission a Ctrl-C kept from grading
 
 
 def prepare() -> threading.Thread:
@@ -66,7 +67,7 @@ class StudentRow:
     partners: tuple[str, ...]  # the other members of a group submission
     submission: str
     status: str
-    scores: list[str]  # per question
+    scores: list[str]  # per question; empty strings for a submission never graded
     total: str
     message: str  # why it was not graded
 
@@ -75,8 +76,10 @@ def _person_name(person: Submitter) -> str:
     return person.name or person.email or person.sid
 
 
-def student_rows(graded: list[GradedSubmission], questions: dict[str, float]) -> list[StudentRow]:
-    """The gradebook's rows: every student of every submission, in the order given."""
+def student_rows(graded: list[GradedSubmission], questions: dict[str, float],
+                 pending: list[Submission] = ()) -> list[StudentRow]:
+    """The gradebook's rows: every student of every submission, in the order given; those
+    of submissions an interruption kept from grading last, with no scores."""
     rows = []
     for outcome in graded:
         scores = outcome.grading.question_scores()
@@ -86,10 +89,16 @@ def student_rows(graded: list[GradedSubmission], questions: dict[str, float]) ->
             partners = tuple(_person_name(p) for p in outcome.people if p is not person)
             rows.append(StudentRow(person, partners, outcome.name, outcome.status, cells,
                                    _points(outcome.score), " ".join(message.split())))
+    for submission in pending:
+        for person in submission.people or (Submitter(),):
+            partners = tuple(_person_name(p) for p in submission.people if p is not person)
+            rows.append(StudentRow(person, partners, submission.name, INTERRUPTED, [""] * len(questions), "",
+                                   "grading was interrupted before this submission was graded"))
     return rows
 
 
-def write_grades_csv(graded: list[GradedSubmission], questions: dict[str, float], path: Path) -> None:
+def write_grades_csv(graded: list[GradedSubmission], questions: dict[str, float], path: Path,
+                     pending: list[Submission] = ()) -> None:
     """One row per student whatever happened to the submission (one row per submission where
     nobody is known): names, submission, status, each question, total, max, message."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +106,7 @@ def write_grades_csv(graded: list[GradedSubmission], questions: dict[str, float]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([*NAME_COLUMNS, "submission", "status", *questions, "total", "max", "message"])
-        for row in student_rows(graded, questions):
+        for row in student_rows(graded, questions, pending):
             writer.writerow([row.person.name, row.person.sid, row.person.email, row.submission, row.status,
                              *row.scores, row.total, possible, row.message])
 
