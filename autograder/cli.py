@@ -3,6 +3,8 @@
     autograder build [NAME...] [--check]
     autograder grade --assignment NAME --out DIR [--jobs N] [--regrade] SUBMISSION...
     autograder reference [NAME...] [--check]
+
+Global options (``--root``) go before or after the command, as in git.
 """
 
 from __future__ import annotations
@@ -20,21 +22,35 @@ from autograder.grading_runtime.settings import RuntimeSettings
 INTERRUPTED = 130  # the exit status of a command ended by Ctrl-C, as shells report it
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n")[0])
-    parser.add_argument("--root", type=Path, default=None,
+def _global_options(parser: argparse.ArgumentParser, default) -> argparse.ArgumentParser:
+    parser.add_argument("--root", type=Path, default=default,
                         help="the project folder (default: the nearest one with assignments/)")
+    return parser
+
+
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _global_options(argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n")[0]),
+                             None)
+    # The same options after the command: absent there, they leave the value given before it.
+    anywhere = [_global_options(argparse.ArgumentParser(add_help=False), argparse.SUPPRESS)]
     commands = parser.add_subparsers(dest="command", required=True)
 
-    build = commands.add_parser("build", help="build student and grader versions")
+    build = commands.add_parser("build", parents=anywhere, help="build student and grader versions")
     build.add_argument("names", nargs="*", metavar="NAME", help="assignments (default: all)")
     build.add_argument("--check", action="store_true",
                        help="write nothing; fail if student_release/ differs from a fresh build")
 
-    grade = commands.add_parser("grade", help="grade submissions with a built autograder.zip")
+    grade = commands.add_parser("grade", parents=anywhere, help="grade submissions with a built autograder.zip")
     grade.add_argument("--assignment", required=True, metavar="NAME")
     grade.add_argument("--out", required=True, type=Path, metavar="DIR")
-    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+    grade.add_argument("--jobs", type=_at_least_one, default=os.cpu_count() or 1,
                        help="submissions graded at once (default: the core count, %(default)s)")
     grade.add_argument("--regrade", action="store_true",
                        help="grade again the submissions already graded, unchanged, in DIR")
@@ -48,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
                        help="notebooks, zips, folders of them, or Gradescope's export (zipped or not)")
 
-    reference = commands.add_parser("reference", help="regenerate the reference numbers")
+    reference = commands.add_parser("reference", parents=anywhere, help="regenerate the reference numbers")
     reference.add_argument("names", nargs="*", metavar="NAME", help="assignments (default: all)")
     reference.add_argument("--check", action="store_true",
                            help="write nothing; fail if a stored file differs from a fresh run")

@@ -93,3 +93,50 @@ def test_regrading_skips_unchanged_submissions_unless_asked(built_project, tmp_p
     submission.write_bytes((assignment.built_samples_dir / "complete.ipynb").read_bytes())
     (changed,) = grade_many(assignment.autograder_zip, [submission], out, regrade=False)
     assert not changed.reused and changed.score > first.score
+
+
+# --- the options, as a table -----------------------------------------------------------------------
+# Each row: the arguments (ROOT: a project with one assignment, `only_here`, never built;
+# BUILT: the scratch project with mlp_intro built; OUT, NB, EXPORT, FILE: paths in tmp_path),
+# the exit status, and what the error must say. Global options go before or after the command.
+
+ONLY_HERE_NOT_BUILT = "only_here/autograder.zip does not exist"
+OPTIONS = [
+    (["--root", "ROOT", "grade", "--assignment", "only_here", "--out", "OUT", "NB"], 1, ONLY_HERE_NOT_BUILT),
+    (["grade", "--root", "ROOT", "--assignment", "only_here", "--out", "OUT", "NB"], 1, ONLY_HERE_NOT_BUILT),
+    (["grade", "--assignment", "only_here", "--out", "OUT", "--root", "ROOT", "NB"], 1, ONLY_HERE_NOT_BUILT),
+    (["grade", "--assignment", "only_here", "--out", "OUT", "NB", "--root", "ROOT"], 1, ONLY_HERE_NOT_BUILT),
+    (["build", "--root", "ROOT", "only_her"], 1, "did you mean 'only_here'"),
+    (["--root", "ROOT", "build", "--check", "only_her"], 1, "did you mean 'only_here'"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intro", "--out", "FILE", "NB"], 1,
+     "--out FILE is a file, not a folder"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intro", "--out", "EXPORT", "EXPORT"], 1,
+     "--out EXPORT is the folder of submissions EXPORT itself"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intro", "--out", "EXPORT/submission_1/graded", "EXPORT"], 1,
+     "which would be graded as a submission"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intro", "--out", "OUT", "NB", "missing.ipynb"], 1,
+     "no such submission: missing.ipynb"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intr", "--out", "OUT", "NB"], 1, "did you mean 'mlp_intro'"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intro", "--jobs", "0", "--out", "OUT", "NB"], 2,
+     "--jobs: must be at least 1, not 0"),
+    (["grade", "--assignment", "mlp_intro", "NB"], 2, "the following arguments are required: --out"),
+]
+
+
+@pytest.mark.parametrize("argv, code, says", OPTIONS, ids=[" ".join(row[0]) for row in OPTIONS])
+def test_the_command_line_options(argv, code, says, built_project, tmp_path, monkeypatch, capsys):
+    root = tmp_path / "project"
+    (root / "assignments" / "only_here").mkdir(parents=True)
+    (root / "assignments" / "only_here" / "only_here.ipynb").write_text("{}")
+    (tmp_path / "EXPORT" / "submission_1").mkdir(parents=True)
+    (tmp_path / "FILE").write_text("not a folder")
+    (tmp_path / "NB").write_bytes(STUDENT.read_bytes())
+    places = {"ROOT": str(root), "BUILT": str(built_project["mlp_intro"].root)}
+    monkeypatch.chdir(tmp_path)
+    try:
+        found = cli.main([places.get(arg, arg) for arg in argv])
+    except SystemExit as exit:  # argparse's own usage errors
+        found = exit.code
+    assert (found, says in capsys.readouterr().err) == (code, True)
+    assert not (tmp_path / "OUT").exists(), "a refused command writes nothing"
+    assert sorted(p.name for p in (tmp_path / "EXPORT").rglob("*")) == ["submission_1"]
