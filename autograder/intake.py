@@ -12,8 +12,8 @@ The instructor passes notebooks, zips and folders:
   holds ``submission_metadata.yml``, with or without the top folder), or two notebooks or
   more. Any other zip is one student's upload, graded as it is (the engine finds the
   notebook inside). A collection is unpacked into a scratch folder, never next to it,
-  refusing entries that would land outside that folder and archives that unpack to more
-  than ``UNPACK_LIMIT_BYTES``.
+  refusing whole an archive with an entry that would land outside that folder, a symbolic
+  link, or more than ``UNPACK_LIMIT_BYTES`` of content.
 
 Names are unique: a repeated one gets a ``-2``, ``-3`` suffix. The folder the results go to
 (``--out``) is never taken for a submission: inside a folder of submissions it is left out,

@@ -82,6 +82,13 @@ def test_questions_come_in_natural_order_in_the_gradebook_and_the_report(tmp_pat
     assert re.findall(r">(q\d+_\w+)<", table_header) == NATURAL
 
 
+def test_the_feedback_lists_the_questions_as_they_are_numbered():
+    from autograder import grade
+
+    feedback = gradescope.readable(grade._in_natural_order(_class()[0].grading), "Ada Lovelace (submission_1)")
+    assert [feedback.index(f"\n{q}: ") for q in NATURAL] == sorted(feedback.index(f"\n{q}: ") for q in NATURAL)
+
+
 def test_the_zip_lists_its_questions_in_natural_order(built_project):
     names = list(questions_in(built_project["backprop_autodiff"].autograder_zip))
     assert len(names) >= 10 and names == sorted(names, key=natural_order)
