@@ -3,6 +3,8 @@
     autograder build [NAME...] [--check]
     autograder grade --assignment NAME --out DIR [--jobs N] [--regrade] SUBMISSION...
     autograder reference [NAME...] [--check]
+
+Global options (``--root``) go before or after the command, as in git.
 """
 
 from __future__ import annotations
@@ -17,21 +19,38 @@ from autograder.errors import NotBuilt, ToolkitError
 from autograder.grading_runtime.settings import RuntimeSettings
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n")[0])
-    parser.add_argument("--root", type=Path, default=None,
+INTERRUPTED = 130  # the exit status of a command ended by Ctrl-C, as shells report it
+
+
+def _global_options(parser: argparse.ArgumentParser, default) -> argparse.ArgumentParser:
+    parser.add_argument("--root", type=Path, default=default,
                         help="the project folder (default: the nearest one with assignments/)")
+    return parser
+
+
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _global_options(argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n")[0]),
+                             None)
+    # The same options after the command: absent there, they leave the value given before it.
+    anywhere = [_global_options(argparse.ArgumentParser(add_help=False), argparse.SUPPRESS)]
     commands = parser.add_subparsers(dest="command", required=True)
 
-    build = commands.add_parser("build", help="build student and grader versions")
+    build = commands.add_parser("build", parents=anywhere, help="build student and grader versions")
     build.add_argument("names", nargs="*", metavar="NAME", help="assignments (default: all)")
     build.add_argument("--check", action="store_true",
                        help="write nothing; fail if student_release/ differs from a fresh build")
 
-    grade = commands.add_parser("grade", help="grade submissions with a built autograder.zip")
+    grade = commands.add_parser("grade", parents=anywhere, help="grade submissions with a built autograder.zip")
     grade.add_argument("--assignment", required=True, metavar="NAME")
     grade.add_argument("--out", required=True, type=Path, metavar="DIR")
-    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+    grade.add_argument("--jobs", type=_at_least_one, default=os.cpu_count() or 1,
                        help="submissions graded at once (default: the core count, %(default)s)")
     grade.add_argument("--regrade", action="store_true",
                        help="grade again the submissions already graded, unchanged, in DIR")
@@ -43,9 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--memory-mb", type=int, metavar="MB",
                        help=f"{limits['memory_limit_mb']} (default: the zip's)")
     grade.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
-                       help="notebooks, zips, or folders of them (one sub-folder per submission)")
+                       help="notebooks, zips, folders of them, or Gradescope's export (zipped or not)")
 
-    reference = commands.add_parser("reference", help="regenerate the reference numbers")
+    reference = commands.add_parser("reference", parents=anywhere, help="regenerate the reference numbers")
     reference.add_argument("names", nargs="*", metavar="NAME", help="assignments (default: all)")
     reference.add_argument("--check", action="store_true",
                            help="write nothing; fail if a stored file differs from a fresh run")
@@ -73,8 +92,8 @@ def _build(root: Path, args) -> int:
 def _grade(root: Path, args) -> int:
     from tqdm import tqdm
 
-    from autograder import report, submitters
-    from autograder.grade import collect, grade_many, questions_in, zip_settings
+    from autograder import intake, report
+    from autograder.grade import Interrupted, grade_many, questions_in, zip_settings
 
     (assignment,) = catalog.select(root, [args.assignment])
     if not assignment.autograder_zip.is_file():
@@ -83,25 +102,29 @@ def _grade(root: Path, args) -> int:
         "total_timeout_seconds": args.timeout, "cell_timeout_seconds": args.cell_timeout,
         "memory_limit_mb": args.memory_mb}.items() if value is not None}
     settings = zip_settings(assignment.autograder_zip).replace(**overrides) if overrides else None
-    submissions = collect(args.submissions)
-    names, problems = {}, []
-    for folder in (p for p in args.submissions if p.is_dir()):
-        try:
-            names |= submitters.read(folder)
-        except submitters.MetadataError as problem:  # said now and at the end; grading goes on
-            problems.append(problem)
-            print(f"autograder grade: {problem}", file=sys.stderr)
-    report.prepare()
-    with tqdm(total=len(submissions), unit="submission", file=sys.stderr,
-              disable=not submissions) as bar:
-        def progress(outcome):
-            bar.set_postfix_str(outcome.name[:30], refresh=False)
-            bar.update()
-
-        graded = grade_many(assignment.autograder_zip, submissions, args.out, settings=settings,
-                            jobs=args.jobs, regrade=args.regrade, progress=progress)
     questions = questions_in(assignment.autograder_zip)
-    report.write_grades_csv(graded, questions, args.out / "grades.csv", names)
+    with intake.gather(args.submissions, args.out) as found:
+        for problem in found.problems:  # said now and at the end; grading goes on
+            print(f"autograder grade: {problem}", file=sys.stderr)
+        report.prepare()
+        try:
+            with tqdm(total=len(found.submissions), unit="submission", file=sys.stderr,
+                      disable=not found.submissions) as bar:
+                def progress(outcome):
+                    bar.set_postfix_str(outcome.label[:40], refresh=False)
+                    bar.update()
+
+                graded = grade_many(assignment.autograder_zip, found.submissions, args.out,
+                                    settings=settings, jobs=args.jobs, regrade=args.regrade,
+                                    progress=progress)
+        except Interrupted as stopped:
+            report.write_grades_csv(stopped.graded, questions, args.out / "grades.csv", stopped.pending)
+            print(f"autograder grade: interrupted; {len(stopped.graded)} of {len(found.submissions)} "
+                  f"submission(s) graded and kept in {args.out} (grades.csv lists the other "
+                  f"{len(stopped.pending)} as interrupted); run the same command again to finish",
+                  file=sys.stderr)
+            return INTERRUPTED
+    report.write_grades_csv(graded, questions, args.out / "grades.csv")
     summary = report.write_summary(graded, questions, args.out, assignment.name)
     print(f"{assignment.name}: {len(graded)} submission(s) in {args.out} "
           f"(grades.csv, {summary.name} and report.html, one folder of feedback each)")
@@ -110,9 +133,9 @@ def _grade(root: Path, args) -> int:
     if moved:
         print("Scores changed since the last grading in this folder:")
         print("\n".join(f"  {line}" for line in moved))
-    for problem in problems:
+    for problem in found.problems:
         print(f"autograder grade: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if found.problems else 0
 
 
 def _reference(root: Path, args) -> int:
@@ -151,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     except ToolkitError as error:
         print(f"autograder {args.command}: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"autograder {args.command}: interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 def run() -> None:

@@ -5,8 +5,10 @@ there: the very engine Gradescope runs, importing torch once and forking a judge
 submission (see ``grading_runtime/batch.py``). This module feeds it jobs, one line each,
 reads back which are done, and keeps a last fallback for a grading that wrote nothing.
 
-Submissions are notebooks, zips, or folders of them; a folder's sub-folders are one
-submission each, so a Gradescope export works as it is.
+What the instructor passes is turned into submissions by :mod:`autograder.intake`. Results
+are written under ``DIR/<submission>/``; a grading still running when the command is
+interrupted leaves nothing behind, so that the next run grades it afresh and compares it
+with the last grading that finished.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -28,10 +35,28 @@ from autograder.errors import NotBuilt, ToolkitError
 from autograder.grading_runtime import results as gradescope
 from autograder.grading_runtime.questions import read_question
 from autograder.grading_runtime.settings import PACKAGE_IN_ZIP, SETTINGS_FILE, RuntimeSettings
+from autograder.submitters import Submitter
 
-SUBMISSION_SUFFIXES = (".ipynb", ".zip")
 HASH_FILE = "submission.sha256"
+RESULTS_FILE = "results.json"
+FEEDBACK_FILE = "feedback.txt"
+# Where the engine writes a grading while it runs; renamed to RESULTS_FILE once it is done.
+IN_FLIGHT_FILE = "results.in-flight.json"
 RUNNER = "run_grader.py"
+# How long the judges of an interrupted run get to end their student processes.
+STOP_SECONDS = 10.0
+
+
+def natural_order(name: str) -> tuple:
+    """A sort key that puts ``q2`` before ``q10``: runs of digits compare as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", name) if part)
+
+
+def who(name: str, people: tuple[Submitter, ...]) -> str:
+    """A submission as the instructor knows it: its students' names, then its folder."""
+    names = [p.name or p.email or p.sid for p in people if p.name or p.email or p.sid]
+    return f"{' + '.join(names)} ({name})" if names else name
 
 
 @dataclass(frozen=True)
@@ -40,6 +65,11 @@ class Submission:
 
     name: str
     path: Path
+    people: tuple[Submitter, ...] = ()  # from the export's metadata; empty where unknown
+
+    @property
+    def label(self) -> str:
+        return who(self.name, self.people)
 
     def files(self) -> list[Path]:
         return sorted(p for p in self.path.rglob("*") if p.is_file()) if self.path.is_dir() else [self.path]
@@ -62,6 +92,11 @@ class GradedSubmission:
     seconds: float
     reused: bool = False
     previous_score: float | None = None  # its score at its last grading in the same folder
+    people: tuple[Submitter, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return who(self.name, self.people)
 
     @property
     def score_changed(self) -> bool:
@@ -77,13 +112,13 @@ class GradedSubmission:
 
 
 def questions_in(autograder_zip: Path) -> dict[str, float]:
-    """Each question of the zip with its points, in the order they are graded."""
+    """Each question of the zip with its points, in natural order (``q2`` before ``q10``)."""
     found = {}
     with zipfile.ZipFile(autograder_zip) as archive:
         for name in sorted(n for n in archive.namelist() if n.startswith("tests/") and n.endswith(".py")):
             question = read_question(archive.read(name).decode("utf-8"), name)
             found[question.name] = question.max_score
-    return found
+    return {name: found[name] for name in sorted(found, key=natural_order)}
 
 
 def zip_settings(autograder_zip: Path) -> RuntimeSettings:
@@ -91,39 +126,23 @@ def zip_settings(autograder_zip: Path) -> RuntimeSettings:
         return RuntimeSettings.from_dict(json.loads(archive.read(f"{PACKAGE_IN_ZIP}/{SETTINGS_FILE}")))
 
 
-def collect(paths: list[Path]) -> list[Submission]:
-    """Submissions from files and folders.
+class Interrupted(ToolkitError):
+    """Grading stopped by Ctrl-C: what was graded by then, and what was not."""
 
-    A file is one submission. A folder holds submissions: each notebook or zip in it, and
-    each sub-folder (as in a Gradescope export, ``submission_123/``), is one. Names are
-    unique: a repeated stem gets a ``-2``, ``-3`` suffix.
-    """
-    found: list[tuple[str, Path]] = []
-    for path in paths:
-        if not path.exists():
-            raise ToolkitError(f"no such submission: {path}")
-        if path.is_file():
-            found.append((path.stem, path))
-            continue
-        for child in sorted(path.iterdir()):
-            if child.name.startswith("."):
-                continue
-            if child.is_dir():
-                found.append((child.name, child))
-            elif child.suffix in SUBMISSION_SUFFIXES:
-                found.append((child.stem, child))
-    submissions, seen = [], {}
-    for stem, path in found:
-        seen[stem] = seen.get(stem, 0) + 1
-        submissions.append(Submission(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}", path))
-    return submissions
+    def __init__(self, graded: list[GradedSubmission], pending: list[Submission]):
+        super().__init__(f"interrupted with {len(pending)} submission(s) not graded",
+                         "run the same command again to grade them; the graded ones are kept")
+        self.graded = graded
+        self.pending = pending
 
 
 class Grader:
     """The zip's own engine, running warm: give it submissions, get gradings back.
 
     Use as a context manager; :meth:`grade` may be called many times while it is open (the
-    test suite grades hundreds of notebooks with one).
+    test suite grades hundreds of notebooks with one). The engine runs in a session of its
+    own, so that a Ctrl-C at the terminal reaches this process only, which then ends the
+    engine in order (:meth:`stop`).
     """
 
     def __init__(self, autograder_zip: Path, jobs: int = 1):
@@ -140,15 +159,19 @@ class Grader:
         self._process = subprocess.Popen(
             [sys.executable, "-I", str(self._folder / RUNNER), "--jobs", str(self.jobs)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=environment,
-            cwd=self._folder)
+            cwd=self._folder, start_new_session=True)
 
     def __enter__(self) -> "Grader":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.stop()
 
     def close(self) -> None:
+        """Let the engine finish what it was given, then end it."""
         if self._process.poll() is None:
             try:
                 self._process.stdin.close()
@@ -157,6 +180,34 @@ class Grader:
                 self._process.kill()
                 self._process.wait()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+    def stop(self) -> None:
+        """End the engine now: its parent first, so that no new judge starts; then each
+        running judge is interrupted, which ends its student processes and writes a result
+        nobody reads; whatever is left after ``STOP_SECONDS`` is killed."""
+        with _interrupts_ignored():
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+            group = self._process.pid  # its own session: the group of the parent and its judges
+            try:
+                os.killpg(group, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + STOP_SECONDS
+            while _group_alive(group) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if _group_alive(group):
+                try:
+                    os.killpg(group, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            for stream in (self._process.stdin, self._process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            shutil.rmtree(self._folder, ignore_errors=True)
 
     def grade(self, jobs: Iterable[tuple[Submission, Path]], *, settings: RuntimeSettings | None = None,
               done: Callable[[GradedSubmission], None] | None = None) -> dict[str, GradedSubmission]:
@@ -179,8 +230,8 @@ class Grader:
                 raise ToolkitError("the grading engine stopped", "see the messages above")
             report = json.loads(line)
             submission, results_path = wanted[report["name"]]
-            outcome = GradedSubmission(submission.path, submission.name,
-                                       self._read(results_path), report["seconds"])
+            outcome = GradedSubmission(submission.path, submission.name, self._read(results_path),
+                                       report["seconds"], people=submission.people)
             finished[submission.name] = outcome
             if done is not None:
                 done(outcome)
@@ -197,6 +248,35 @@ class Grader:
             return grading
 
 
+@contextmanager
+def _interrupts_ignored():
+    """Ctrl-C held off while the engine is being ended (a second one would leave it half-ended)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def _group_alive(group: int) -> bool:
+    """Whether a process of the group is still running (ended ones waiting to be reaped by
+    whoever adopted them do not count)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        state, _, pgrp = stat[stat.rindex(")") + 2:].split()[:3]
+        if int(pgrp) == group and state not in "ZX":
+            return True
+    return False
+
+
 def zip_digest(autograder_zip: Path) -> str:
     return hashlib.sha256(autograder_zip.read_bytes()).hexdigest()
 
@@ -207,17 +287,28 @@ def grade_one(autograder_zip: Path, submission: Path | Submission,
     if isinstance(submission, Path):
         submission = Submission(submission.stem, submission)
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch, Grader(autograder_zip) as grader:
-        return grader.grade([(submission, Path(scratch) / "results.json")], settings=settings)[submission.name]
+        return grader.grade([(submission, Path(scratch) / RESULTS_FILE)], settings=settings)[submission.name]
 
 
 def _reuse(submission: Submission, folder: Path, digest: str) -> GradedSubmission | None:
     try:
         if (folder / HASH_FILE).read_text().strip() != digest:
             return None
-        return GradedSubmission(submission.path, submission.name,
-                                gradescope.read(folder / "results.json"), 0.0, reused=True)
+        return GradedSubmission(submission.path, submission.name, gradescope.read(folder / RESULTS_FILE),
+                                0.0, reused=True, people=submission.people)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _empty_upload(submission: Submission, questions: dict[str, float]) -> gradescope.Grading | None:
+    """A submission whose every file is empty: said so, rather than "not even JSON"."""
+    files = submission.files()
+    if not files or any(file.stat().st_size for file in files):
+        return None
+    names = ", ".join(file.name for file in files)
+    return gradescope.not_graded(
+        f"The upload is empty ({names}: 0 bytes). Download the notebook from Jupyter or Colab with "
+        "File > Download > .ipynb and upload that.", questions)
 
 
 def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_dir: Path, *,
@@ -227,44 +318,78 @@ def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_d
 
     Unless ``regrade``, a submission whose files and zip are both unchanged since its last
     grading here keeps its earlier results; one graded again records its earlier score.
+    A Ctrl-C ends the engine and raises :class:`Interrupted`; the submissions graded by then
+    keep their results, and those in flight leave none.
     """
     if not autograder_zip.is_file():
         raise NotBuilt(f"{autograder_zip} does not exist", "run `autograder build` first")
     items = [s if isinstance(s, Submission) else Submission(s.stem, s) for s in submissions]
-    build = zip_digest(autograder_zip)
-    digests = {s.name: f"{s.digest()} {build}" for s in items}
     outcomes: dict[str, GradedSubmission] = {}
-    todo, previous = [], {}
-    for submission in items:
-        reused = None if regrade else _reuse(submission, out_dir / submission.name, digests[submission.name])
-        if reused is not None:
-            outcomes[submission.name] = reused
+    try:
+        build = zip_digest(autograder_zip)
+        digests = {s.name: f"{s.digest()} {build}" for s in items}
+        questions = questions_in(autograder_zip)
+        todo, previous = [], {}
+
+        def finished(outcome: GradedSubmission) -> None:
+            outcome = dataclasses.replace(outcome, previous_score=previous[outcome.name])
+            folder = out_dir / outcome.name
+            feedback = gradescope.readable(_in_natural_order(outcome.grading), outcome.label)
+            (folder / FEEDBACK_FILE).write_text(feedback, encoding="utf-8")
+            (folder / IN_FLIGHT_FILE).replace(folder / RESULTS_FILE)
+            (folder / HASH_FILE).write_text(digests[outcome.name] + "\n", encoding="utf-8")
+            outcomes[outcome.name] = outcome
             if progress:
-                progress(reused)
-        else:
-            todo.append(submission)
+                progress(outcome)
+
+        for submission in items:
+            reused = None if regrade else _reuse(submission, out_dir / submission.name, digests[submission.name])
+            if reused is not None:
+                outcomes[submission.name] = reused
+                if progress:
+                    progress(reused)
+                continue
             previous[submission.name] = _previous_score(out_dir / submission.name)
-
-    def finished(outcome: GradedSubmission) -> None:
-        outcome = outcomes[outcome.name] = dataclasses.replace(outcome, previous_score=previous[outcome.name])
-        folder = out_dir / outcome.name
-        (folder / "feedback.txt").write_text(gradescope.readable(outcome.grading, outcome.name),
-                                             encoding="utf-8")
-        (folder / HASH_FILE).write_text(digests[outcome.name] + "\n", encoding="utf-8")
-        if progress:
-            progress(outcome)
-
-    if todo:
-        with Grader(autograder_zip, jobs) as grader:
-            grader.grade([(s, out_dir / s.name / "results.json") for s in todo],
-                         settings=settings, done=finished)
+            empty = _empty_upload(submission, questions)
+            if empty is None:
+                todo.append(submission)
+                continue
+            gradescope.write(empty, out_dir / submission.name / IN_FLIGHT_FILE)
+            finished(GradedSubmission(submission.path, submission.name, empty, 0.0, people=submission.people))
+        if todo:
+            with Grader(autograder_zip, jobs) as grader:
+                grader.grade([(s, out_dir / s.name / IN_FLIGHT_FILE) for s in todo],
+                             settings=settings, done=finished)
+    except KeyboardInterrupt:
+        pending = [s for s in items if s.name not in outcomes]
+        for submission in pending:
+            _forget_in_flight(out_dir / submission.name)
+        raise Interrupted([outcomes[s.name] for s in items if s.name in outcomes], pending) from None
     return [outcomes[s.name] for s in items]
 
 
-def _previous_score(folder: Path) -> float | None:
-    """The score of an earlier grading kept in ``folder`` (its zip or its files have changed
-    since, or a regrade was asked for), to tell the instructor whose score moved."""
+def _in_natural_order(grading: gradescope.Grading) -> gradescope.Grading:
+    """The grading with its questions as the instructor numbered them (the engine reports
+    them in the order of its test files, ``q10`` before ``q2``)."""
+    return dataclasses.replace(grading, questions=sorted(grading.questions, key=lambda q: natural_order(q.name)))
+
+
+def _forget_in_flight(folder: Path) -> None:
+    """What an interrupted grading left in ``folder``: nothing anyone should read."""
+    for leftover in (folder / IN_FLIGHT_FILE, folder / f".{IN_FLIGHT_FILE}.partial"):
+        leftover.unlink(missing_ok=True)
     try:
-        return gradescope.read(folder / "results.json").score
+        folder.rmdir()  # only if it is empty: a first grading that never finished
+    except OSError:
+        pass
+
+
+def _previous_score(folder: Path) -> float | None:
+    """The score of the last grading that finished in ``folder`` (its zip or its files have
+    changed since, or a regrade was asked for), to tell the instructor whose score moved."""
+    if not (folder / HASH_FILE).is_file():
+        return None
+    try:
+        return gradescope.read(folder / RESULTS_FILE).score
     except (OSError, ValueError, KeyError, TypeError):
         return None

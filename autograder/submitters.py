@@ -4,6 +4,7 @@ An export is a folder with one sub-folder per submission (``submission_123/``) a
 file that maps each sub-folder to its submitters (a group submission has several), written
 by Gradescope's Ruby side, so its keys carry a leading colon::
 
+    ---
     submission_123:
       :submitters:
       - :name: Ada Lovelace
@@ -12,14 +13,16 @@ by Gradescope's Ruby side, so its keys carry a leading colon::
       :created_at: 2026-11-30 10:00:00 +0000
 
 Only the submitters are read. Tags Ruby adds to some values (``!ruby/object:...``) are
-read as plain values. Anything else that is off is a :class:`MetadataError` naming the file
-and the problem; the gradebook then keeps its name columns empty, and every submission is
-still graded.
+read as plain values. An entry that is off (no list of submitters, or YAML that does not
+parse) costs that entry only: its submission is graded without names, and the problem is
+reported with the file and the line of the entry. Every submission is graded whatever the
+file holds.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -27,6 +30,9 @@ import yaml
 from autograder.errors import ToolkitError
 
 METADATA_FILE = "submission_metadata.yml"
+WITHOUT_NAMES = "its submission is graded, and its gradebook row has no names"
+# A line that starts an entry of the top-level mapping: a key at the first column.
+_TOP_LEVEL_KEY = re.compile(r"^[^\s#\-][^:]*:")
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,15 @@ class Submitter:
 
 
 class MetadataError(ToolkitError):
-    """An export's metadata that cannot be read; grading goes on without names."""
+    """A part of an export's metadata that cannot be read; grading goes on without it."""
+
+
+@dataclass
+class Roster:
+    """The submitters of each submission folder, and what could not be read."""
+
+    submitters: dict[str, tuple[Submitter, ...]] = field(default_factory=dict)
+    problems: list[MetadataError] = field(default_factory=list)
 
 
 class _Loader(yaml.SafeLoader):
@@ -60,27 +74,86 @@ def _field(entry: dict, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def read(folder: Path) -> dict[str, tuple[Submitter, ...]]:
-    """The submitters of each submission of the export in ``folder`` (empty if it has no
-    metadata file)."""
-    path = folder / METADATA_FILE
-    if not path.is_file():
-        return {}
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _entries(text: str, first_line: int = 1) -> list[tuple[object, object, int]]:
+    """Each ``(key, value, line)`` of the top-level mapping in ``text``, lines counted from
+    ``first_line``; raises ``yaml.YAMLError`` for text that does not parse."""
+    loader = _Loader(text)
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise MetadataError(f"{path}: not readable YAML ({str(error).splitlines()[0]})",
-                            "the gradebook's name columns stay empty; every submission is still graded") from None
-    if not isinstance(document, dict):
-        raise MetadataError(f"{path}: expected a mapping of submission folders to their "
-                            f"metadata, found {type(document).__name__}",
-                            "the gradebook's name columns stay empty; every submission is still graded")
-    found = {}
-    for submission, entry in document.items():
+        node = loader.get_single_node()
+        if node is None:
+            return []
+        if not isinstance(node, yaml.MappingNode):
+            raise _NotAMapping(node.start_mark.line + first_line)
+        return [(loader.construct_object(key, deep=True), loader.construct_object(value, deep=True),
+                 key.start_mark.line + first_line) for key, value in node.value]
+    finally:
+        loader.dispose()
+
+
+class _NotAMapping(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """The top-level entries of ``text`` as separate texts, each with its first line: to read
+    what can be read of a file one of whose entries does not parse."""
+    blocks: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(("---", "...")) and not blocks:
+            continue
+        if _TOP_LEVEL_KEY.match(line) or not blocks:
+            blocks.append((number, [line]))
+        else:
+            blocks[-1][1].append(line)
+    return [(number, "\n".join(lines) + "\n") for number, lines in blocks]
+
+
+def read(folder: Path) -> Roster:
+    """The submitters of each submission of the export in ``folder`` (none if it has no
+    metadata file), and a problem for each entry that could not be read."""
+    path = folder / METADATA_FILE
+    roster = Roster()
+    if not path.is_file():
+        return roster
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        roster.problems.append(MetadataError(f"{path}: not readable as UTF-8 text ({_first_line(error)})",
+                                             "every submission is graded, and the gradebook has no names"))
+        return roster
+    try:
+        entries = _entries(text)
+    except _NotAMapping as error:
+        roster.problems.append(MetadataError(
+            f"{path}, line {error.line}: expected a mapping of submission folders to their metadata",
+            "every submission is graded, and the gradebook has no names"))
+        return roster
+    except yaml.YAMLError:
+        entries = []
+        for first, block in _blocks(text):
+            try:
+                entries += _entries(block, first)
+            except yaml.YAMLError as error:
+                mark = getattr(error, "problem_mark", None)
+                line = first + mark.line if mark is not None else first
+                roster.problems.append(MetadataError(
+                    f"{path}, line {first}: the entry of {block.split(':')[0].strip()!r} is not readable YAML "
+                    f"({getattr(error, 'problem', None) or _first_line(error)}, line {line})", WITHOUT_NAMES))
+            except _NotAMapping as error:
+                roster.problems.append(MetadataError(
+                    f"{path}, line {error.line}: not an entry of a submission folder", WITHOUT_NAMES))
+    for submission, entry, line in entries:
         submitters = entry.get(":submitters", entry.get("submitters")) if isinstance(entry, dict) else None
         if not isinstance(submitters, list) or not all(isinstance(s, dict) for s in submitters):
-            raise MetadataError(f"{path}: the entry of {submission!r} has no list of :submitters",
-                                "the gradebook's name columns stay empty; every submission is still graded")
-        found[str(submission)] = tuple(Submitter(_field(s, "name"), _field(s, "sid"), _field(s, "email"))
-                                       for s in submitters)
-    return found
+            roster.problems.append(MetadataError(
+                f"{path}, line {line}: the entry of {str(submission)!r} has no list of :submitters",
+                WITHOUT_NAMES))
+            continue
+        roster.submitters[str(submission)] = tuple(
+            Submitter(_field(s, "name"), _field(s, "sid"), _field(s, "email")) for s in submitters)
+    return roster

@@ -80,20 +80,6 @@ def test_an_answer_for_a_name_the_notebook_lacks_is_refused():
         answers.fill(student, {"typo_function": "def typo_function():\n    pass"})
 
 
-def test_a_folder_of_submissions_is_expanded_one_level(tmp_path):
-    from autograder.grade import collect
-
-    export = tmp_path / "export"
-    (export / "submission_1").mkdir(parents=True)
-    (export / "submission_1" / "mlp_intro.ipynb").write_text("{}")
-    (export / "late.ipynb").write_text("{}")
-    (export / "notes.txt").write_text("not a submission")
-    (tmp_path / "late.ipynb").write_text("{}")
-    found = collect([export, tmp_path / "late.ipynb"])
-    assert [(s.name, s.path.name) for s in found] == [
-        ("late", "late.ipynb"), ("submission_1", "submission_1"), ("late-2", "late.ipynb")]
-
-
 def test_regrading_skips_unchanged_submissions_unless_asked(built_project, tmp_path):
     from autograder.grade import grade_many
 
@@ -107,3 +93,50 @@ def test_regrading_skips_unchanged_submissions_unless_asked(built_project, tmp_p
     submission.write_bytes((assignment.built_samples_dir / "complete.ipynb").read_bytes())
     (changed,) = grade_many(assignment.autograder_zip, [submission], out, regrade=False)
     assert not changed.reused and changed.score > first.score
+
+
+# --- the options, as a table -----------------------------------------------------------------------
+# Each row: the arguments (ROOT: a project with one assignment, `only_here`, never built;
+# BUILT: the scratch project with mlp_intro built; OUT, NB, EXPORT, FILE: paths in tmp_path),
+# the exit status, and what the error must say. Global options go before or after the command.
+
+ONLY_HERE_NOT_BUILT = "only_here/autograder.zip does not exist"
+OPTIONS = [
+    (["--root", "ROOT", "grade", "--assignment", "only_here", "--out", "OUT", "NB"], 1, ONLY_HERE_NOT_BUILT),
+    (["grade", "--root", "ROOT", "--assignment", "only_here", "--out", "OUT", "NB"], 1, ONLY_HERE_NOT_BUILT),
+    (["grade", "--assignment", "only_here", "--out", "OUT", "--root", "ROOT", "NB"], 1, ONLY_HERE_NOT_BUILT),
+    (["grade", "--assignment", "only_here", "--out", "OUT", "NB", "--root", "ROOT"], 1, ONLY_HERE_NOT_BUILT),
+    (["build", "--root", "ROOT", "only_her"], 1, "did you mean 'only_here'"),
+    (["--root", "ROOT", "build", "--check", "only_her"], 1, "did you mean 'only_here'"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intro", "--out", "FILE", "NB"], 1,
+     "--out FILE is a file, not a folder"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intro", "--out", "EXPORT", "EXPORT"], 1,
+     "--out EXPORT is the folder of submissions EXPORT itself"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intro", "--out", "EXPORT/submission_1/graded", "EXPORT"], 1,
+     "which would be graded as a submission"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intro", "--out", "OUT", "NB", "missing.ipynb"], 1,
+     "no such submission: missing.ipynb"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intr", "--out", "OUT", "NB"], 1, "did you mean 'mlp_intro'"),
+    (["grade", "--root", "BUILT", "--assignment", "mlp_intro", "--jobs", "0", "--out", "OUT", "NB"], 2,
+     "--jobs: must be at least 1, not 0"),
+    (["grade", "--assignment", "mlp_intro", "NB"], 2, "the following arguments are required: --out"),
+]
+
+
+@pytest.mark.parametrize("argv, code, says", OPTIONS, ids=[" ".join(row[0]) for row in OPTIONS])
+def test_the_command_line_options(argv, code, says, built_project, tmp_path, monkeypatch, capsys):
+    root = tmp_path / "project"
+    (root / "assignments" / "only_here").mkdir(parents=True)
+    (root / "assignments" / "only_here" / "only_here.ipynb").write_text("{}")
+    (tmp_path / "EXPORT" / "submission_1").mkdir(parents=True)
+    (tmp_path / "FILE").write_text("not a folder")
+    (tmp_path / "NB").write_bytes(STUDENT.read_bytes())
+    places = {"ROOT": str(root), "BUILT": str(built_project["mlp_intro"].root)}
+    monkeypatch.chdir(tmp_path)
+    try:
+        found = cli.main([places.get(arg, arg) for arg in argv])
+    except SystemExit as exit:  # argparse's own usage errors
+        found = exit.code
+    assert (found, says in capsys.readouterr().err) == (code, True)
+    assert not (tmp_path / "OUT").exists(), "a refused command writes nothing"
+    assert sorted(p.name for p in (tmp_path / "EXPORT").rglob("*")) == ["submission_1"]

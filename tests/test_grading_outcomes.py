@@ -111,5 +111,5 @@ def test_summary_report_has_the_plots_and_each_questions_mean(graded_samples, bu
     text = path.read_text()
     for image in ("score_distribution.png", "question_means.png"):
         assert (tmp_path / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and image in text
-    assert "mean score: 8.33 of 15" in text  # (0 + 15 + 10) / 3
+    assert "mean score: 8.33, median 10, of 15" in text  # (0 + 15 + 10) / 3
     assert "| q3_cross_entropy | 3 | 1.00 |" in text  # only complete keeps q3
