@@ -17,7 +17,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -33,7 +32,7 @@ from typing import Callable, Iterable
 
 from autograder.errors import NotBuilt, ToolkitError
 from autograder.grading_runtime import results as gradescope
-from autograder.grading_runtime.questions import read_question
+from autograder.grading_runtime.questions import natural_order, read_question
 from autograder.grading_runtime.settings import PACKAGE_IN_ZIP, SETTINGS_FILE, RuntimeSettings
 from autograder.submitters import Submitter
 
@@ -45,12 +44,6 @@ IN_FLIGHT_FILE = "results.in-flight.json"
 RUNNER = "run_grader.py"
 # How long the judges of an interrupted run get to end their student processes.
 STOP_SECONDS = 10.0
-
-
-def natural_order(name: str) -> tuple:
-    """A sort key that puts ``q2`` before ``q10``: runs of digits compare as numbers."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
-                 for part in re.split(r"(\d+)", name) if part)
 
 
 def who(name: str, people: tuple[Submitter, ...]) -> str:
@@ -369,8 +362,8 @@ def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_d
 
 
 def _in_natural_order(grading: gradescope.Grading) -> gradescope.Grading:
-    """The grading with its questions as the instructor numbered them (the engine reports
-    them in the order of its test files, ``q10`` before ``q2``)."""
+    """The grading with its questions as the instructor numbered them (as the engine reports
+    them; a results file written before it did may hold them in file-name order)."""
     return dataclasses.replace(grading, questions=sorted(grading.questions, key=lambda q: natural_order(q.name)))
 
 

@@ -1398,7 +1398,7 @@ def forged_probe_answer_leak(nb, folder):
         import torch
 
         SEEN = ["nothing yet"]
-        PROBES = _engine_module("PROBES", "module_layers").PROBES
+        PROBES = _engine_module("PROBES", "build_module").PROBES
 
         def _forged_layers(workspace, module):
             return {"is_module": True, "type": "Net", "distinct_linear": 1,
@@ -1598,7 +1598,7 @@ def forged_layer_report(nb, folder):
     return _attack(nb, folder, FIND_ENGINE, """
         import torch
 
-        PROBES = _engine_module("PROBES", "module_layers").PROBES
+        PROBES = _engine_module("PROBES", "build_module").PROBES
 
         class Net(torch.nn.Module):
             def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import builtins
 import sys
 import textwrap
-from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -462,112 +461,6 @@ def test_ellipsis_indexing_in_finished_code_is_not_unfinished():
 
 
 # --- probes -----------------------------------------------------------------------------------------
-
-
-MODEL_CODE = '''
-from collections import OrderedDict
-import torch
-from torch import nn
-
-net = nn.Sequential(OrderedDict(hidden=nn.Linear(3, 4), act=nn.ReLU(), out=nn.Linear(4, 2)))
-
-
-class Twice(nn.Module):
-    def __init__(self):
-        super().__init__()
-        shared = nn.Linear(2, 2)
-        self.blocks = nn.ModuleList([shared, nn.Tanh()])
-        self.head = shared
-
-
-twice = Twice()
-
-
-def plain(x):
-    return x
-'''
-
-
-@pytest.fixture
-def models() -> tuple[dict, dict]:
-    space: dict = {}
-    exec(compile(MODEL_CODE, "<notebook>", "exec"), space)
-    return space, Session.in_process(space).proxies(["net", "twice", "plain"])
-
-
-def test_module_layers_lists_named_layers_with_linear_sizes(models):
-    """Does module_layers give each layer's name, path, class and, for Linear, its sizes?"""
-    _, p = models
-    summary = p["net"].probe("module_layers")
-    assert summary["is_module"] is True and summary["type"] == "Sequential"
-    assert summary["distinct_linear"] == 2
-    assert summary["layers"] == [
-        {"name": "hidden", "path": "hidden", "type": "Linear", "linear": True, "in_features": 3,
-         "out_features": 4},
-        {"name": "act", "path": "act", "type": "ReLU", "linear": False},
-        {"name": "out", "path": "out", "type": "Linear", "linear": True, "in_features": 4,
-         "out_features": 2},
-    ]
-
-
-def test_module_layers_lists_a_shared_layer_under_each_name_but_counts_it_once(models):
-    """Is a Linear registered twice listed under both names and counted once as distinct?"""
-    _, p = models
-    summary = p["twice"].probe("module_layers")
-    paths = [layer["path"] for layer in summary["layers"]]
-    assert paths == ["blocks", "blocks.0", "blocks.1", "head"]
-    assert [layer["name"] for layer in summary["layers"]] == ["blocks", "0", "1", "head"]
-    assert summary["distinct_linear"] == 1
-
-
-def test_module_layers_of_something_that_is_not_a_module(models):
-    """Does module_layers say plainly when the object is not an nn.Module?"""
-    _, p = models
-    assert p["plain"].probe("module_layers") == {"is_module": False, "type": "function", "layers": []}
-
-
-def test_load_linear_weights_copies_weights_by_layer_name(models):
-    """Are reference weights copied into the Linear layers of those names, in the layers' dtype?"""
-    space, p = models
-    weights = {"hidden": {"weight": torch.arange(12, dtype=torch.float64).reshape(4, 3) / 10,
-                          "bias": torch.full((4,), 0.5, dtype=torch.float64)},
-               "out": {"weight": torch.ones(2, 4, dtype=torch.float64), "bias": torch.zeros(2, dtype=torch.float64)}}
-    assert p["net"].probe("load_linear_weights", weights) == {"dtype": "float32"}
-    assert torch.equal(space["net"].hidden.weight.detach(), weights["hidden"]["weight"].float())
-    read_back = p["net"].hidden.weight  # through the proxy: a Parameter arrives as a tensor
-    assert type(read_back) is torch.Tensor and read_back.requires_grad
-    assert torch.equal(read_back.detach(), weights["hidden"]["weight"].float())
-    assert torch.equal(p["net"].out.bias.detach(), torch.zeros(2))
-
-
-@pytest.mark.parametrize(("weights", "problem"), [
-    ({"nope": {"weight": torch.ones(4, 3), "bias": torch.ones(4)}}, "no nn.Linear named nope."),
-    ({"act": {"weight": torch.ones(4, 3), "bias": torch.ones(4)}}, "no nn.Linear named act."),
-    ({"hidden": {"weight": torch.ones(3, 4), "bias": torch.ones(4)}},
-     "hidden.weight has shape (4, 3), expected (3, 4)."),
-    ({"hidden": {"weight": torch.ones(4, 3), "bias": torch.ones(5)}},
-     "hidden.bias has shape (4,), expected (5,)."),
-])
-def test_load_linear_weights_says_what_stopped_the_copy(models, weights, problem):
-    """Does a missing layer, a non-Linear layer or a shape mismatch come back as a problem sentence?"""
-    _, p = models
-    assert p["net"].probe("load_linear_weights", weights) == {"problem": problem}
-
-
-def test_load_linear_weights_reports_a_missing_bias():
-    """Is a Linear without a bias reported when reference weights include one?"""
-    space = {"net": nn.Sequential(OrderedDict(fc=nn.Linear(2, 2, bias=False)))}
-    p = Session.in_process(space).proxies(["net"])
-    loaded = p["net"].probe("load_linear_weights", {"fc": {"weight": torch.ones(2, 2), "bias": torch.ones(2)}})
-    assert loaded == {"problem": "fc.bias has shape none, expected (2,)."}
-
-
-def test_load_linear_weights_keeps_a_double_model_double():
-    """Does a float64 model keep float64 parameters, and report that dtype?"""
-    space = {"net": nn.Sequential(OrderedDict(fc=nn.Linear(2, 1))).double()}
-    p = Session.in_process(space).proxies(["net"])
-    loaded = p["net"].probe("load_linear_weights", {"fc": {"weight": torch.ones(1, 2), "bias": torch.ones(1)}})
-    assert loaded == {"dtype": "float64"} and space["net"].fc.weight.dtype == torch.float64
 
 
 def trainable(model) -> int:

@@ -36,56 +36,6 @@ def _nn():
     return nn
 
 
-def module_layers(workspace, module) -> dict:
-    """Whether ``module`` is an ``nn.Module``, and every submodule by name, wherever registered.
-
-    A submodule registered twice (in a ModuleList and under its own name) is listed under
-    both names. For each: the last part of its name, its class, and the sizes of a Linear.
-    """
-    nn = _nn()
-    if not isinstance(module, nn.Module):
-        return {"is_module": False, "type": type(module).__name__, "layers": []}
-    layers = []
-    for name, child in module.named_modules(remove_duplicate=False):
-        if not name:
-            continue
-        entry = {"name": name.rsplit(".", 1)[-1], "path": name, "type": type(child).__name__,
-                 "linear": isinstance(child, nn.Linear)}
-        if isinstance(child, nn.Linear):
-            entry["in_features"] = int(child.in_features)
-            entry["out_features"] = int(child.out_features)
-        layers.append(entry)
-    distinct_linear = sum(isinstance(m, nn.Linear) for m in module.modules())
-    return {"is_module": True, "type": type(module).__name__, "layers": layers,
-            "distinct_linear": distinct_linear}
-
-
-def load_linear_weights(workspace, module, weights: dict) -> dict:
-    """Copy ``weights`` ({layer name: {"weight": tensor, "bias": tensor}}) into the Linear
-    layers of those names; answer the parameters' dtype, or what stopped the copy."""
-    import torch
-
-    nn = _nn()
-    by_name = {name.rsplit(".", 1)[-1]: child
-               for name, child in module.named_modules(remove_duplicate=False) if name}
-    dtype = None
-    with torch.no_grad():
-        for name, tensors in weights.items():
-            layer = by_name.get(name)
-            if not isinstance(layer, nn.Linear):
-                return {"problem": f"no nn.Linear named {name}."}
-            for attribute in ("weight", "bias"):
-                parameter = getattr(layer, attribute)
-                wanted = tensors[attribute]
-                if parameter is None or tuple(parameter.shape) != tuple(wanted.shape):
-                    found = "none" if parameter is None else tuple(parameter.shape)
-                    return {"problem": f"{name}.{attribute} has shape {found}, expected "
-                                       f"{tuple(wanted.shape)}."}
-                parameter.copy_(wanted.to(parameter.dtype))
-                dtype = parameter.dtype
-    return {"dtype": str(dtype).removeprefix("torch.") if dtype is not None else "float32"}
-
-
 def _scale_module(shape: list[int]):
     import torch
 
@@ -274,8 +224,6 @@ def _ellipsis_constant(code: types.CodeType) -> bool:
 
 
 PROBES: dict[str, Callable] = {
-    "module_layers": module_layers,
-    "load_linear_weights": load_linear_weights,
     "build_module": build_module,
     "build_function": build_function,
     "call_with_stand_in": call_with_stand_in,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -109,10 +110,18 @@ def _resolve_points(total, per_case: list, path: str) -> list[float]:
     return [number(p) if p is not None else share for p in per_case]
 
 
+def natural_order(name: str) -> tuple:
+    """A sort key that puts ``q2`` before ``q10``: runs of digits compare as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", name) if part)
+
+
 def read_questions(tests_dir: Path) -> list[Question]:
-    """Every question in ``tests_dir``, in file-name order (the order otter grades them)."""
-    return [read_question(path.read_text(encoding="utf-8"), f"tests/{path.name}")
-            for path in sorted(tests_dir.glob("*.py"))]
+    """Every question in ``tests_dir``, in the order the instructor numbered them (``q2``
+    before ``q10``, whatever the file names sort to)."""
+    found = [read_question(path.read_text(encoding="utf-8"), f"tests/{path.name}")
+             for path in tests_dir.glob("*.py")]
+    return sorted(found, key=lambda question: natural_order(question.name))
 
 
 def points_of(tests_dir: Path) -> dict[str, float]:

@@ -628,7 +628,12 @@ class Remote:
         return self._request("getitem", object.__getattribute__(self, "_label"), key=key)
 
     def __len__(self) -> int:
-        length = self._request("len", object.__getattribute__(self, "_label"))
+        try:
+            length = self._request("len", object.__getattribute__(self, "_label"))
+        except StudentError as error:
+            if error.error_type == "TypeError":  # no length: ``list(proxy)`` then just iterates
+                raise TypeError(str(error)) from None
+            raise
         if type(length) is not int or length < 0:
             raise StudentError(wording.unreadable_answer(object.__getattribute__(self, "_label")),
                                ErrorReport(protocol=True), "answer_not_readable")
