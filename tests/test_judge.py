@@ -131,3 +131,42 @@ def test_the_same_file_meets_the_same_hidden_cases_and_another_file_others(unpac
     other = grade_with((source, changed), tmp_path, "")
     assert other.staff["hidden cases seed"] != first.staff["hidden cases seed"]
     assert other.score == first.score
+
+
+def _student_processes() -> set[int]:
+    import os
+
+    from autograder.grading_runtime import sandbox
+
+    return {pid for uid in range(sandbox.STUDENT_UID_BASE, sandbox.STUDENT_UID_BASE + sandbox.MAX_SLOTS)
+            for pid in sandbox.processes_of(uid)}
+
+
+@pytest.mark.skipif(__import__("os").geteuid() != 0, reason="student processes get a user of their own as root only")
+def test_a_judge_told_to_stop_ends_its_student_processes_and_still_writes_results(unpacked, tmp_path):
+    """SIGTERM (a container shut down, an instructor's Ctrl-C) while a cell runs: the judge
+    ends the student process and still writes a result."""
+    import signal
+    import time
+
+    source, submission = unpacked
+    results = tmp_path / "results.json"
+    notebook = json.loads(submission.read_bytes())
+    notebook["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                              "source": "import time\ntime.sleep(120)\n"})
+    slow = tmp_path / "slow.ipynb"
+    slow.write_text(json.dumps(notebook))
+    before = _student_processes()
+    script = RUN.format(source=str(source), submission=str(slow), results=str(results), patch="")
+    judge = subprocess.Popen([sys.executable, "-I", "-c", script])
+    deadline = time.monotonic() + 120
+    while not _student_processes() - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    students = _student_processes() - before
+    assert students, "no student process started"
+    time.sleep(2)  # well into the sleeping cell
+    judge.send_signal(signal.SIGTERM)
+    assert judge.wait(timeout=60) == 0
+    grading = gradescope.read(results)
+    assert grading.status == gradescope.NOT_GRADED and "stopped before it finished" in grading.message
+    assert not students & _student_processes(), "a student process outlived its judge"

@@ -66,6 +66,11 @@ class GradingExpired(BaseException):
     """The whole run's deadline passed (raised by the alarm, wherever the judge was)."""
 
 
+class GradingStopped(BaseException):
+    """The judge was told to stop (SIGINT or SIGTERM: an instructor's Ctrl-C, a container
+    being shut down); it still ends its student processes and writes a result."""
+
+
 def source_digest(source: Path) -> str:
     """A digest of every file the judge reads from the unpacked zip (tests, checks, reference)."""
     sha = hashlib.sha256()
@@ -103,29 +108,16 @@ class Judge:
     def run(self) -> None:
         sandbox.become_subreaper()
         sandbox.guard_memory()
-        signal.signal(signal.SIGALRM, _expire)
+        for handled, handler in ((signal.SIGALRM, _expire), (signal.SIGINT, _stop), (signal.SIGTERM, _stop)):
+            signal.signal(handled, handler)
         signal.setitimer(signal.ITIMER_REAL, self.limits.total_timeout_seconds)
         try:
-            grading = self._grade()
-        except GradingExpired:
-            grading = results.not_graded(
-                f"Grading took longer than {self.limits.total_timeout_seconds:g} s and was stopped. "
-                "Look for a cell that never finishes or trains far longer than the exercise needs, "
-                "and resubmit.", self._points())
-        except SubmissionProblem as problem:
-            grading = results.not_graded(str(problem), self._points())
-        except SandboxRefused as refused:
-            grading = results.not_graded(refused.reason, self._points(),
-                                         {"isolation": refused.isolation.as_dict()})
-        except SandboxFailed as failed:
-            grading = results.not_graded(results.GRADER_FAILED, self._points(),
-                                         {"grader error": f"the sandbox failed: {failed.reason}"})
-        except BaseException:  # the one outermost boundary: grading always ends in a result
-            grading = results.not_graded(results.GRADER_FAILED, self._points(),
-                                         {"grader error": traceback.format_exc()})
-        finally:
+            grading = self._outcome()
+        except (GradingStopped, GradingExpired) as interruption:  # arrived while the outcome was worded
+            grading = self._interrupted(interruption)
+        finally:  # from here on nothing may interrupt the ending of the student processes
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, signal.SIG_IGN)
+            _ignore_interruptions()
         self._end_students()
         grading.staff = {**self._staff(), **grading.staff}
         grading.seconds = time.monotonic() - self.started
@@ -136,6 +128,33 @@ class Judge:
                                       {"grader error": traceback.format_exc()})
             results.write(last, self.job.results)
         self._clean_up()
+
+    def _outcome(self) -> results.Grading:
+        """The grading, or what stopped it, as results."""
+        try:
+            return self._grade()
+        except (GradingStopped, GradingExpired) as interruption:
+            return self._interrupted(interruption)
+        except SubmissionProblem as problem:
+            return results.not_graded(str(problem), self._points())
+        except SandboxRefused as refused:
+            return results.not_graded(refused.reason, self._points(),
+                                      {"isolation": refused.isolation.as_dict()})
+        except SandboxFailed as failed:
+            return results.not_graded(results.GRADER_FAILED, self._points(),
+                                      {"grader error": f"the sandbox failed: {failed.reason}"})
+        except BaseException:  # the one outermost boundary: grading always ends in a result
+            return results.not_graded(results.GRADER_FAILED, self._points(),
+                                      {"grader error": traceback.format_exc()})
+
+    def _interrupted(self, interruption: BaseException) -> results.Grading:
+        if isinstance(interruption, GradingStopped):
+            return results.not_graded("The grading was stopped before it finished; it will be "
+                                      "graded again.", self._points())
+        return results.not_graded(
+            f"Grading took longer than {self.limits.total_timeout_seconds:g} s and was stopped. "
+            "Look for a cell that never finishes or trains far longer than the exercise needs, "
+            "and resubmit.", self._points())
 
     def _points(self) -> dict[str, float]:
         if not self.points:
@@ -283,8 +302,19 @@ class Judge:
         return shown
 
 
+def _ignore_interruptions() -> None:
+    for handled in (signal.SIGALRM, signal.SIGINT, signal.SIGTERM):
+        signal.signal(handled, signal.SIG_IGN)
+
+
 def _expire(signum, frame) -> None:
+    _ignore_interruptions()  # one interruption at most: the judge must be able to end in order
     raise GradingExpired()
+
+
+def _stop(signum, frame) -> None:
+    _ignore_interruptions()
+    raise GradingStopped()
 
 
 def _peak_memory_kb() -> int:
