@@ -12,7 +12,6 @@ import subprocess
 import sys
 import textwrap
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -134,7 +133,6 @@ def test_the_same_file_meets_the_same_hidden_cases_and_another_file_others(unpac
 
 
 def _student_processes() -> set[int]:
-    import os
 
     from autograder.grading_runtime import sandbox
 
