@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
                        help=f"{limits['cell_timeout_seconds']} (default: the zip's)")
     grade.add_argument("--memory-mb", type=int, metavar="MB",
                        help=f"{limits['memory_limit_mb']} (default: the zip's)")
+    grade.add_argument("--trust-submissions", action="store_true",
+                       help=limits["trust_submissions"])
     grade.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
                        help="notebooks, zips, folders of them, or Gradescope's export (zipped or not)")
 
@@ -93,15 +95,23 @@ def _grade(root: Path, args) -> int:
     from tqdm import tqdm
 
     from autograder import intake, report
-    from autograder.grade import Interrupted, grade_many, questions_in, zip_settings
+    from autograder.grade import Interrupted, check_isolation, grade_many, questions_in, zip_settings
 
     (assignment,) = catalog.select(root, [args.assignment])
     if not assignment.autograder_zip.is_file():
         raise NotBuilt(f"{assignment.autograder_zip} does not exist", "run `autograder build` first")
     overrides = {key: value for key, value in {
         "total_timeout_seconds": args.timeout, "cell_timeout_seconds": args.cell_timeout,
-        "memory_limit_mb": args.memory_mb}.items() if value is not None}
+        "memory_limit_mb": args.memory_mb, "trust_submissions": args.trust_submissions or None,
+    }.items() if value is not None}
     settings = zip_settings(assignment.autograder_zip).replace(**overrides) if overrides else None
+    isolation = check_isolation(assignment.autograder_zip, settings)
+    if isolation.refused:  # before anything is graded, in the words every grading would give
+        raise ToolkitError(isolation.refused)
+    print(f"Sandbox for student code: {isolation.line()}", file=sys.stderr)
+    for name in isolation.missing():
+        print(f"autograder grade: WARNING: student code runs without {name.replace('_', ' ')}: "
+              f"{getattr(isolation, name).detail}", file=sys.stderr)
     questions = questions_in(assignment.autograder_zip)
     with intake.gather(args.submissions, args.out) as found:
         for problem in found.problems:  # said now and at the end; grading goes on

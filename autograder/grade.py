@@ -33,7 +33,8 @@ from typing import Callable, Iterable
 from autograder.errors import NotBuilt, ToolkitError
 from autograder.grading_runtime import results as gradescope
 from autograder.grading_runtime.questions import natural_order, read_question
-from autograder.grading_runtime.settings import PACKAGE_IN_ZIP, SETTINGS_FILE, RuntimeSettings
+from autograder.grading_runtime.sandbox import Isolation
+from autograder.grading_runtime.settings import ENGINE_ENVIRONMENT, PACKAGE_IN_ZIP, SETTINGS_FILE, RuntimeSettings
 from autograder.submitters import Submitter
 
 HASH_FILE = "submission.sha256"
@@ -129,6 +130,38 @@ class Interrupted(ToolkitError):
         self.pending = pending
 
 
+def check_isolation(autograder_zip: Path, settings: RuntimeSettings | None = None) -> Isolation:
+    """The sandbox the zip's engine gives student code on this machine, asked of the engine
+    itself (``run_grader.py --check-isolation``) before anything is graded."""
+    with tempfile.TemporaryDirectory(prefix="autograder-check-") as folder:
+        with zipfile.ZipFile(autograder_zip) as archive:
+            archive.extractall(folder)
+        command = [sys.executable, "-I", str(Path(folder) / RUNNER), "--check-isolation"]
+        if settings is not None and settings.trust_submissions:
+            command.append("--trust-submissions")
+        finished = subprocess.run(command, capture_output=True, text=True, cwd=folder,
+                                  env=dict(os.environ, **ENGINE_ENVIRONMENT), timeout=300)
+    if finished.returncode != 0:
+        raise ToolkitError(f"the grading engine could not check its sandbox: {finished.stderr.strip()[-2000:]}",
+                           "run `autograder build` again; if this stays, the engine cannot run here")
+    return Isolation.from_dict(json.loads(finished.stdout.strip().splitlines()[-1]))
+
+
+def isolation_lines(graded: list[GradedSubmission]) -> list[tuple[str, int]]:
+    """What the gradings' sandboxes were, each distinct line with how many gradings had it."""
+    counts: dict[str, int] = {}
+    for outcome in graded:
+        record = outcome.grading.staff.get("isolation")
+        if not record:
+            continue
+        try:
+            line = Isolation.from_dict(record).line()
+        except ValueError:
+            line = "unknown (a results file written by an older engine)"
+        counts[line] = counts.get(line, 0) + 1
+    return sorted(counts.items(), key=lambda item: -item[1])
+
+
 class Grader:
     """The zip's own engine, running warm: give it submissions, get gradings back.
 
@@ -147,8 +180,7 @@ class Grader:
         self._questions = questions_in(autograder_zip)
         with zipfile.ZipFile(autograder_zip) as archive:
             archive.extractall(self._folder)
-        environment = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                           OPENBLAS_NUM_THREADS="1", MALLOC_ARENA_MAX="2")
+        environment = dict(os.environ, **ENGINE_ENVIRONMENT)
         self._process = subprocess.Popen(
             [sys.executable, "-I", str(self._folder / RUNNER), "--jobs", str(self.jobs)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=environment,

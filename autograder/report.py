@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 from autograder import analysis as analysis_module
 from autograder.analysis import ClassAnalysis, analyse, words
-from autograder.grade import FEEDBACK_FILE
+from autograder.grade import FEEDBACK_FILE, isolation_lines
 from autograder.grading_runtime import results as gradescope
 from autograder.submitters import Submitter
 
@@ -253,6 +253,7 @@ def _context(graded: list[GradedSubmission], questions: dict[str, float], assign
         "not_graded": [(g.label, g.grading.message, feedback_link(g.name))
                        for g in graded if g.status != gradescope.GRADED],
         "changes": changes(graded),
+        "sandboxes": isolation_lines(graded),
         "words": words,
         "points": _points,
         "percent": lambda share: f"{100 * share:.0f}%",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import nbformat
 import pytest
 
@@ -58,8 +60,14 @@ def test_grade_command_writes_results_csv_and_a_table(built_project, tmp_path, c
     code = cli.main(["--root", str(assignment.root), "grade", "--assignment", "mlp_intro",
                      "--out", str(tmp_path), str(sample)])
     assert code == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
     assert "partly_wrong  10" in printed and "submission" in printed
+    sandbox_line = next(line for line in captured.err.splitlines() if line.startswith("Sandbox for student code: "))
+    if os.geteuid() == 0:
+        assert sandbox_line.endswith("own user, namespaces, Landlock, seccomp, grading-wide limits, "
+                                     "per-process limits"), sandbox_line
+    assert "Sandbox of 1 grading: " in (tmp_path / "report.html").read_text()
     assert (tmp_path / "partly_wrong" / "results.json").is_file()
     assert (tmp_path / "grades.csv").read_text().splitlines()[1].startswith(",,,partly_wrong,graded,")
 
@@ -121,6 +129,37 @@ OPTIONS = [
      "--jobs: must be at least 1, not 0"),
     (["grade", "--assignment", "mlp_intro", "NB"], 2, "the following arguments are required: --out"),
 ]
+
+
+def test_grade_stops_before_grading_where_the_sandbox_refuses(built_project, tmp_path, monkeypatch, capsys):
+    """Where the engine finds it cannot keep student code from the tests, ``grade`` says so in
+    the engine's own sentence, with the fix, and grades nothing (no weaker sandbox, ever)."""
+    from autograder import grade
+    from autograder.grading_runtime import sandbox
+
+    off = sandbox.Layer(False, "missing here")
+    refused = sandbox.Isolation(off, off, off, off, off, refused=sandbox.refusal(
+        sandbox.Isolation(off, off, off, off, off), grader_is_root=False, trusted=False))
+    asked = []
+    monkeypatch.setattr(grade, "check_isolation", lambda zip_, settings: asked.append(settings) or refused)
+    assignment = built_project["mlp_intro"]
+    code = cli.main(["grade", "--root", str(assignment.root), "--assignment", "mlp_intro",
+                     "--out", str(tmp_path / "out"), str(assignment.built_samples_dir / "blank.ipynb")])
+    assert code == 1 and "--trust-submissions" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    cli.main(["grade", "--root", str(assignment.root), "--assignment", "mlp_intro", "--trust-submissions",
+              "--out", str(tmp_path / "out"), str(assignment.built_samples_dir / "blank.ipynb")])
+    assert asked[-1].trust_submissions is True, "the flag reaches the engine's check"
+
+
+def test_the_engine_itself_reports_its_sandbox(built_project):
+    """The check asks the zip's engine on this machine, as a grading would set itself up."""
+    from autograder.grade import check_isolation
+
+    isolation = check_isolation(built_project["mlp_intro"].autograder_zip)
+    assert isolation.refused == ""
+    if os.geteuid() == 0:  # here: root, with namespaces, Landlock and seccomp
+        assert isolation.user.active and isolation.namespaces.active and isolation.seccomp.active
 
 
 @pytest.mark.parametrize("argv, code, says", OPTIONS, ids=[" ".join(row[0]) for row in OPTIONS])

@@ -12,14 +12,14 @@ import os
 import sys
 from pathlib import Path
 
-# Before numpy and torch load: one thread each. Student processes are forked from this one,
-# and a fork after a thread pool has started is not safe; one thread also keeps memory small.
-for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ.setdefault(variable, "1")
-os.environ.setdefault("MALLOC_ARENA_MAX", "2")
-
 SOURCE = Path(__file__).resolve().parent
 sys.path.insert(0, str(SOURCE))
+
+from autograder.grading_runtime.settings import ENGINE_ENVIRONMENT  # noqa: E402  (stdlib only)
+
+# Before numpy and torch load (see ENGINE_ENVIRONMENT): one thread each, few malloc arenas.
+for variable, value in ENGINE_ENVIRONMENT.items():
+    os.environ.setdefault(variable, value)
 
 from autograder.grading_runtime.batch import main  # noqa: E402
 

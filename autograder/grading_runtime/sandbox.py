@@ -151,13 +151,14 @@ class Isolation:
         return [name for name in self.LAYERS if not getattr(self, name).active]
 
     def line(self) -> str:
-        """One line for the instructor: each layer, and loudly each one that was missing."""
+        """One line for the instructor: each layer, and loudly each one that is missing."""
         names = {"user": "own user", "namespaces": "namespaces", "landlock": "Landlock",
                  "seccomp": "seccomp", "grading_limits": "grading-wide limits"}
+        if self.refused:
+            return f"REFUSED: {self.refused}"
         parts = [names[name] if getattr(self, name).active
                  else f"NO {names[name]} ({getattr(self, name).detail})" for name in self.LAYERS]
-        head = "REFUSED: " + self.refused if self.refused else "student code ran with"
-        return f"{head}: {', '.join(parts)}; per-process limits"
+        return ", ".join([*parts, "per-process limits"])
 
 
 def refusal(isolation: Isolation, *, grader_is_root: bool, trusted: bool) -> str:

@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SETTINGS_FILE = "settings.json"
+# The environment the engine runs in, set before numpy and torch load (by run_grader.py, and
+# by ``autograder grade`` for the engine it starts): one thread each, since student processes
+# are forked from the warm parent and a fork after a thread pool has started is not safe (one
+# thread also keeps memory small); few malloc arenas, for the same memory.
+ENGINE_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                      "MALLOC_ARENA_MAX": "2"}
 PACKAGE_IN_ZIP = "autograder/grading_runtime"  # where this package sits in autograder.zip
 
 
