@@ -28,6 +28,7 @@ whole container. A layout says which Python ``run_autograder`` finds: the image'
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import json
 import os
@@ -57,10 +58,9 @@ IMAGE_FOLDERS = ("/opt/autograder-python", "/opt/autograder-env")
 # What setup.sh installs with apt where it is missing: present here, or setup.sh would change
 # this machine's /usr (the Makefile's `system` target installs them).
 SETUP_PREREQUISITES = ("/usr/bin/curl", "/etc/ssl/certs/ca-certificates.crt")
-# The machine's pip configuration, made unusable: if setup.sh's pip read any of it, nothing
-# could be installed, and the image build would fail.
+# The machine's pip configuration (its PIP_* variables and /etc/pip.conf), made unusable: if
+# setup.sh's pip read any of it, nothing could be installed, and the image build would fail.
 PIP_TRAPS = {"PIP_NO_INDEX": "1", "PIP_INDEX_URL": "file:///nonexistent/pip-configuration-leaked"}
-PIP_CONF_TRAP = "\n[global]\nno-index = true\nindex-url = file:///nonexistent/pip-configuration-leaked\n"
 
 
 # --- what can be emulated here ----------------------------------------------------------------------
@@ -360,6 +360,18 @@ class ImageBuild:
         return self.folder / "root-home"
 
 
+def _set_pip_traps(conf: Path) -> None:
+    """The machine-wide pip configuration of the image build's /etc, with the traps added."""
+    config = configparser.ConfigParser()
+    config.read(conf, encoding="utf-8")
+    if not config.has_section("global"):
+        config.add_section("global")
+    for variable, value in PIP_TRAPS.items():
+        config.set("global", variable.removeprefix("PIP_").lower().replace("_", "-"), value)
+    with open(conf, "w", encoding="utf-8") as handle:
+        config.write(handle)
+
+
 def build_image(zip_path: Path, folder: Path, *, python: tuple[str, str], index: str,
                 timeout: float = 600) -> ImageBuild:
     """Run the zip's setup.sh as Gradescope does (root, in /autograder/source), its downloads
@@ -371,8 +383,7 @@ def build_image(zip_path: Path, folder: Path, *, python: tuple[str, str], index:
     (folder / "tmp").chmod(0o1777)
     (folder / "root-home").chmod(0o700)
     subprocess.run(["cp", "-a", "/etc", str(folder / "etc")], check=True)
-    with open(folder / "etc" / "pip.conf", "a", encoding="utf-8") as conf:
-        conf.write(PIP_CONF_TRAP)
+    _set_pip_traps(folder / "etc" / "pip.conf")
     _mount_point("/autograder")
     url, sha256 = python
     env = {"PATH": CONTAINER_PATH, "HOME": "/root", "LANG": "C.UTF-8", **PIP_TRAPS,

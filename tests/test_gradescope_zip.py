@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,17 @@ def test_the_grading_image_pins_what_made_the_numbers_and_serves_the_student_use
     assert pins["torch"].version == numbers["versions"]["torch"] and pins["torch"].version.endswith("+cpu")
     assert pins["numpy"].version == numbers["versions"]["numpy"]
     assert "otter-grader" not in pins
+
+
+def test_setup_sh_installs_without_a_pip_cache():
+    """The image keeps no pip cache. The emulated build cannot show one (pip caches HTTPS
+    downloads only, and the test serves files), so this reads setup.sh: every pip call goes
+    through its one pip command, which has --no-cache-dir."""
+    setup = (REPO / "autograder" / "grading_runtime" / "setup.sh").read_text(encoding="utf-8")
+    command = re.search(r"^pip=\((.*?)\)$", setup, re.M | re.S)
+    assert command and "--no-cache-dir" in command[1].split()
+    assert setup.count("-m pip") == 1 and not re.search(r"^\s*(\S*/)?pip3?\s", setup, re.M), \
+        "pip runs only through that command"
 
 
 def test_one_list_says_what_the_image_holds_and_pyproject_pins_it(built_project):
