@@ -146,10 +146,11 @@ def built_image(image):
 
 
 @pytest.fixture(scope="session")
-def container_runs(request, built_image, built_project, tmp_path_factory):
+def container_runs(request, built_image, built_project, downloads, tmp_path_factory):
     """Every case the session's tests ask for, graded in containers, two at a time: {case: Run}.
 
-    It also writes ``runs.json`` (each run's score, isolation record and seconds) beside them.
+    It also writes ``runs.json`` beside them: the seconds the downloads and setup.sh took, and
+    each run's score, isolation record, seconds and peak memory.
     """
     asked = [getattr(item, "callspec", None) for item in request.session.items]
     wanted = list(dict.fromkeys(spec.params["case"] for spec in asked
@@ -173,7 +174,9 @@ def container_runs(request, built_image, built_project, tmp_path_factory):
                 "status": (run.results or {}).get("extra_data", {}).get("status"),
                 "isolation": {k: v for k, v in run.isolation.items() if k != "resource_limits"}}
                for case, run in runs.items()]
-    (folder / "runs.json").write_text(json.dumps(summary, indent=1))
+    (folder / "runs.json").write_text(json.dumps(
+        {"downloads_seconds": round(downloads[2], 1), "setup_sh_seconds": round(built_image.seconds, 1),
+         "runs": summary}, indent=1))
     return runs
 
 
@@ -300,7 +303,8 @@ def test_the_environment_check_refuses_a_python_under_root(built_image, built_pr
     assert finished.returncode == 1, finished.stdout + finished.stderr
     lines = finished.stderr.splitlines()
     assert (f"environment check: {base} is not readable by other users: the student's user could "
-            "not run Python (install the environment under /opt, as the zip's setup.sh does)") in lines
+            "not run Python (install the environment where every user can read it, as the zip's "
+            "setup.sh does under /opt)") in lines
     assert lines[-1].startswith("environment check: FAILED") and len(lines) <= 3, lines
 
 

@@ -90,7 +90,8 @@ def unreadable_environment() -> list[str]:
     """Folders of the Python environment the student's user could not read (on Gradescope no
     mount namespace can show them to it, so the image must not need one)."""
     return [f"{path} is not readable by other users: the student's user could not run Python "
-            "(install the environment under /opt, as the zip's setup.sh does)"
+            "(install the environment where every user can read it, as the zip's setup.sh does "
+            "under /opt)"
             for path in sandbox.python_paths() if not sandbox.others_can_read(path)]
 
 
