@@ -55,6 +55,7 @@ DOCKER_CAPABILITIES = ("-all,+chown,+dac_override,+fowner,+fsetid,+kill,+setgid,
 CONTAINER_MEMORY_BYTES = 768 * 1024 * 1024
 CONTAINER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 IMAGE_FOLDERS = ("/opt/autograder-python", "/opt/autograder-env")
+DOWNLOADS = "autograder-downloads"  # where an image build finds the local downloads, in its /tmp
 # What setup.sh installs with apt where it is missing: present here, or setup.sh would change
 # this machine's /usr (the Makefile's `system` target installs them).
 SETUP_PREREQUISITES = ("/usr/bin/curl", "/etc/ssl/certs/ca-certificates.crt")
@@ -287,12 +288,13 @@ def _read(path: Path) -> str:
 
 def _container_script(binds: dict[str, Path], command: list[str], *, env: dict[str, str],
                       workdir: str, read_only: tuple[Path, ...] = (), in_tmp: dict[str, Path] | None = None,
-                      cgroup: Path | None = None, cgroup_read_only: bool = False) -> str:
+                      in_tmp_read_only: bool = False, cgroup: Path | None = None,
+                      cgroup_read_only: bool = False) -> str:
     """The shell script that sets up a container inside fresh namespaces, then runs ``command``
     (not as PID 1, which signals treat differently) and exits with its status.
 
     ``binds`` maps each target to the folder mounted there, in order; ``in_tmp`` maps names to
-    folders mounted under the container's /tmp.
+    folders mounted under the container's /tmp (read-only with ``in_tmp_read_only``).
     """
     lines = ["set -euo pipefail"]
     for target, source in binds.items():
@@ -312,6 +314,8 @@ def _container_script(binds: dict[str, Path], command: list[str], *, env: dict[s
         for name, source in (in_tmp or {}).items():
             inside = shlex.quote(str(tmp / name))
             lines.append(f"mkdir -p {inside} && mount --bind {shlex.quote(str(source))} {inside}")
+            if in_tmp_read_only:
+                lines.append(f"mount -o remount,bind,ro {inside}")
         lines.append(f"mount --rbind {shlex.quote(str(tmp))} /tmp")
     environment = " ".join(shlex.quote(f"{k}={v}") for k, v in sorted(env.items()))
     lines.append(f"cd {shlex.quote(workdir)}")
@@ -372,10 +376,12 @@ def _set_pip_traps(conf: Path) -> None:
         config.write(handle)
 
 
-def build_image(zip_path: Path, folder: Path, *, python: tuple[str, str], index: str,
+def build_image(zip_path: Path, folder: Path, *, python: tuple[Path, str], index: Path,
                 timeout: float = 600) -> ImageBuild:
-    """Run the zip's setup.sh as Gradescope does (root, in /autograder/source), its downloads
-    from ``python`` (a URL and its SHA-256) and ``index``, with the pip traps set."""
+    """Run the zip's setup.sh as Gradescope does (root, in /autograder/source), with the pip
+    traps set. It downloads from ``python`` (a tarball and its SHA-256) and ``index`` (a
+    ``simple`` folder), both shown to it read-only under the container's /tmp, wherever they lie
+    here (/tmp, /root and /opt are the container's own)."""
     folder.mkdir(parents=True, exist_ok=True)
     tree = _autograder_tree(zip_path, folder)
     for name in ("opt", "tmp", "root-home"):
@@ -385,14 +391,17 @@ def build_image(zip_path: Path, folder: Path, *, python: tuple[str, str], index:
     subprocess.run(["cp", "-a", "/etc", str(folder / "etc")], check=True)
     _set_pip_traps(folder / "etc" / "pip.conf")
     _mount_point("/autograder")
-    url, sha256 = python
+    tarball, sha256 = python
+    shown = {f"{DOWNLOADS}/python": tarball.parent, f"{DOWNLOADS}/index": index.parent}
     env = {"PATH": CONTAINER_PATH, "HOME": "/root", "LANG": "C.UTF-8", **PIP_TRAPS,
-           "AUTOGRADER_PYTHON_URL": url, "AUTOGRADER_PYTHON_SHA256": sha256,
-           "AUTOGRADER_PACKAGE_INDEX": index, "AUTOGRADER_TORCH_INDEX": index}
+           "AUTOGRADER_PYTHON_URL": f"file:///tmp/{DOWNLOADS}/python/{tarball.name}",
+           "AUTOGRADER_PYTHON_SHA256": sha256,
+           "AUTOGRADER_PACKAGE_INDEX": f"file:///tmp/{DOWNLOADS}/index/{index.name}",
+           "AUTOGRADER_TORCH_INDEX": f"file:///tmp/{DOWNLOADS}/index/{index.name}"}
     binds = {"/autograder": tree, "/etc": folder / "etc", "/opt": folder / "opt",
              "/root": folder / "root-home", "/tmp": folder / "tmp"}
     script = _container_script(binds, ["bash", "/autograder/source/setup.sh"], env=env,
-                               workdir="/autograder/source")
+                               workdir="/autograder/source", in_tmp=shown, in_tmp_read_only=True)
     started = time.monotonic()
     finished = _in_namespaces(script, timeout)
     return ImageBuild(folder, finished.returncode, finished.stdout, finished.stderr,
