@@ -264,7 +264,7 @@ class MemoryCgroup:
                 path = Path("/sys/fs/cgroup/memory" + where) / name
                 path.mkdir()
                 return path, 1
-        raise RuntimeError("no memory cgroup can be made here")
+        raise RuntimeError("neither cgroup v2 nor v1 offers this process a memory controller")
 
     def peak_bytes(self) -> int | None:
         text = _read(self.path / ("memory.peak" if self.version == 2 else "memory.max_usage_in_bytes"))
@@ -277,6 +277,15 @@ class MemoryCgroup:
                 return
             except OSError:
                 time.sleep(0.1)
+
+
+def memory_limit_unavailable() -> str | None:
+    """Why no container can have a memory cgroup here, or None when one can."""
+    try:
+        MemoryCgroup(CONTAINER_MEMORY_BYTES, f"autograder-container-probe-{os.getpid()}").remove()
+    except (OSError, RuntimeError) as error:
+        return f"no memory cgroup for a container: {error}"
+    return None
 
 
 def _read(path: Path) -> str:
