@@ -6,10 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 ASSIGNMENTS := $(notdir $(wildcard assignments/*))
 # Debian packages the test suite uses: Chromium for the browser tests of the class report and
-# the student notebooks; setpriv and unshare (util-linux) and libseccomp for the emulated
-# Gradescope container.
-SYSTEM_PACKAGES := chromium util-linux libseccomp2
-SYSTEM_COMMANDS := /usr/bin/chromium /usr/bin/setpriv /usr/bin/unshare
+# the student notebooks; for the emulated Gradescope container, setpriv and unshare
+# (util-linux), libseccomp, patchelf (the test's Python tarball) and curl (which the zip's
+# setup.sh would otherwise install with apt, on this machine).
+SYSTEM_PACKAGES := chromium util-linux libseccomp2 patchelf curl ca-certificates
+SYSTEM_COMMANDS := /usr/bin/chromium /usr/bin/setpriv /usr/bin/unshare /usr/bin/patchelf /usr/bin/curl
 
 .PHONY: release test env system clean
 

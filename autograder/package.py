@@ -3,72 +3,120 @@
 The zip starts as otter's (the test files, the hidden checks, the data files) with three
 changes: the grading engine (``grading_runtime/``) and its scripts replace otter's
 ``run_autograder``, ``setup.sh`` and ``run_otter.py``; the engine's limits travel in
-``grading_runtime/settings.json``; and ``environment.yml`` is ours. It pins torch and numpy
-to the versions recorded in the assignment's reference numbers, so Gradescope grades with
-the very versions that made the expected values, and the engine's own packages to the
-versions the build ran with; otter itself is not needed to grade. PyTorch comes from its
-CPU-only index, which keeps the grading image small.
+``grading_runtime/settings.json``; and ``requirements.txt`` is ours: every distribution of the
+grading image, pinned. torch and numpy are pinned to the versions recorded in the
+assignment's reference numbers, so Gradescope grades with the very versions that made the
+expected values; the other packages a grading imports (:data:`IMAGE_PACKAGES`), and everything
+they need, to the versions the build runs with (``pyproject.toml`` pins them). otter itself is
+not needed to grade. PyTorch comes from its CPU-only index, which keeps the image small.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from importlib.metadata import version
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
+from packaging.requirements import Requirement as Dependency
+from packaging.utils import canonicalize_name
 
 from autograder import checker_cell, reproducible
 from autograder.errors import BuildError
+from autograder.grading_runtime.environment_check import REQUIREMENTS_FILE, Requirement, format_requirements
 from autograder.grading_runtime.settings import PACKAGE_IN_ZIP as RUNTIME_PACKAGE
 from autograder.grading_runtime.settings import SETTINGS_FILE, RuntimeSettings
 
-TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 TOOLKIT_DIR = Path(__file__).parent
 RUNTIME_DIR = TOOLKIT_DIR / "grading_runtime"
 REFERENCE_DIR = TOOLKIT_DIR.parent / "reference"
-OTTER_SCRIPTS = {"run_otter.py", "requirements.txt"}  # otter's, replaced by ours
+# otter's runner and its conda environment: our engine and requirements.txt replace them
+OTTER_SCRIPTS = {"run_otter.py", "requirements.txt", "environment.yml"}
 # The data a notebook carries in its first cell (the notebook must stay quick to open and send).
 MAX_NOTEBOOK_DATA_BYTES = 256 * 1024
 ROOT_SCRIPTS = ("run_autograder", "setup.sh", "run_grader.py")  # at the zip's root
 # What the judge calls to draw each submission's hidden cases (see autograder.checks).
 PREPARE_GRADING = "autograder.checks:prepare_grading"
 RUNTIME_SUFFIXES = (".py", ".json")
-# What the engine imports, by distribution name: pinned to the versions the build ran with.
-ENGINE_PACKAGES = ("ipython", "fastjsonschema", "nbformat", "matplotlib", "psutil", "pyseccomp",
-                   "landlock")
+# What a grading imports, by distribution: the module each one gives. The course contract
+# promises numpy, torch, scipy and matplotlib to every notebook; the rest is the engine's own.
+IMAGE_PACKAGES = {"torch": "torch", "numpy": "numpy", "scipy": "scipy", "matplotlib": "matplotlib",
+                  "ipython": "IPython", "fastjsonschema": "fastjsonschema", "nbformat": "nbformat",
+                  "psutil": "psutil", "pyseccomp": "pyseccomp", "landlock": "landlock"}
+REQUIREMENTS_COMMENT = """\
+The grading image's Python packages, written by `autograder build`: setup.sh installs exactly
+these (torch from its CPU-only index, the rest from the package index, none pulling in
+anything unlisted), and its environment check reads them back. `# import NAME` names the
+module a grading imports from that distribution; the lines without one are what they need."""
 
 
 @dataclass(frozen=True)
 class GradingEnvironment:
     """What the Gradescope image installs, derived from the reference numbers' versions."""
 
-    python_version: str
-    requirements: list[str]
-    expected_versions: dict[str, str]
+    python_version: str  # major.minor
+    requirements: list[Requirement]
 
-    def environment_yml(self) -> str:
-        pins = "\n".join(f"      - {requirement}" for requirement in self.requirements)
-        return (f"name: autograder-env\nchannels:\n  - conda-forge\ndependencies:\n"
-                f"  - python={self.python_version}\n  - pip\n  - pip:\n{pins}\n")
+    def requirements_txt(self) -> str:
+        return format_requirements(self.requirements, REQUIREMENTS_COMMENT)
+
+
+def image_markers(python_version: str) -> dict[str, str]:
+    """The values of dependency markers in the grading image (Gradescope's x86-64 Linux), so
+    that the image's list does not depend on the machine that builds it."""
+    major, minor, *_ = python_version.split(".")
+    return {"python_version": f"{major}.{minor}", "python_full_version": python_version,
+            "os_name": "posix", "sys_platform": "linux", "platform_system": "Linux",
+            "platform_machine": "x86_64", "platform_release": "", "platform_version": "",
+            "implementation_name": "cpython", "implementation_version": python_version,
+            "platform_python_implementation": "CPython", "extra": ""}
+
+
+def _installed(name: str) -> metadata.Distribution:
+    try:
+        return metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        raise BuildError(f"the grading image needs {name}, which is not installed here",
+                         "run `make env` (pip install -e .) to install the toolkit's dependencies") from None
+
+
+def image_requirements(pins: dict[str, str], python_version: str) -> list[Requirement]:
+    """:data:`IMAGE_PACKAGES` and every distribution they need, each pinned: the packages to
+    ``pins`` (the reference numbers' versions), the rest to the versions installed here.
+
+    The dependencies are read from the installed distributions' metadata, so the installed
+    versions of the pinned packages must be the pinned ones.
+    """
+    markers = image_markers(python_version)
+    found: dict[str, Requirement] = {}
+    queue = list(IMAGE_PACKAGES)
+    while queue:
+        name = canonicalize_name(queue.pop(0))
+        if name in found:
+            continue
+        distribution = _installed(name)
+        if name in pins and distribution.version != pins[name]:
+            raise BuildError(f"the reference numbers were made with {name} {pins[name]}, but this "
+                             f"machine has {distribution.version}, whose dependencies the image "
+                             "would get", f"install {name}=={pins[name]}, or regenerate the reference numbers")
+        found[name] = Requirement(name, distribution.version, IMAGE_PACKAGES.get(name))
+        for text in distribution.requires or []:
+            dependency = Dependency(text)
+            if dependency.marker is None or dependency.marker.evaluate(markers):
+                queue.append(dependency.name)
+    return [found[name] for name in IMAGE_PACKAGES] + [
+        requirement for name, requirement in sorted(found.items()) if name not in IMAGE_PACKAGES]
 
 
 def grading_environment(versions: dict[str, str]) -> GradingEnvironment:
     torch_version = versions["torch"]
     if "+" not in torch_version:  # the CPU wheel is the "+cpu" local version on that index
         torch_version += "+cpu"
+    pins = {"torch": torch_version, "numpy": versions["numpy"]}
     major, minor, *_ = versions["python"].split(".")
-    return GradingEnvironment(
-        python_version=f"{major}.{minor}",
-        requirements=[
-            f"--extra-index-url {TORCH_CPU_INDEX}",
-            f"torch=={torch_version}",
-            f"numpy=={versions['numpy']}",
-            *(f"{name}=={version(name)}" for name in ENGINE_PACKAGES),
-        ],
-        expected_versions={"torch": torch_version, "numpy": versions["numpy"]},
-    )
+    return GradingEnvironment(python_version=f"{major}.{minor}",
+                              requirements=image_requirements(pins, versions["python"]))
 
 
 def _package_files(folder: Path, prefix: str, names: list[str] | None = None) -> dict[str, bytes]:
@@ -115,11 +163,9 @@ def zip_entries(otter_zip: Path, environment: GradingEnvironment, assignment: st
         for name, data in reproducible.read_zip(otter_zip).items()
         if "__pycache__" not in name.split("/") and name not in OTTER_SCRIPTS
     }
-    settings = RuntimeSettings(expected_versions=environment.expected_versions,
-                               prepare_grading=PREPARE_GRADING)
-    entries.update(runtime_entries(settings))
+    entries.update(runtime_entries(RuntimeSettings(prepare_grading=PREPARE_GRADING)))
     entries.update(checks_entries(assignment, numbers_file))
-    entries["environment.yml"] = environment.environment_yml().encode("utf-8")
+    entries[REQUIREMENTS_FILE] = environment.requirements_txt().encode("utf-8")
     return entries
 
 

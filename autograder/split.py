@@ -120,7 +120,7 @@ def stage(assignment: Assignment, python_version: str, staging: Path) -> Path:
         assignment.source_dir, staging,
         ignore=shutil.ignore_patterns("samples", "__pycache__", ".ipynb_checkpoints"),
     )
-    (staging / REQUIREMENTS_FILE).write_text("", encoding="utf-8")  # environment.yml is ours
+    (staging / REQUIREMENTS_FILE).write_text("", encoding="utf-8")  # the zip's requirements.txt is ours
     staged_master = staging / assignment.master.name
     nbformat.write(master, staged_master)
     return staged_master

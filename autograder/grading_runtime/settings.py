@@ -71,8 +71,6 @@ class RuntimeSettings:
     max_attempts: int = field(default=3, metadata={
         "help": "fresh student processes one grading may start after a cell or a test ended "
                 "one (a crash, or a time limit); each skips the cell that stopped the last"})
-    expected_versions: dict = field(default_factory=dict, metadata={
-        "help": "library versions the image must have (those that made the reference numbers)"})
 
     @classmethod
     def describe(cls) -> dict[str, str]:
