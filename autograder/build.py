@@ -75,11 +75,11 @@ def build_in_memory(assignment: Assignment, scratch: Path,
     data = {path.relative_to(result.student_dir).as_posix(): path.read_bytes()
             for path in sorted(result.student_dir.rglob("*"))
             if path.is_file() and path.relative_to(result.student_dir).as_posix() != notebook_name}
-    package.finish_notebook(student, tests, assignment.name, numbers, data)
+    package.finish_notebook(student, tests, assignment.name, numbers, data, environment)
     built = BuiltAssignment(assignment)
     built.student_files[notebook_name] = _notebook_bytes(student)
     built.solution_notebook = _notebook_bytes(package.finish_notebook(
-        nbformat.read(result.solution_notebook, as_version=4), tests, assignment.name, numbers, data))
+        nbformat.read(result.solution_notebook, as_version=4), tests, assignment.name, numbers, data, environment))
     built.zip_entries = package.zip_entries(result.autograder_zip, environment, assignment.name,
                                             numbers_file)
     built.samples = _samples(assignment, student)

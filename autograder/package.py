@@ -13,6 +13,7 @@ not needed to grade. PyTorch comes from its CPU-only index, which keeps the imag
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass
 from importlib import metadata
@@ -23,6 +24,7 @@ from packaging.requirements import Requirement as Dependency
 from packaging.utils import canonicalize_name
 
 from autograder import checker_cell, reproducible
+from autograder.checks.notebook import IMAGE_MODULES_FILE
 from autograder.errors import BuildError
 from autograder.grading_runtime.environment_check import REQUIREMENTS_FILE, Requirement, format_requirements
 from autograder.grading_runtime.settings import PACKAGE_IN_ZIP as RUNTIME_PACKAGE
@@ -30,7 +32,7 @@ from autograder.grading_runtime.settings import SETTINGS_FILE, RuntimeSettings
 
 TOOLKIT_DIR = Path(__file__).parent
 RUNTIME_DIR = TOOLKIT_DIR / "grading_runtime"
-REFERENCE_DIR = TOOLKIT_DIR.parent / "reference"
+PROJECT_DIR = TOOLKIT_DIR.parent
 # otter's runner and its conda environment: our engine and requirements.txt replace them
 OTTER_SCRIPTS = {"run_otter.py", "requirements.txt", "environment.yml"}
 # The data a notebook carries in its first cell (the notebook must stay quick to open and send).
@@ -60,6 +62,14 @@ class GradingEnvironment:
 
     def requirements_txt(self) -> str:
         return format_requirements(self.requirements, REQUIREMENTS_COMMENT)
+
+    def importable_modules(self) -> list[str]:
+        """The top-level modules a notebook can import when graded, beyond the standard
+        library: those of every distribution the image installs (read from the distributions
+        installed here, which the build checks are the pinned ones)."""
+        image = {canonicalize_name(r.distribution) for r in self.requirements}
+        return sorted(module for module, distributions in metadata.packages_distributions().items()
+                      if not module.startswith("_") and image & {canonicalize_name(d) for d in distributions})
 
 
 def image_markers(python_version: str) -> dict[str, str]:
@@ -138,21 +148,71 @@ def runtime_entries(settings: RuntimeSettings) -> dict[str, bytes]:
 
 
 def checks_entries(assignment: str, numbers_file: Path) -> dict[str, bytes]:
-    """The judge's own code and data: the assignment's checks, its reference module and numbers.
+    """The judge's own code and data: the assignment's checks and reference modules, every
+    module of ``reference`` and ``autograder.checks`` they import (found in their import
+    statements, so the zip holds what a grading imports and nothing else), and its numbers.
 
     They keep their package names (``autograder.checks``, ``reference``), so a check
     imports the same way in the zip as in the repository.
     """
-    checks = TOOLKIT_DIR / "checks"
-    if not (checks / f"{assignment}.py").is_file():
-        raise BuildError(f"no checks for {assignment} at {checks / f'{assignment}.py'}")
+    checks = TOOLKIT_DIR / "checks" / f"{assignment}.py"
+    if not checks.is_file():
+        raise BuildError(f"no checks for {assignment} at {checks}")
+    modules = shipped_modules([f"autograder.checks.{assignment}", f"reference.{assignment}"])
     entries = {"autograder/__init__.py": (TOOLKIT_DIR / "__init__.py").read_bytes()}
-    entries.update(_package_files(checks, "autograder/checks",
-                                  ["__init__.py", "values.py", f"{assignment}.py"]))
-    entries.update(_package_files(REFERENCE_DIR, "reference",
-                                  ["__init__.py", "encoding.py", "numbers.py", f"{assignment}.py"]))
+    for module in modules:
+        path = _module_path(module)
+        entries[path.relative_to(PROJECT_DIR).as_posix()] = path.read_bytes()
     entries[f"reference/numbers/{assignment}.json"] = numbers_file.read_bytes()
     return entries
+
+
+# The packages whose modules a zip carries only when a grading imports them (the engine,
+# ``autograder.grading_runtime``, ships whole).
+SHIPPED_ON_IMPORT = ("autograder.checks", "reference")
+
+
+def _module_path(module: str) -> Path:
+    """The file of one of the project's modules (a package's ``__init__.py``)."""
+    base = PROJECT_DIR.joinpath(*module.split("."))
+    return base / "__init__.py" if (base / "__init__.py").is_file() else base.with_suffix(".py")
+
+
+def _imported(module: str) -> set[str]:
+    """The project modules ``module``'s import statements name, inside :data:`SHIPPED_ON_IMPORT`
+    (``from reference import separation`` names ``reference.separation`` where it is a module)."""
+    path = _module_path(module)
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            source = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(source)
+            found.update(f"{source}.{alias.name}" for alias in node.names
+                         if _module_path(f"{source}.{alias.name}").is_file())
+    return {name for name in found
+            if any(name == package or name.startswith(package + ".") for package in SHIPPED_ON_IMPORT)}
+
+
+def shipped_modules(roots: list[str]) -> list[str]:
+    """``roots``, every project module they import, directly or not, and the packages that
+    hold them, sorted."""
+    found: set[str] = set()
+    queue = list(roots)
+    while queue:
+        module = queue.pop()
+        if module in found:
+            continue
+        if not _module_path(module).is_file():
+            raise BuildError(f"{module} is imported by the checks or the reference, but there is "
+                             f"no {_module_path(module).relative_to(PROJECT_DIR)}")
+        found.add(module)
+        parts = module.split(".")
+        queue += [".".join(parts[:end]) for end in range(1, len(parts))] + sorted(_imported(module))
+    return sorted(name for name in found if name != "autograder")
 
 
 def zip_entries(otter_zip: Path, environment: GradingEnvironment, assignment: str,
@@ -180,9 +240,10 @@ def _rounded(value):
     return value
 
 
-def student_library(assignment: str, numbers: dict) -> dict[str, str]:
+def student_library(assignment: str, numbers: dict, environment: GradingEnvironment) -> dict[str, str]:
     """What the public tests import, as the student's notebook carries it: the generic helpers
-    of the checks, the probes, and (once its reference stores the answers of its known
+    of the checks, the probes, the modules the grading image offers (so that a check can warn
+    about an import it lacks), and (once its reference stores the answers of its known
     mistakes, so that its checks compute none) the assignment's checks with the public
     examples. Never a hidden case, nor code that computes a right answer."""
     files = {"autograder/__init__.py": TOOLKIT_DIR / "__init__.py",
@@ -194,6 +255,8 @@ def student_library(assignment: str, numbers: dict) -> dict[str, str]:
              "autograder/checks/values.py": TOOLKIT_DIR / "checks" / "values.py",
              "autograder/checks/notebook.py": TOOLKIT_DIR / "checks" / "notebook.py"}
     library = {path: source.read_text(encoding="utf-8") for path, source in files.items()}
+    library[f"autograder/checks/{IMAGE_MODULES_FILE}"] = json.dumps(
+        {"python": environment.python_version, "modules": environment.importable_modules()}, indent=0)
     if "examples" in numbers:
         checks = TOOLKIT_DIR / "checks" / f"{assignment}.py"
         library[f"autograder/checks/{assignment}.py"] = checks.read_text(encoding="utf-8")
@@ -203,7 +266,7 @@ def student_library(assignment: str, numbers: dict) -> dict[str, str]:
 
 
 def finish_notebook(notebook: nbformat.NotebookNode, public_tests: dict[str, str], assignment: str,
-                    numbers: dict, data: dict[str, bytes]):
+                    numbers: dict, data: dict[str, bytes], environment: GradingEnvironment):
     """Give one of otter's notebooks the checker cell (with ``data``, the files the notebook
     reads) and stable ids, in place."""
     size = sum(len(content) for content in data.values())
@@ -211,5 +274,5 @@ def finish_notebook(notebook: nbformat.NotebookNode, public_tests: dict[str, str
         raise BuildError(f"{assignment}: the data files the notebook carries take {size} bytes, more "
                          f"than {MAX_NOTEBOOK_DATA_BYTES}",
                          "make the data smaller, or have the notebook generate it")
-    checker_cell.add_checker_cell(notebook, public_tests, student_library(assignment, numbers), data)
+    checker_cell.add_checker_cell(notebook, public_tests, student_library(assignment, numbers, environment), data)
     return reproducible.normalize_notebook(notebook, assignment)

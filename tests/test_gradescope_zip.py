@@ -39,10 +39,11 @@ def test_zip_has_gradescopes_entry_points_our_engine_and_its_own_checks_only(bui
         assert not {"run_otter.py", "environment.yml"} & set(infos), "otter's runner is not shipped"
         for script in ("setup.sh", "run_autograder"):
             assert infos[script].external_attr >> 16 & 0o111, f"{script} must be executable"
-        others = [n for n in infos if n.endswith(".py") and (n.startswith("autograder/checks/")
-                  or n.startswith("reference/")) and n.rsplit("/", 1)[-1].removesuffix(".py") in
-                  set(ASSIGNMENT_NAMES) - {name}]
-        assert not others, "the zip ships only its own assignment's checks and reference"
+        # of the checks and the reference, what the assignment's own modules import, no more
+        shipped = sorted(n.removesuffix(".py").removesuffix("/__init__").replace("/", ".") for n in infos
+                         if n.endswith(".py") and n.startswith(("autograder/checks/", "reference/")))
+        assert shipped == package.shipped_modules([f"autograder.checks.{name}", f"reference.{name}"])
+        assert {"reference.separation", "reference.numbers", "autograder.checks.values"} <= set(shipped)
         assert [n for n in infos if n.startswith("reference/numbers/")] == [f"reference/numbers/{name}.json"]
 
 
@@ -191,3 +192,20 @@ def test_the_runner_finds_its_tree_from_its_own_location(built_project):
     assert "Path(__file__)" in runner and '"/autograder' not in runner
     assert "source/run_grader.py" in script and "python -I" in script
     assert not [n for n, text in engine.items() if '"/autograder' in text]
+
+
+def test_the_engine_grades_with_the_zips_own_modules_only(built_project, tmp_path):
+    """The project is installed for development here (an editable install, whose import hook
+    finds its modules): a zip that lacks one of its modules must fail here as it would on
+    Gradescope, not borrow the module from the checkout."""
+    with zipfile.ZipFile(built_project["mlp_intro"].autograder_zip) as archive:
+        archive.extractall(tmp_path / "source")
+    (tmp_path / "source" / "reference" / "separation.py").unlink()
+    probe = ("import runpy, sys\n"
+             "sys.argv = ['run_grader.py', '--help']  # sets the engine up, then stops\n"
+             "try: runpy.run_path('run_grader.py', run_name='__main__')\n"
+             "except SystemExit: pass\n"
+             "import reference.mlp_intro")
+    finished = subprocess.run([sys.executable, "-I", "-c", probe], cwd=tmp_path / "source",
+                              capture_output=True, text=True, timeout=120)
+    assert "No module named 'reference.separation'" in finished.stderr, finished.stderr[-2000:]

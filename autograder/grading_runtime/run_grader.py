@@ -14,6 +14,11 @@ from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parent
 sys.path.insert(0, str(SOURCE))
+# The zip's own modules only: where the toolkit is also installed for development (an editable
+# install's import hook), it would fill in any module the zip lacks from the project's
+# checkout, and a zip that cannot grade on Gradescope would grade here.
+sys.meta_path[:] = [finder for finder in sys.meta_path
+                    if not getattr(finder, "__module__", "").startswith("__editable__")]
 
 from autograder.grading_runtime.settings import ENGINE_ENVIRONMENT  # noqa: E402  (stdlib only)
 
