@@ -47,7 +47,6 @@ from .remote import OutputLog, SandboxFailed, SandboxRefused, Session, StudentGo
 from .submission import SubmissionProblem
 
 DATA_FOLDER = "files"  # where otter keeps the assignment's data files in the zip
-MAX_CELL_ERRORS_SHOWN = 5
 STUDENT_SCRATCH_PARENT = "/tmp"
 # What the judge reads of the zip, the secrets among it: checked against the batch's start.
 JUDGE_FILES = ("tests", "autograder", "reference")
@@ -102,6 +101,8 @@ class Judge:
         self.points: dict[str, float] = {}
         self.seed: int | None = None
         self.peak_bytes: int | None = None  # of the grading's control group, where it had one
+        self.notes_before_hidden = 0  # how many of the session's notes came before any hidden test
+        self.later_notes: list[str] = []
 
     # --- the whole run --------------------------------------------------------------------------
 
@@ -149,12 +150,8 @@ class Judge:
 
     def _interrupted(self, interruption: BaseException) -> results.Grading:
         if isinstance(interruption, GradingStopped):
-            return results.not_graded("The grading was stopped before it finished; it will be "
-                                      "graded again.", self._points())
-        return results.not_graded(
-            f"Grading took longer than {self.limits.total_timeout_seconds:g} s and was stopped. "
-            "Look for a cell that never finishes or trains far longer than the exercise needs, "
-            "and resubmit.", self._points())
+            return results.not_graded(wording.GRADING_STOPPED, self._points())
+        return results.not_graded(wording.grading_expired(self.limits.total_timeout_seconds), self._points())
 
     def _points(self) -> dict[str, float]:
         if not self.points:
@@ -175,6 +172,8 @@ class Judge:
             record["peak memory of the student processes (MB)"] = round(self.peak_bytes / 2**20, 1)
         if self.staff_problems:
             record["grader problems"] = self.staff_problems
+        if self.later_notes:
+            record["notes made during the hidden tests"] = self.later_notes
         return record
 
     def _end_students(self) -> None:
@@ -221,7 +220,11 @@ class Judge:
         self.session.run_notebook()
         outcomes = self._run_tests(questions)
         self._end_students()
-        notes += self.session.notes + self._cell_errors()
+        # the notes show at once, whatever the assignment's visibility: only those made before
+        # any hidden input reached the student process (a process that cannot restart after a
+        # hidden test would otherwise tell something of that test's input); staff get the rest
+        notes += self.session.notes[:self.notes_before_hidden] + self._cell_errors()
+        self.later_notes = self.session.notes[self.notes_before_hidden:]
         return results.Grading(results.GRADED, results.GRADED_SUMMARY, outcomes, notes)
 
     def _plan(self, notebook_path: Path) -> sandbox.Plan:
@@ -273,6 +276,8 @@ class Judge:
         proxies = self.session.proxies(names)
         outcomes = {(q.name, c.name): None for q in questions for c in q.cases}
         for hidden in (False, True):
+            if hidden:  # what happens from here on may depend on a hidden input: never said at once
+                self.notes_before_hidden = len(self.session.notes)
             for question in questions:
                 for case in question.cases:
                     if case.hidden == hidden:
@@ -287,19 +292,8 @@ class Judge:
         return outcome
 
     def _cell_errors(self) -> list[str]:
-        shown = []
-        for outcome in self.session.outcomes:
-            if outcome.error is None:
-                continue
-            error = wording.ErrorReport.from_wire(outcome.error)
-            text = f"{error.type_name}: {error.message.strip()[:200]}" if error.message.strip() else error.type_name
-            shown.append(f"Cell {outcome.cell.number} of your notebook (starting "
-                         f"`{outcome.cell.first_line}`) raised {text}. What it defines may be "
-                         "missing, and the tests that need it fail.")
-        if len(shown) > MAX_CELL_ERRORS_SHOWN:
-            shown = shown[:MAX_CELL_ERRORS_SHOWN] + [
-                f"... and {len(shown) - MAX_CELL_ERRORS_SHOWN} more cells raised errors."]
-        return shown
+        return wording.cell_errors([(o.cell.number, o.cell.first_line, wording.ErrorReport.from_wire(o.error))
+                                    for o in self.session.outcomes if o.error is not None])
 
 
 def _ignore_interruptions() -> None:
@@ -335,11 +329,10 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
     ``AssertionError`` (odd data it did not expect, or a bug), or the words a hidden failure
     could not show.
     """
-    session.deadline = time.monotonic() + seconds
     outcome = results.CaseResult(case.name, case.hidden, case.points, passed=False)
     problem = ""
     taken = {name: proxies[name] for name in case.parameters}
-    with wording.hidden_test(case.hidden):
+    with session.test(seconds), wording.hidden_test(case.hidden):
         try:
             case.function(**taken)
         except AssertionError as failure:
@@ -347,11 +340,9 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
             key = getattr(failure, "key", None)
             outcome.message = message or case.failure_message or "a check failed."
             outcome.diagnosis = key if isinstance(key, str) else None
-            waiting = _unfinished_name(taken)
-            if wording.NOT_FINISHED in outcome.message or waiting:
-                outcome.diagnosis = "not_finished"
-                if waiting and wording.NOT_FINISHED not in outcome.message:
-                    outcome.message = wording.not_finished(f"`{waiting}`")
+            unfinished = wording.unfinished_failure(outcome.message, _unfinished_name(taken))
+            if unfinished:
+                outcome.message, outcome.diagnosis = unfinished, "not_finished"
             problem = f"{case.name}: {staff}" if staff else ""
         except (StudentTimeout, StudentGone) as stopped:
             outcome.message = str(stopped)
@@ -359,17 +350,10 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
                                  else "stopped_the_process")
         except Exception:  # the test's own code stopped: on odd answers, or a grader bug
             problem = f"{case.name}:\n{traceback.format_exc()}"
-            outcome.message = ("The grader could not run this test on what your code returned; "
-                               "your instructor can see why." if case.hidden else
-                               f"The check stopped with {traceback.format_exception_only(sys.exc_info()[1])[-1].strip()[:300]}; "
-                               "look at what your code returns.")
+            outcome.message = wording.test_stopped(traceback.format_exception_only(sys.exc_info()[1])[-1])
         else:
             outcome.passed = True
             outcome.message = case.success_message or ""
-        finally:
-            session.deadline = float("inf")
-    if session.process is None:  # the case ended the student process: the next one needs it
-        session.recover()
     return outcome, problem
 
 

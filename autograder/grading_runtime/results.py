@@ -5,12 +5,14 @@ cases with their points and messages, notes, and a record for staff (which prote
 the student process ran under, what it printed, what went wrong in the grader). It is
 written as Gradescope's ``results.json``:
 
-* ``score``, ``execution_time`` and ``output`` (shown above the tests);
+* ``score`` and ``output`` (shown above the tests); no ``execution_time``, which students
+  see, since a submission can make its own time tell a hidden input (it sleeps in proportion);
 * a visible "Public Tests" entry with the public checks' results, shown at once;
 * one entry per question with its score and every case's message, ``after_published``;
 * a staff-only entry (``visibility: hidden``) with the record;
 * ``extra_data``, which students do not see, with the grading itself in machine-readable
-  form, so that :func:`read` gives back the very :class:`Grading` that was written.
+  form (how long the judge took included), so that :func:`read` gives back the very
+  :class:`Grading` that was written.
 
 ``gradescope_results.schema.json`` beside this file is the format as a JSON schema.
 """
@@ -150,7 +152,6 @@ def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dic
     message = GRADED_SUMMARY if graded else grading.message
     return {
         "score": _points(grading.score),
-        "execution_time": round(grading.seconds, 1),
         "output": "\n\n".join([message, *grading.notes]).strip(),
         "tests": tests,
         "extra_data": {"status": grading.status, "grading": dataclasses.asdict(grading)},
