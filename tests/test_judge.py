@@ -16,6 +16,7 @@ import zipfile
 import pytest
 
 from autograder.grading_runtime import results as gradescope
+from autograder.grading_runtime import wording
 
 RUN = """
 import sys
@@ -183,3 +184,23 @@ def test_a_judge_told_to_stop_ends_its_student_processes_and_still_writes_result
     import psutil
 
     assert not [pid for pid in students if psutil.pid_exists(pid)], "a student process outlived its judge"
+
+
+def test_notes_made_once_hidden_tests_began_reach_staff_only(unpacked, tmp_path):
+    """Notes show at once, whatever the assignment's visibility: one made after a hidden input
+    reached the student process (a process that could not restart after a hidden test, say)
+    would tell something of that input. Here each hidden test leaves the note a failed restart
+    leaves; public tests leave one too."""
+    grading = grade_with(unpacked, tmp_path, """
+        from autograder.grading_runtime import wording
+        run_case = judge.run_case
+        def noting(session, case, proxies, seconds):
+            outcome = run_case(session, case, proxies, seconds)
+            session.notes.append(wording.NO_RESTART if case.hidden else "a note from a public test")
+            return outcome
+        judge.run_case = noting
+    """)
+    assert grading.status == gradescope.GRADED
+    assert "a note from a public test" in grading.notes
+    assert wording.NO_RESTART not in grading.notes
+    assert wording.NO_RESTART in grading.staff["notes made during the hidden tests"]
