@@ -108,8 +108,7 @@ def _check_solution(built: BuiltAssignment, scratch: Path) -> None:
     if grading.status == gradescope.GRADED and not lost:
         return
     detail = "\n".join(f"--- {gradescope.question_text(q)}" for q in lost)
-    problems = grading.staff.get("grader problems") or grading.staff.get("grader error") or ""
-    problems = "\n".join(problems) if isinstance(problems, list) else problems
+    problems = "\n".join(grading.staff.grader_problems) or grading.staff.grader_error
     raise BuildError(
         f"{assignment.master}: the solution fails its own tests in "
         f"{', '.join(q.name for q in lost) or 'every question'}\n{detail or grading.message}\n{problems}".rstrip(),

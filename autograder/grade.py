@@ -32,6 +32,7 @@ from typing import Callable, Iterable
 
 from autograder.errors import NotBuilt, ToolkitError
 from autograder.grading_runtime import results as gradescope
+from autograder.grading_runtime import wording
 from autograder.grading_runtime.questions import natural_order, read_question
 from autograder.grading_runtime.sandbox import Isolation
 from autograder.grading_runtime.settings import ENGINE_ENVIRONMENT, PACKAGE_IN_ZIP, SETTINGS_FILE, RuntimeSettings
@@ -151,14 +152,9 @@ def isolation_lines(graded: list[GradedSubmission]) -> list[tuple[str, int]]:
     """What the gradings' sandboxes were, each distinct line with how many gradings had it."""
     counts: dict[str, int] = {}
     for outcome in graded:
-        record = outcome.grading.staff.get("isolation")
-        if not record:
-            continue
-        try:
-            line = Isolation.from_dict(record).line()
-        except ValueError:
-            line = "unknown (a results file written by an older engine)"
-        counts[line] = counts.get(line, 0) + 1
+        isolation = outcome.grading.staff.isolation
+        if isolation is not None:
+            counts[isolation.line()] = counts.get(isolation.line(), 0) + 1
     return sorted(counts.items(), key=lambda item: -item[1])
 
 
@@ -266,9 +262,8 @@ class Grader:
         try:
             return gradescope.read(results_path)
         except (OSError, ValueError, KeyError, TypeError) as error:
-            grading = gradescope.not_graded(
-                "The grader stopped without writing results; your instructor can see why.",
-                self._questions, {"grader error": str(error)})
+            grading = gradescope.not_graded(wording.NO_RESULTS, self._questions,
+                                            gradescope.StaffRecord(grader_error=str(error)))
             gradescope.write(grading, results_path)
             return grading
 

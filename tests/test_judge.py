@@ -60,7 +60,7 @@ def test_a_sandbox_that_cannot_be_set_up_still_gives_results_with_the_reason(unp
         sandbox.enter = broken
     """)
     assert grading.status == gradescope.NOT_GRADED and grading.message == gradescope.GRADER_FAILED
-    assert "the sandbox library is broken on this machine" in grading.staff["grader error"]
+    assert "the sandbox library is broken on this machine" in grading.staff.grader_error
 
 
 def test_a_student_process_that_says_nothing_still_gives_results_with_the_reason(unpacked, tmp_path):
@@ -69,7 +69,7 @@ def test_a_student_process_that_says_nothing_still_gives_results_with_the_reason
         judge._student_main = lambda *args: os._exit(3)
     """)
     assert grading.status == gradescope.NOT_GRADED
-    assert "sent nothing before it ended" in grading.staff["grader error"]
+    assert "sent nothing before it ended" in grading.staff.grader_error
 
 
 def test_a_refused_sandbox_runs_no_student_code_and_says_the_fix(unpacked, tmp_path):
@@ -85,8 +85,8 @@ def test_a_refused_sandbox_runs_no_student_code_and_says_the_fix(unpacked, tmp_p
     """)
     assert grading.status == gradescope.NOT_GRADED
     assert "/opt/autograder-env" in grading.message
-    assert grading.staff["isolation"]["refused"] == grading.message
-    assert grading.staff["notebook output"] == "", "no cell of the notebook ran"
+    assert grading.staff.isolation.refused == grading.message
+    assert grading.staff.notebook_output == "", "no cell of the notebook ran"
 
 
 def test_a_test_file_changed_during_the_batch_stops_the_grading(unpacked, tmp_path):
@@ -100,7 +100,7 @@ def test_a_test_file_changed_during_the_batch_stops_the_grading(unpacked, tmp_pa
         judge.Judge._read_secrets = after_a_change
     """)
     assert grading.status == gradescope.NOT_GRADED
-    assert "changed on disk since the batch started" in grading.staff["grader error"]
+    assert "changed on disk since the batch started" in grading.staff.grader_error
 
 
 def test_the_whole_run_deadline_gives_zero_with_the_reason(unpacked, tmp_path):
@@ -121,7 +121,7 @@ def test_the_whole_run_deadline_gives_zero_with_the_reason(unpacked, tmp_path):
 def test_the_same_file_meets_the_same_hidden_cases_and_another_file_others(unpacked, tmp_path):
     first = grade_with(unpacked, tmp_path, "")
     again = grade_with(unpacked, tmp_path, "")
-    assert first.staff["hidden cases seed"] == again.staff["hidden cases seed"]
+    assert first.staff.hidden_cases_seed == again.staff.hidden_cases_seed
     assert first.score == again.score == first.max_score
     source, submission = unpacked
     changed = tmp_path / "changed.ipynb"
@@ -129,7 +129,7 @@ def test_the_same_file_meets_the_same_hidden_cases_and_another_file_others(unpac
     notebook["metadata"]["resubmitted"] = True
     changed.write_text(json.dumps(notebook))
     other = grade_with((source, changed), tmp_path, "")
-    assert other.staff["hidden cases seed"] != first.staff["hidden cases seed"]
+    assert other.staff.hidden_cases_seed != first.staff.hidden_cases_seed
     assert other.score == first.score
 
 
@@ -203,4 +203,4 @@ def test_notes_made_once_hidden_tests_began_reach_staff_only(unpacked, tmp_path)
     assert grading.status == gradescope.GRADED
     assert "a note from a public test" in grading.notes
     assert wording.NO_RESTART not in grading.notes
-    assert wording.NO_RESTART in grading.staff["notes made during the hidden tests"]
+    assert wording.NO_RESTART in grading.staff.notes_during_hidden_tests

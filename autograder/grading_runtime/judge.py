@@ -30,6 +30,7 @@ reason for staff only, for everything else.
 from __future__ import annotations
 
 import hashlib
+import dataclasses
 import importlib
 import os
 import shutil
@@ -120,13 +121,13 @@ class Judge:
             signal.setitimer(signal.ITIMER_REAL, 0)
             _ignore_interruptions()
         self._end_students()
-        grading.staff = {**self._staff(), **grading.staff}
+        grading.staff = self._staff(grading.staff)
         grading.seconds = time.monotonic() - self.started
         try:
             results.write(grading, self.job.results, max_test_output_chars=self.limits.max_test_output_chars)
         except Exception:  # the results of last resort, if even writing the grading fails
             last = results.not_graded(results.GRADER_FAILED, self.points,
-                                      {"grader error": traceback.format_exc()})
+                                      results.StaffRecord(grader_error=traceback.format_exc()))
             results.write(last, self.job.results)
         self._clean_up()
 
@@ -140,13 +141,13 @@ class Judge:
             return results.not_graded(str(problem), self._points())
         except SandboxRefused as refused:
             return results.not_graded(refused.reason, self._points(),
-                                      {"isolation": refused.isolation.as_dict()})
+                                      results.StaffRecord(isolation=refused.isolation))
         except SandboxFailed as failed:
             return results.not_graded(results.GRADER_FAILED, self._points(),
-                                      {"grader error": f"the sandbox failed: {failed.reason}"})
+                                      results.StaffRecord(grader_error=f"the sandbox failed: {failed.reason}"))
         except BaseException:  # the one outermost boundary: grading always ends in a result
             return results.not_graded(results.GRADER_FAILED, self._points(),
-                                      {"grader error": traceback.format_exc()})
+                                      results.StaffRecord(grader_error=traceback.format_exc()))
 
     def _interrupted(self, interruption: BaseException) -> results.Grading:
         if isinstance(interruption, GradingStopped):
@@ -161,20 +162,19 @@ class Judge:
                 self.staff_problems.append("could not read the tests:\n" + traceback.format_exc())
         return self.points
 
-    def _staff(self) -> dict:
+    def _staff(self, found: results.StaffRecord) -> results.StaffRecord:
+        """``found`` (what the outcome recorded: a refusal's isolation, a grader error) with what
+        the judge knows of the whole grading."""
         isolation = self.session.isolation if self.session else None
-        record = {"isolation": isolation.as_dict() if isolation else {},
-                  "restarts": self.session.restarts if self.session else 0,
-                  "hidden cases seed": self.seed,
-                  "judge peak memory (MB)": round(_peak_memory_kb() / 1024, 1),
-                  "notebook output": self.log.text()}
-        if self.peak_bytes is not None:
-            record["peak memory of the student processes (MB)"] = round(self.peak_bytes / 2**20, 1)
-        if self.staff_problems:
-            record["grader problems"] = self.staff_problems
-        if self.later_notes:
-            record["notes made during the hidden tests"] = self.later_notes
-        return record
+        return dataclasses.replace(
+            found, isolation=found.isolation or isolation,
+            restarts=self.session.restarts if self.session else 0,
+            hidden_cases_seed=self.seed,
+            judge_peak_memory_mb=round(_peak_memory_kb() / 1024, 1),
+            student_peak_memory_mb=round(self.peak_bytes / 2**20, 1) if self.peak_bytes is not None else None,
+            notebook_output=self.log.text(),
+            grader_problems=[*self.staff_problems, *found.grader_problems],
+            notes_during_hidden_tests=self.later_notes)
 
     def _end_students(self) -> None:
         if self.session is not None:

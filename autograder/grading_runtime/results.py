@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .sandbox import Isolation
+
 SCHEMA_FILE = Path(__file__).with_name("gradescope_results.schema.json")
 GRADED, NOT_GRADED = "graded", "not graded"
 PUBLIC_TESTS = "Public Tests"
@@ -66,6 +68,61 @@ class QuestionResult:
         return math.fsum(c.score for c in self.cases)
 
 
+# How the results file names each field of the staff record, for a person reading it on
+# Gradescope; the code reads and writes the fields.
+_STAFF_KEYS = {
+    "isolation": "isolation",
+    "restarts": "restarts",
+    "hidden_cases_seed": "hidden cases seed",
+    "judge_peak_memory_mb": "judge peak memory (MB)",
+    "student_peak_memory_mb": "peak memory of the student processes (MB)",
+    "notebook_output": "notebook output",
+    "grader_problems": "grader problems",
+    "grader_error": "grader error",
+    "notes_during_hidden_tests": "notes made during the hidden tests",
+    "invalid_results": "invalid results",
+}
+
+
+@dataclass
+class StaffRecord:
+    """What only staff read about a grading (the results file's hidden entry, and the class
+    report): what the student processes ran under and printed, and what went wrong in the grader."""
+
+    isolation: Isolation | None = None  # None: no student process got as far as saying it
+    restarts: int = 0
+    hidden_cases_seed: int | None = None
+    judge_peak_memory_mb: float | None = None
+    student_peak_memory_mb: float | None = None  # of the grading's control group, where it had one
+    notebook_output: str = ""
+    grader_problems: list[str] = field(default_factory=list)  # one per test that hit one
+    grader_error: str = ""  # why the grading could not finish
+    notes_during_hidden_tests: list[str] = field(default_factory=list)  # not shown to the student
+    invalid_results: list[str] = field(default_factory=list)  # what the schema rejected
+
+    def as_dict(self) -> dict:
+        """As the results file writes it: the readable keys, the empty fields left out."""
+        written = {}
+        for name, key in _STAFF_KEYS.items():
+            value = getattr(self, name)
+            if name == "isolation":
+                value = value.as_dict() if value is not None else None
+            if value not in (None, "", []) or name in ("restarts", "notebook_output"):
+                written[key] = value
+        return written
+
+    @classmethod
+    def from_dict(cls, written: dict) -> StaffRecord:
+        """A record as :meth:`as_dict` wrote it (keys it does not know are ignored, and an
+        isolation record that does not read is left out)."""
+        values = {name: written[key] for name, key in _STAFF_KEYS.items() if key in written}
+        try:
+            values["isolation"] = Isolation.from_dict(values["isolation"]) if values.get("isolation") else None
+        except ValueError:
+            values["isolation"] = None
+        return cls(**values)
+
+
 @dataclass
 class Grading:
     status: str  # GRADED or NOT_GRADED
@@ -73,7 +130,7 @@ class Grading:
     questions: list[QuestionResult]
     notes: list[str] = field(default_factory=list)  # for the student, under the message
     seconds: float = 0.0
-    staff: dict = field(default_factory=dict)  # isolation record, output, grader problems
+    staff: StaffRecord = field(default_factory=StaffRecord)
 
     @property
     def score(self) -> float:
@@ -87,10 +144,10 @@ class Grading:
         return {q.name: (q.score, q.max_score) for q in self.questions}
 
 
-def not_graded(message: str, questions: dict[str, float], staff: dict | None = None) -> Grading:
+def not_graded(message: str, questions: dict[str, float], staff: StaffRecord | None = None) -> Grading:
     """A submission that could not be graded: zero on every question, and why."""
     return Grading(NOT_GRADED, message, [QuestionResult(name, [], points) for name, points in questions.items()],
-                   staff=staff or {})
+                   staff=staff or StaffRecord())
 
 
 # --- writing results.json ------------------------------------------------------------------------
@@ -146,15 +203,16 @@ def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dic
                       "status": "passed" if graded and question.score >= question.max_score else "failed",
                       "visibility": "after_published" if graded else "visible",
                       "output": output})
-    if grading.staff:
+    staff = grading.staff.as_dict()
+    if staff:
         tests.append({"name": STAFF_RECORD, "visibility": "hidden",
-                      "output": json.dumps(grading.staff, indent=1, sort_keys=True, default=str)})
+                      "output": json.dumps(staff, indent=1, sort_keys=True, default=str)})
     message = GRADED_SUMMARY if graded else grading.message
     return {
         "score": _points(grading.score),
         "output": "\n\n".join([message, *grading.notes]).strip(),
         "tests": tests,
-        "extra_data": {"status": grading.status, "grading": dataclasses.asdict(grading)},
+        "extra_data": {"status": grading.status, "grading": {**dataclasses.asdict(grading), "staff": staff}},
     }
 
 
@@ -176,7 +234,7 @@ def write(grading: Grading, path: Path, *, max_test_output_chars: int = 4000) ->
     problems = schema_errors(results)
     if problems:
         broken = not_graded(GRADER_FAILED, {q.name: q.max_score for q in grading.questions},
-                            {"invalid results": problems})
+                            StaffRecord(invalid_results=problems))
         results = _clean(to_gradescope(broken))
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
@@ -214,7 +272,7 @@ def from_gradescope(results: dict) -> Grading:
         questions = [QuestionResult(q["name"], [CaseResult(**c) for c in q["cases"]], q.get("max_points"))
                      for q in stored["questions"]]
         return Grading(stored["status"], stored["message"], questions, stored.get("notes", []),
-                       stored.get("seconds", 0.0), stored.get("staff", {}))
+                       stored.get("seconds", 0.0), StaffRecord.from_dict(stored.get("staff", {})))
     questions = [QuestionResult(t["name"], [CaseResult(t["name"], False, float(t["max_score"]),
                                                        float(t.get("score", 0)) >= float(t["max_score"]),
                                                        t.get("output", ""))])

@@ -172,6 +172,7 @@ def cell_errors(raised: list[tuple[int, str, ErrorReport]]) -> list[str]:
 
 # --- a grading that did not finish -------------------------------------------------------------------
 
+NO_RESULTS = "The grader stopped without writing results; your instructor can see why."
 GRADING_STOPPED = "The grading was stopped before it finished; it will be graded again."
 
 
