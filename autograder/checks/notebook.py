@@ -28,6 +28,7 @@ from typing import Iterable
 from autograder.checks.values import cell_line, raised_in_notebook
 from autograder.grading_runtime.probes import NOT_FINISHED, not_finished, unfinished
 from autograder.grading_runtime.questions import Question, read_question
+from autograder.grading_runtime.wording import not_defined
 
 TESTS_DIR = "public_tests"
 # Written by the build beside this module: the modules the grading image offers beyond the
@@ -96,7 +97,7 @@ def _not_ready(parameters: Iterable[str], names: dict) -> str | None:
     has the template's ``...``; or None."""
     for name in parameters:
         if name not in names:
-            return f"`{name}` is not defined. Keep the name `{name}` and run the cell that defines it."
+            return not_defined(name)
         try:
             waiting = unfinished(names[name])
         except Exception:  # an object that cannot say: nothing to add

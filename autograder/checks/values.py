@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import torch
 
-from autograder.grading_runtime.wording import (ENGINE_DIAGNOSES, NOT_FINISHED, ErrorReport,
+from autograder.grading_runtime.wording import (ENGINE_DIAGNOSES, NOT_FINISHED, ErrorReport, not_defined,
                                                 failure_words, may_quote, not_finished, raised)
 
 # Keys that say what is off without naming a mistake in the student's formula: the engine's,
@@ -87,9 +87,7 @@ def is_proxy(value: Any) -> bool:
 
 
 def _not_defined(name: str) -> AssertionError:
-    return Diagnosed(
-        f"`{name}` is not defined. Keep the name `{name}` and run the cell that defines it.",
-        "not_defined")
+    return Diagnosed(not_defined(name), "not_defined")
 
 
 def call(name: str, function: Any, *args: Any) -> Any:
