@@ -210,3 +210,16 @@ def test_the_engine_grades_with_the_zips_own_modules_only(built_project, tmp_pat
     finished = subprocess.run([sys.executable, "-I", "-c", probe], cwd=tmp_path / "source",
                               capture_output=True, text=True, timeout=120)
     assert "No module named 'reference.separation'" in finished.stderr, finished.stderr[-2000:]
+
+
+def test_the_readmes_table_of_limits_is_the_settings_defaults():
+    """The README lists each limit with its default; settings.py is where they are decided."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| ([\d.]+) \|", readme, re.M))
+    defaults = RuntimeSettings()
+    tabled = {name for name in rows if hasattr(defaults, name)}
+    assert len(tabled) >= 10, rows
+    for name in tabled:
+        assert float(rows[name]) == float(getattr(defaults, name)), name
+    undecided = {"trust_submissions", "hidden_cases_seed", "prepare_grading"}  # no limit: said in words
+    assert set(RuntimeSettings.describe()) - undecided == tabled
