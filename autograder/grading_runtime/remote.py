@@ -455,17 +455,8 @@ class Session:
         return self.wrap(answer["value"], root, label)
 
     def student_error(self, error: ErrorReport, label: str, unfinished: bool) -> StudentError:
-        if error.protocol:
-            return StudentError(wording.unreadable_answer(label, error.message), error,
-                                "answer_not_readable")
-        if error.cell is None and error.type_name == "NameError" and label.startswith("`") \
-                and label.count("`") == 2:
-            return StudentError(wording.not_defined(label.strip("`")), error, "not_defined")
-        if error.not_implemented:
-            return StudentError(wording.not_implemented(label), error, "not_finished")
-        if unfinished:
-            return StudentError(wording.not_finished(label), error, "not_finished")
-        return StudentError(wording.raised(label, error, self._place(error)), error)
+        message, key = wording.student_error(error, label, unfinished, self._place(error))
+        return StudentError(message, error, key)
 
     def _place(self, error: ErrorReport) -> str:
         """The student's line that raised, as the notebook holds it (never what the student

@@ -106,6 +106,22 @@ def raised(label: str, error: ErrorReport, place: str = "") -> str:
     return f"{label} raised {text}{place}".rstrip(".") + "."
 
 
+def student_error(error: ErrorReport, label: str, unfinished: bool, place: str = "") -> tuple[str, str]:
+    """What the student reads when asking ``label`` (a graded name, or something of it) ended
+    in ``error``, and the key it is counted under: an answer the channel could not carry, a
+    name the notebook does not define, an exercise not implemented or not finished (``unfinished``:
+    the function still has the template's ``...``), or else what it raised, at ``place``."""
+    if error.protocol:
+        return unreadable_answer(label, error.message), "answer_not_readable"
+    if error.cell is None and error.type_name == "NameError" and label.startswith("`") and label.count("`") == 2:
+        return not_defined(label.strip("`")), "not_defined"
+    if error.not_implemented:
+        return not_implemented(label), "not_finished"
+    if unfinished:
+        return not_finished(label), "not_finished"
+    return raised(label, error, place), "raised_an_error"
+
+
 def place_in_cell(number: int, line: int, text: str) -> str:
     """Where in the notebook an error was raised, as :func:`raised` appends it."""
     return f" (in your cell {number}, line {line}: `{text.strip()[:100]}`)"
