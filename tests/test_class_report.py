@@ -319,7 +319,8 @@ def test_a_rebuilt_zip_regrades_and_says_whose_score_moved(graded_class, export,
     code = cli.main(["--root", str(project), "grade", "--assignment", ASSIGNMENT, "--out", str(again), str(archive)])
     printed = capsys.readouterr().out
     assert code == 0
-    moved = [name for name, kind in kinds.items() if kind in ("complete", "last_part_as_test", "activation_after_output")]
+    moved = [name for name, kind in kinds.items()
+             if kind in ("complete", "last_part_as_test", "activation_after_output")]
     assert "Scores changed since the last grading in this folder:" in printed
     for name in moved:
         before = gradings[name].score

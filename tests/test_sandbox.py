@@ -263,7 +263,8 @@ def test_the_student_with_its_own_uid_cannot_read_root_or_the_repository(scratch
 @pytest.mark.parametrize("own_uid", [False, pytest.param(True, marks=NEEDS_ROOT)],
                          ids=["grader's uid", "own uid"])
 def test_the_student_can_read_and_write_its_scratch_folder_only(scratch, slot, own_uid):
-    """Can the student write, read, list and delete in its scratch folder (its cwd, HOME and TMPDIR), and nowhere else?"""
+    """Can the student write, read, list and delete in its scratch folder (its cwd, HOME and
+    TMPDIR), and nowhere else?"""
     elsewhere = Path("/tmp") / f"autograder-test-outside-{os.getpid()}-{own_uid}"
 
     def body(plan):
@@ -309,7 +310,8 @@ def test_the_student_cannot_open_network_sockets_but_unix_ones(scratch):
 
 @NEEDS_SECCOMP
 def test_seccomp_keeps_a_student_with_the_graders_uid_from_signalling_the_judge(scratch):
-    """With no uid of its own (so only seccomp stands in the way), is signalling the judge, its parent or all processes refused?"""
+    """With no uid of its own (so only seccomp stands in the way), is signalling the judge, its
+    parent or all processes refused?"""
     parent_of_judge = os.getpid()  # this test process forks the judge
     # every probe sends signal 0: a permission check that delivers nothing even if allowed
 
@@ -400,7 +402,8 @@ def _read_judge(name: str):
 @NEEDS_ROOT
 @NEEDS_LANDLOCK
 def test_on_a_laptop_the_student_cannot_read_the_judges_memory_or_environment(scratch, slot):
-    """With a grader that is not root (the student keeps its user), are the judge's memory, maps and environment closed?"""
+    """With a grader that is not root (the student keeps its user), are the judge's memory, maps
+    and environment closed?"""
     def task():
         os.environ["AUTOGRADER_TEST_TOKEN"] = "secret"
         os.chown(scratch, slot.uid, slot.uid)

@@ -23,6 +23,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable
 
 SCHEMA_FILE = Path(__file__).with_name("gradescope_results.schema.json")
 GRADED, NOT_GRADED = "graded", "not graded"
@@ -71,7 +72,7 @@ class Grading:
     questions: list[QuestionResult]
     notes: list[str] = field(default_factory=list)  # for the student, under the message
     seconds: float = 0.0
-    staff: dict = field(default_factory=dict)  # isolation record, output, grader problems
+    staff: dict[str, Any] = field(default_factory=dict)  # isolation record, output, grader problems
 
     @property
     def score(self) -> float:
@@ -85,7 +86,7 @@ class Grading:
         return {q.name: (q.score, q.max_score) for q in self.questions}
 
 
-def not_graded(message: str, questions: dict[str, float], staff: dict | None = None) -> Grading:
+def not_graded(message: str, questions: dict[str, float], staff: dict[str, Any] | None = None) -> Grading:
     """A submission that could not be graded: zero on every question, and why."""
     return Grading(NOT_GRADED, message, [QuestionResult(name, [], points) for name, points in questions.items()],
                    staff=staff or {})
@@ -126,9 +127,9 @@ def _truncate(text: str, limit: int) -> str:
     return text[:limit] + f"\n... [{len(text) - limit} more characters cut]"
 
 
-def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dict:
+def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dict[str, Any]:
     graded = grading.status == GRADED
-    tests = []
+    tests: list[dict[str, Any]] = []
     if graded:
         public = "\n\n".join(question_text(q, public_only=True, limit=max_test_output_chars)
                              for q in grading.questions if any(not c.hidden for c in q.cases))
@@ -157,7 +158,7 @@ def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dic
     }
 
 
-def _clean(value):
+def _clean(value: Any) -> Any:
     """Every string as valid UTF-8: a student's error message may hold lone surrogates."""
     if isinstance(value, str):
         return value.encode("utf-8", "replace").decode("utf-8")
@@ -168,10 +169,10 @@ def _clean(value):
     return value
 
 
-def write(grading: Grading, path: Path, *, max_test_output_chars: int = 4000) -> dict:
+def write(grading: Grading, path: Path, *, max_test_output_chars: int = 4000) -> dict[str, Any]:
     """Write ``results.json``, whole or not at all (a temporary file renamed into place); a
     grading that would not match the schema becomes a grader failure."""
-    results = _clean(to_gradescope(grading, max_test_output_chars=max_test_output_chars))
+    results: dict[str, Any] = _clean(to_gradescope(grading, max_test_output_chars=max_test_output_chars))
     problems = schema_errors(results)
     if problems:
         broken = not_graded(GRADER_FAILED, {q.name: q.max_score for q in grading.questions},
@@ -206,7 +207,7 @@ def readable(grading: Grading, name: str) -> str:
 # --- reading it back -------------------------------------------------------------------------------
 
 
-def from_gradescope(results: dict) -> Grading:
+def from_gradescope(results: dict[str, Any]) -> Grading:
     """The grading a results file was written from (or the closest reading of a foreign one)."""
     stored = results.get("extra_data", {}).get("grading")
     if isinstance(stored, dict):
@@ -230,13 +231,13 @@ def read(path: Path) -> Grading:
 
 
 @lru_cache(maxsize=1)
-def _validator():
+def _validator() -> Callable[[Any], Any]:
     import fastjsonschema
 
     return fastjsonschema.compile(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
-def schema_errors(results: dict) -> list[str]:
+def schema_errors(results: dict[str, Any]) -> list[str]:
     """What keeps ``results`` from matching Gradescope's format (empty when it matches).
 
     fastjsonschema, not jsonschema: the latter takes most of a second to import, as long as
@@ -246,6 +247,6 @@ def schema_errors(results: dict) -> list[str]:
 
     try:
         _validator()(results)
-    except fastjsonschema.JsonSchemaException as error:
+    except fastjsonschema.JsonSchemaValueException as error:
         return [f"{'/'.join(map(str, error.path[1:])) or '(top)'}: {error.message}"]
     return []

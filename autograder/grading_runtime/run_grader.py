@@ -2,8 +2,8 @@
 or with jobs on standard input (see ``grading_runtime/batch.py``).
 
 This file sits at the root of autograder.zip, beside the ``autograder`` package (the
-engine, the checks) and ``reference`` (the numbers), and finds them from its own location, so it runs unchanged on Gradescope
-(/autograder/source/run_grader.py) and in any local copy of the zip. Run it with ``-I``:
+engine, the checks) and ``reference`` (the numbers), and finds them from its own location, so
+it runs unchanged on Gradescope (/autograder/source/run_grader.py) and in any local copy of the zip. Run it with ``-I``:
 then Python puts neither the current folder nor this one on the import path by itself, and
 no module a submission brings along can be imported in its place.
 """
