@@ -13,6 +13,7 @@ not needed to grade. PyTorch comes from its CPU-only index, which keeps the imag
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass
 from importlib import metadata
@@ -137,8 +138,52 @@ def runtime_entries(settings: RuntimeSettings) -> dict[str, bytes]:
     return entries
 
 
+def _module_file(name: str) -> Path | None:
+    """The source of a module of the toolkit or the reference (a package: its ``__init__.py``)."""
+    path = TOOLKIT_DIR.parent.joinpath(*name.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(name: str, source: Path) -> set[str]:
+    """The modules ``source`` (the module ``name``) may import, anywhere in its code: for
+    ``from package import item``, both the package and ``package.item``."""
+    package = name if source.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def judge_modules(assignment: str) -> list[str]:
+    """What the judge imports of the checks and the reference, derived from their imports: the
+    assignment's checks and reference module (which the judge imports by name) and every module
+    of ``autograder`` and ``reference`` they import in turn, with their packages. The engine,
+    shipped whole, is not listed."""
+    wanted = ["autograder.checks", f"autograder.checks.{assignment}", f"reference.{assignment}"]
+    found: set[str] = set()
+    while wanted:
+        name = wanted.pop()
+        source = _module_file(name)
+        if name in found or source is None or name.startswith(RUNTIME_PACKAGE.replace("/", ".")):
+            continue
+        found.add(name)
+        parents = [".".join(name.split(".")[:end]) for end in range(1, name.count(".") + 1)]
+        wanted += parents + [m for m in _imports(name, source) if m.split(".")[0] in ("autograder", "reference")]
+    return sorted(found)
+
+
 def checks_entries(assignment: str, numbers_file: Path) -> dict[str, bytes]:
-    """The judge's own code and data: the assignment's checks, its reference module and numbers.
+    """The judge's own code and data: the assignment's checks, its reference module and numbers,
+    and what they import (:func:`judge_modules`).
 
     They keep their package names (``autograder.checks``, ``reference``), so a check
     imports the same way in the zip as in the repository.
@@ -146,11 +191,11 @@ def checks_entries(assignment: str, numbers_file: Path) -> dict[str, bytes]:
     checks = TOOLKIT_DIR / "checks"
     if not (checks / f"{assignment}.py").is_file():
         raise BuildError(f"no checks for {assignment} at {checks / f'{assignment}.py'}")
-    entries = {"autograder/__init__.py": (TOOLKIT_DIR / "__init__.py").read_bytes()}
-    entries.update(_package_files(checks, "autograder/checks",
-                                  ["__init__.py", "values.py", f"{assignment}.py"]))
-    entries.update(_package_files(REFERENCE_DIR, "reference",
-                                  ["__init__.py", "encoding.py", "numbers.py", f"{assignment}.py"]))
+    entries = {}
+    for name in judge_modules(assignment):
+        source = _module_file(name)
+        assert source is not None  # judge_modules lists existing modules only
+        entries[source.relative_to(TOOLKIT_DIR.parent).as_posix()] = source.read_bytes()
     entries[f"reference/numbers/{assignment}.json"] = numbers_file.read_bytes()
     return entries
 
