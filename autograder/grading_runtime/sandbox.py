@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .cgroups import ControlGroup
+from .settings import ENGINE_ENVIRONMENT
 
 STUDENT_UID_BASE = 64000  # students get uids 64000, 64001, ... one per concurrent grading
 SLOT_LOCKS = Path("/tmp/autograder-student-slots")
@@ -580,9 +581,10 @@ def _limit_resources(limits: Limits) -> dict[str, int | str]:
 
 
 # Variables of the grader's environment the student process keeps; the rest (tokens, paths to
-# the grader's files) stay out of its reach.
-KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                  "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MALLOC_ARENA_MAX")
+# the grader's files) stay out of its reach. The engine's own (threads, malloc arenas) are
+# named once, in settings.ENGINE_ENVIRONMENT.
+KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", *ENGINE_ENVIRONMENT, "OPENBLAS_CORETYPE",
+                  "OPENBLAS_L2_SIZE")
 
 
 def _prepare_environment(scratch: Path) -> None:
