@@ -813,6 +813,7 @@ def test_a_student_process_that_exits_is_gone_for_the_judge(zygote):
         process.receive(time.monotonic() + 10)
     assert process.alive is False
     assert not issubclass(remote.StudentGone, Exception)  # no check can swallow it by accident
+    process.close()
 
 
 def test_a_student_process_past_its_deadline_is_a_timeout(zygote):
@@ -826,6 +827,7 @@ def test_a_student_process_past_its_deadline_is_a_timeout(zygote):
         process.receive(started + 0.3)
     assert 0.25 <= time.monotonic() - started < 2.0
     assert not issubclass(remote.StudentTimeout, Exception)
+    process.close()
 
 
 def test_a_session_call_that_ends_the_process_raises_student_gone(zygote):
