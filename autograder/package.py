@@ -32,7 +32,6 @@ from autograder.grading_runtime.settings import SETTINGS_FILE, RuntimeSettings
 
 TOOLKIT_DIR = Path(__file__).parent
 RUNTIME_DIR = TOOLKIT_DIR / "grading_runtime"
-PROJECT_DIR = TOOLKIT_DIR.parent
 # otter's runner and its conda environment: our engine and requirements.txt replace them
 OTTER_SCRIPTS = {"run_otter.py", "requirements.txt", "environment.yml"}
 # The data a notebook carries in its first cell (the notebook must stay quick to open and send).
@@ -147,72 +146,66 @@ def runtime_entries(settings: RuntimeSettings) -> dict[str, bytes]:
     return entries
 
 
+def _module_file(name: str) -> Path | None:
+    """The source of a module of the toolkit or the reference (a package: its ``__init__.py``)."""
+    path = TOOLKIT_DIR.parent.joinpath(*name.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(name: str, source: Path) -> set[str]:
+    """The modules ``source`` (the module ``name``) may import, anywhere in its code: for
+    ``from package import item``, both the package and ``package.item``."""
+    package = name if source.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def judge_modules(assignment: str) -> list[str]:
+    """What the judge imports of the checks and the reference, derived from their imports: the
+    assignment's checks and reference module (which the judge imports by name) and every module
+    of ``autograder`` and ``reference`` they import in turn, with their packages. The engine,
+    shipped whole, is not listed."""
+    wanted = ["autograder.checks", f"autograder.checks.{assignment}", f"reference.{assignment}"]
+    found: set[str] = set()
+    while wanted:
+        name = wanted.pop()
+        source = _module_file(name)
+        if name in found or source is None or name.startswith(RUNTIME_PACKAGE.replace("/", ".")):
+            continue
+        found.add(name)
+        parents = [".".join(name.split(".")[:end]) for end in range(1, name.count(".") + 1)]
+        wanted += parents + [m for m in _imports(name, source) if m.split(".")[0] in ("autograder", "reference")]
+    return sorted(found)
+
+
 def checks_entries(assignment: str, numbers_file: Path) -> dict[str, bytes]:
-    """The judge's own code and data: the assignment's checks and reference modules, every
-    module of ``reference`` and ``autograder.checks`` they import (found in their import
-    statements, so the zip holds what a grading imports and nothing else), and its numbers.
+    """The judge's own code and data: the assignment's checks, its reference module and numbers,
+    and what they import (:func:`judge_modules`).
 
     They keep their package names (``autograder.checks``, ``reference``), so a check
     imports the same way in the zip as in the repository.
     """
-    checks = TOOLKIT_DIR / "checks" / f"{assignment}.py"
-    if not checks.is_file():
-        raise BuildError(f"no checks for {assignment} at {checks}")
-    modules = shipped_modules([f"autograder.checks.{assignment}", f"reference.{assignment}"])
-    entries = {"autograder/__init__.py": (TOOLKIT_DIR / "__init__.py").read_bytes()}
-    for module in modules:
-        path = _module_path(module)
-        entries[path.relative_to(PROJECT_DIR).as_posix()] = path.read_bytes()
+    checks = TOOLKIT_DIR / "checks"
+    if not (checks / f"{assignment}.py").is_file():
+        raise BuildError(f"no checks for {assignment} at {checks / f'{assignment}.py'}")
+    entries = {}
+    for name in judge_modules(assignment):
+        source = _module_file(name)
+        assert source is not None  # judge_modules lists existing modules only
+        entries[source.relative_to(TOOLKIT_DIR.parent).as_posix()] = source.read_bytes()
     entries[f"reference/numbers/{assignment}.json"] = numbers_file.read_bytes()
     return entries
-
-
-# The packages whose modules a zip carries only when a grading imports them (the engine,
-# ``autograder.grading_runtime``, ships whole).
-SHIPPED_ON_IMPORT = ("autograder.checks", "reference")
-
-
-def _module_path(module: str) -> Path:
-    """The file of one of the project's modules (a package's ``__init__.py``)."""
-    base = PROJECT_DIR.joinpath(*module.split("."))
-    return base / "__init__.py" if (base / "__init__.py").is_file() else base.with_suffix(".py")
-
-
-def _imported(module: str) -> set[str]:
-    """The project modules ``module``'s import statements name, inside :data:`SHIPPED_ON_IMPORT`
-    (``from reference import separation`` names ``reference.separation`` where it is a module)."""
-    path = _module_path(module)
-    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = package[:len(package) - node.level + 1] if node.level else []
-            source = ".".join([*base, *([node.module] if node.module else [])])
-            found.add(source)
-            found.update(f"{source}.{alias.name}" for alias in node.names
-                         if _module_path(f"{source}.{alias.name}").is_file())
-    return {name for name in found
-            if any(name == package or name.startswith(package + ".") for package in SHIPPED_ON_IMPORT)}
-
-
-def shipped_modules(roots: list[str]) -> list[str]:
-    """``roots``, every project module they import, directly or not, and the packages that
-    hold them, sorted."""
-    found: set[str] = set()
-    queue = list(roots)
-    while queue:
-        module = queue.pop()
-        if module in found:
-            continue
-        if not _module_path(module).is_file():
-            raise BuildError(f"{module} is imported by the checks or the reference, but there is "
-                             f"no {_module_path(module).relative_to(PROJECT_DIR)}")
-        found.add(module)
-        parts = module.split(".")
-        queue += [".".join(parts[:end]) for end in range(1, len(parts))] + sorted(_imported(module))
-    return sorted(name for name in found if name != "autograder")
 
 
 def zip_entries(otter_zip: Path, environment: GradingEnvironment, assignment: str,

@@ -35,7 +35,8 @@ from autograder.grading_runtime.sandbox import Isolation
 from scratch_project import ASSIGNMENT_NAMES
 
 CANNOT_EMULATE = container.unavailable()
-pytestmark = pytest.mark.skipif(CANNOT_EMULATE is not None, reason=f"cannot emulate Gradescope's container: {CANNOT_EMULATE}")
+pytestmark = pytest.mark.skipif(CANNOT_EMULATE is not None,
+                                reason=f"cannot emulate Gradescope's container: {CANNOT_EMULATE}")
 NO_MEMORY_LIMIT = None if CANNOT_EMULATE else container.memory_limit_unavailable()
 
 SAMPLES = ("blank", "complete", "partly_wrong")
@@ -202,7 +203,8 @@ def _grading(run: container.Run) -> results.Grading:
 
 def _explain(run: container.Run) -> str:
     staff = {**run.staff, "isolation": {k: v for k, v in run.isolation.items() if k != "resource_limits"}}
-    return f"status {run.returncode}; output:\n{run.output[-2000:]}\nstaff record:\n{json.dumps(staff, indent=1)[-4000:]}"
+    return (f"status {run.returncode}; output:\n{run.output[-2000:]}\n"
+            f"staff record:\n{json.dumps(staff, indent=1)[-4000:]}")
 
 
 # --- the image build ------------------------------------------------------------------------------------

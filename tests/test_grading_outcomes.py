@@ -95,7 +95,7 @@ def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(graded_sa
     questions = questions_in(built_project["mlp_intro"].autograder_zip)
     path = tmp_path / "grades.csv"
     report.write_grades_csv(outcomes, questions, path)
-    rows = list(csv.DictReader(path.open()))
+    rows = list(csv.DictReader(path.read_text().splitlines()))
     assert [r["submission"] for r in rows] == [o.name for o in outcomes]
     assert list(rows[0]) == ["name", "sid", "email", "submission", "status", *questions, "total", "max", "message"]
     assert {r["name"] for r in rows} == {""}, "without export metadata the name columns are empty"

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from . import cases_for
-from .values import (CheckFailed, Diagnosed, Mistake, call, call_unchanged, close, diagnose, expect_close,
+from .values import (CheckFailed, Mistake, call, call_unchanged, close, diagnose, expect_close,
                      expect_finite, expect_shape, for_each_case, kind_of, stored_mistakes, student_shape,
                      to_array, unpack, vocabulary)
 

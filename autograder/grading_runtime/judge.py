@@ -29,8 +29,8 @@ reason for staff only, for everything else.
 
 from __future__ import annotations
 
-import hashlib
 import dataclasses
+import hashlib
 import importlib
 import os
 import shutil
@@ -41,6 +41,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import questions as questions_module
 from . import results, sandbox, settings, student, submission, wire, wording
@@ -217,14 +218,15 @@ class Judge:
                                cell_seconds=self.limits.cell_timeout_seconds,
                                max_restarts=self.limits.max_attempts, log=self.log,
                                test_seconds=self.limits.test_timeout_seconds)
-        self.session.run_notebook()
-        outcomes = self._run_tests(questions)
+        session = self.session
+        session.run_notebook()
+        outcomes = self._run_tests(session, questions)
         self._end_students()
         # the notes show at once, whatever the assignment's visibility: only those made before
         # any hidden input reached the student process (a process that cannot restart after a
         # hidden test would otherwise tell something of that test's input); staff get the rest
-        notes += self.session.notes[:self.notes_before_hidden] + self._cell_errors()
-        self.later_notes = self.session.notes[self.notes_before_hidden:]
+        notes += session.notes[:self.notes_before_hidden] + self._cell_errors(session)
+        self.later_notes = session.notes[self.notes_before_hidden:]
         return results.Grading(results.GRADED, results.GRADED_SUMMARY, outcomes, notes)
 
     def _plan(self, notebook_path: Path) -> sandbox.Plan:
@@ -271,29 +273,31 @@ class Judge:
             getattr(importlib.import_module(module), function)(assignment, self.seed)
         return found
 
-    def _run_tests(self, questions: list[questions_module.Question]) -> list[results.QuestionResult]:
+    def _run_tests(self, session: Session, questions: list[questions_module.Question]) -> list[results.QuestionResult]:
         names = sorted({p for q in questions for c in q.cases for p in c.parameters})
-        proxies = self.session.proxies(names)
-        outcomes = {(q.name, c.name): None for q in questions for c in q.cases}
+        proxies = session.proxies(names)
+        outcomes: dict[tuple[str, str], results.CaseResult] = {}
         for hidden in (False, True):
             if hidden:  # what happens from here on may depend on a hidden input: never said at once
-                self.notes_before_hidden = len(self.session.notes)
+                self.notes_before_hidden = len(session.notes)
             for question in questions:
                 for case in question.cases:
                     if case.hidden == hidden:
-                        outcomes[(question.name, case.name)] = self._run_case(case, proxies)
+                        outcomes[(question.name, case.name)] = self._run_case(session, case, proxies)
         return [results.QuestionResult(q.name, [outcomes[(q.name, c.name)] for c in q.cases])
                 for q in questions]
 
-    def _run_case(self, case: questions_module.TestCase, proxies: dict) -> results.CaseResult:
-        outcome, problem = run_case(self.session, case, proxies, self.limits.test_timeout_seconds)
+    def _run_case(self, session: Session, case: questions_module.TestCase,
+                  proxies: dict[str, Any]) -> results.CaseResult:
+        outcome, problem = run_case(session, case, proxies, self.limits.test_timeout_seconds)
         if problem:
             self.staff_problems.append(problem)
         return outcome
 
-    def _cell_errors(self) -> list[str]:
+    @staticmethod
+    def _cell_errors(session: Session) -> list[str]:
         return wording.cell_errors([(o.cell.number, o.cell.first_line, wording.ErrorReport.from_wire(o.error))
-                                    for o in self.session.outcomes if o.error is not None])
+                                    for o in session.outcomes if o.error is not None])
 
 
 def _ignore_interruptions() -> None:

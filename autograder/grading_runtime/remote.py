@@ -132,6 +132,7 @@ class StudentProcess:
         self.channel = channel
         self.alive = True
         self._buffer = bytearray()
+        self._ended: int | None
         try:  # readable once the process ends, even if a child of it keeps the channel open
             self._ended = os.pidfd_open(pid)
         except (OSError, AttributeError):
@@ -178,12 +179,13 @@ class StudentProcess:
 
     def close(self) -> None:
         self.alive = False
-        for closing in (self.channel.close, lambda: self._ended is not None and os.close(self._ended)):
-            try:
-                closing()
-            except OSError:
-                pass
-        self._ended = None
+        ended, self._ended = self._ended, None
+        try:
+            self.channel.close()
+            if ended is not None:
+                os.close(ended)
+        except OSError:
+            pass
 
 
 class LocalProcess:
@@ -193,6 +195,8 @@ class LocalProcess:
 
     pid = 0
     alive = True
+
+    pid = 0  # nothing to end: see Session.in_process
 
     def __init__(self, workspace):
         self._workspace = workspace
@@ -257,7 +261,7 @@ class Session:
     isolation: Isolation | None = None  # what the first student process ran under
     outcomes: list[CellOutcome] = field(default_factory=list)
     restarts: int = 0
-    process: StudentProcess | None = None
+    process: StudentProcess | LocalProcess | None = None
     test_seconds: float = 60.0
     _deadline: float = field(default=float("inf"), init=False)  # of the current test (see test())
     timed_out: dict[str, str] = field(default_factory=dict)  # root name -> the message
@@ -328,6 +332,8 @@ class Session:
 
     def _ask(self, request: dict, deadline: float) -> Any:
         """Send one request, wait for its answer until ``deadline``; the decoded document."""
+        if self.process is None:
+            raise StudentGone(wording.PROCESS_NOT_RUNNING)
         message = self._message(request)
         self.process.send(message)
         document, blob = self.process.receive(deadline)
@@ -462,7 +468,7 @@ class Session:
         """The student's line that raised, as the notebook holds it (never what the student
         process says the line reads)."""
         cell = next((c for c in self.cells if c.number == error.cell), None)
-        if cell is None or error.line is None:
+        if cell is None or error.cell is None or error.line is None:
             return ""
         lines = cell.source.splitlines()
         if not 1 <= error.line <= len(lines):
@@ -501,7 +507,7 @@ class Session:
         except (StudentTimeout, StudentGone, wire.WireError):
             self.kill()
             described = {}
-        found = {}
+        found: dict[str, Any] = {}
         for name in names:
             about = described.get(name)
             if type(about) is not dict or not about.get("defined"):

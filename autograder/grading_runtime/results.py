@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable
 
 from .sandbox import Isolation
 
@@ -100,7 +101,7 @@ class StaffRecord:
     notes_during_hidden_tests: list[str] = field(default_factory=list)  # not shown to the student
     invalid_results: list[str] = field(default_factory=list)  # what the schema rejected
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """As the results file writes it: the readable keys, the empty fields left out."""
         written = {}
         for name, key in _STAFF_KEYS.items():
@@ -112,7 +113,7 @@ class StaffRecord:
         return written
 
     @classmethod
-    def from_dict(cls, written: dict) -> StaffRecord:
+    def from_dict(cls, written: dict[str, Any]) -> StaffRecord:
         """A record as :meth:`as_dict` wrote it (keys it does not know are ignored, and an
         isolation record that does not read is left out)."""
         values = {name: written[key] for name, key in _STAFF_KEYS.items() if key in written}
@@ -185,9 +186,9 @@ def _truncate(text: str, limit: int) -> str:
     return text[:limit] + f"\n... [{len(text) - limit} more characters cut]"
 
 
-def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dict:
+def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dict[str, Any]:
     graded = grading.status == GRADED
-    tests = []
+    tests: list[dict[str, Any]] = []
     if graded:
         public = "\n\n".join(question_text(q, public_only=True, limit=max_test_output_chars)
                              for q in grading.questions if any(not c.hidden for c in q.cases))
@@ -216,7 +217,7 @@ def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dic
     }
 
 
-def _clean(value):
+def _clean(value: Any) -> Any:
     """Every string as valid UTF-8: a student's error message may hold lone surrogates."""
     if isinstance(value, str):
         return value.encode("utf-8", "replace").decode("utf-8")
@@ -227,10 +228,10 @@ def _clean(value):
     return value
 
 
-def write(grading: Grading, path: Path, *, max_test_output_chars: int = 4000) -> dict:
+def write(grading: Grading, path: Path, *, max_test_output_chars: int = 4000) -> dict[str, Any]:
     """Write ``results.json``, whole or not at all (a temporary file renamed into place); a
     grading that would not match the schema becomes a grader failure."""
-    results = _clean(to_gradescope(grading, max_test_output_chars=max_test_output_chars))
+    results: dict[str, Any] = _clean(to_gradescope(grading, max_test_output_chars=max_test_output_chars))
     problems = schema_errors(results)
     if problems:
         broken = not_graded(GRADER_FAILED, {q.name: q.max_score for q in grading.questions},
@@ -265,7 +266,7 @@ def readable(grading: Grading, name: str) -> str:
 # --- reading it back -------------------------------------------------------------------------------
 
 
-def from_gradescope(results: dict) -> Grading:
+def from_gradescope(results: dict[str, Any]) -> Grading:
     """The grading a results file was written from (or the closest reading of a foreign one)."""
     stored = results.get("extra_data", {}).get("grading")
     if isinstance(stored, dict):
@@ -289,13 +290,13 @@ def read(path: Path) -> Grading:
 
 
 @lru_cache(maxsize=1)
-def _validator():
+def _validator() -> Callable[[Any], Any]:
     import fastjsonschema
 
     return fastjsonschema.compile(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
-def schema_errors(results: dict) -> list[str]:
+def schema_errors(results: dict[str, Any]) -> list[str]:
     """What keeps ``results`` from matching Gradescope's format (empty when it matches).
 
     fastjsonschema, not jsonschema: the latter takes most of a second to import, as long as
@@ -305,6 +306,6 @@ def schema_errors(results: dict) -> list[str]:
 
     try:
         _validator()(results)
-    except fastjsonschema.JsonSchemaException as error:
+    except fastjsonschema.JsonSchemaValueException as error:
         return [f"{'/'.join(map(str, error.path[1:])) or '(top)'}: {error.message}"]
     return []
