@@ -17,7 +17,9 @@ def _grading(**changes) -> Grading:
         QuestionResult("q2", [CaseResult("test_public", False, 0.5, False, "not finished")]),
     ]
     return Grading(**{"status": GRADED, "message": "", "questions": questions, "notes": ["a note"],
-                      "seconds": 1.25, "staff": {"restarts": 0}, **changes})
+                      "seconds": 1.25,
+                      "staff": results.StaffRecord(restarts=0, hidden_cases_seed=7, notebook_output="printed"),
+                      **changes})
 
 
 def test_a_grading_reads_back_as_the_very_grading_written(tmp_path):
@@ -91,3 +93,21 @@ def test_a_foreign_results_file_reads_as_its_scores():
                                                                  {"name": "notes", "output": "x"}]})
     assert grading.question_scores() == {"q1": (2.0, 2.0), "q2": (0.0, 1.0)}
     assert grading.status == GRADED and grading.message == "hi"
+
+
+def test_the_staff_record_reads_back_field_by_field_under_readable_keys():
+    from autograder.grading_runtime.sandbox import Isolation, Layer
+
+    on = Layer(True, "there")
+    record = results.StaffRecord(
+        isolation=Isolation(on, Layer(False, "unshare: Operation not permitted"), on, on, on,
+                            resource_limits={"RLIMIT_NPROC": 64}, python_environment="/opt/autograder-env"),
+        restarts=1, hidden_cases_seed=2**63 + 5, judge_peak_memory_mb=160.5, student_peak_memory_mb=80.0,
+        notebook_output="hello", grader_problems=["test_x: odd"], grader_error="",
+        notes_during_hidden_tests=["a note"], invalid_results=[])
+    written = record.as_dict()
+    assert "hidden cases seed" in written and "grader error" not in written, "empty fields left out"
+    assert results.StaffRecord.from_dict(json.loads(json.dumps(written))) == record
+    assert results.StaffRecord().as_dict() == {}
+    broken = {**written, "isolation": {"user": "not a layer"}, "a key of an older engine": 1}
+    assert results.StaffRecord.from_dict(broken).isolation is None

@@ -91,7 +91,7 @@ class StaffRecord:
     report): what the student processes ran under and printed, and what went wrong in the grader."""
 
     isolation: Isolation | None = None  # None: no student process got as far as saying it
-    restarts: int = 0
+    restarts: int | None = None  # fresh student processes started; None: no grading got that far
     hidden_cases_seed: int | None = None
     judge_peak_memory_mb: float | None = None
     student_peak_memory_mb: float | None = None  # of the grading's control group, where it had one
@@ -102,13 +102,14 @@ class StaffRecord:
     invalid_results: list[str] = field(default_factory=list)  # what the schema rejected
 
     def as_dict(self) -> dict[str, Any]:
-        """As the results file writes it: the readable keys, the empty fields left out."""
+        """As the results file writes it: the readable keys, the empty fields left out (an empty
+        record, nothing at all)."""
         written = {}
         for name, key in _STAFF_KEYS.items():
             value = getattr(self, name)
             if name == "isolation":
                 value = value.as_dict() if value is not None else None
-            if value not in (None, "", []) or name in ("restarts", "notebook_output"):
+            if value not in (None, "", []):
                 written[key] = value
         return written
 
