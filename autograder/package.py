@@ -148,7 +148,7 @@ def checks_entries(assignment: str, numbers_file: Path) -> dict[str, bytes]:
         raise BuildError(f"no checks for {assignment} at {checks / f'{assignment}.py'}")
     entries = {"autograder/__init__.py": (TOOLKIT_DIR / "__init__.py").read_bytes()}
     entries.update(_package_files(checks, "autograder/checks",
-                                  ["__init__.py", "values.py", f"{assignment}.py"]))
+                                  ["__init__.py", "values.py", "cases.py", f"{assignment}.py"]))
     entries.update(_package_files(REFERENCE_DIR, "reference",
                                   ["__init__.py", "encoding.py", "numbers.py", f"{assignment}.py"]))
     entries[f"reference/numbers/{assignment}.json"] = numbers_file.read_bytes()
@@ -192,6 +192,7 @@ def student_library(assignment: str, numbers: dict) -> dict[str, str]:
              "autograder/grading_runtime/questions.py": RUNTIME_DIR / "questions.py",
              "autograder/checks/__init__.py": TOOLKIT_DIR / "checks" / "__init__.py",
              "autograder/checks/values.py": TOOLKIT_DIR / "checks" / "values.py",
+             "autograder/checks/cases.py": TOOLKIT_DIR / "checks" / "cases.py",
              "autograder/checks/notebook.py": TOOLKIT_DIR / "checks" / "notebook.py"}
     library = {path: source.read_text(encoding="utf-8") for path, source in files.items()}
     if "examples" in numbers:
