@@ -185,8 +185,8 @@ class CaseChecks:
         """The check that calls the student's ``name`` on each case's inputs and compares what
         it returns with the case's ``fields``::
 
-            mse_matches_reference = CASES.function("mse", ("X", "y", "w"), "loss",
-                                                   advice="The loss is mean((X @ w - y) ** 2).")
+            mse_matches_reference = CASES.function("mse", ("X", "y", "w"), "loss", what="the loss",
+                                                   advice="Average the squared residuals.")
 
         Each case of ``group`` (default: ``name``) holds the inputs under the parameters'
         names (``arguments``), lists passed as float64 arrays. The call fails if it changes an
