@@ -97,7 +97,9 @@ def render(name: str, functions: list[str]) -> Scaffold:
 
 def notebook(text: str) -> str:
     """The notebook a cell-marked text describes (see :data:`CELL_MARKER`), as nbformat writes it."""
-    cells, kind, tags, lines = [], None, [], None
+    cells: list[nbformat.NotebookNode] = []
+    kind, tags = "code", list[str]()
+    lines: list[str] | None = None  # the current cell's, once its marker is read
     makers = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
               "raw": nbformat.v4.new_raw_cell}
 
