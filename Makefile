@@ -12,7 +12,7 @@ ASSIGNMENTS := $(notdir $(wildcard assignments/*))
 SYSTEM_PACKAGES := chromium util-linux libseccomp2 patchelf curl ca-certificates
 SYSTEM_COMMANDS := /usr/bin/chromium /usr/bin/setpriv /usr/bin/unshare /usr/bin/patchelf /usr/bin/curl
 
-.PHONY: release test env system clean
+.PHONY: release test lint env system clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,12 @@ release: env
 	  $(BIN)/autograder grade --assignment $$name --out dist/$$name/graded dist/$$name/samples/*.ipynb || exit 1; \
 	done
 
-test: env system
+# The type checker and the linter (configured in pyproject.toml), before the suite.
+lint: env
+	$(BIN)/mypy
+	$(BIN)/ruff check
+
+test: lint env system
 	$(BIN)/python -m pytest
 
 clean:

@@ -140,7 +140,8 @@ def _tally(item: ItemStatistics, failures: list[tuple[int, list[gradescope.CaseR
     """Fill in ``item``'s mistakes from each submission's size and failed cases."""
     mistakes, unanswered = [], []
     for size, failed in failures:
-        named, missing = {}, {}
+        named: dict[str, str] = {}
+        missing: dict[str, str] = {}
         undiagnosed = [c for c in failed if not c.diagnosis]
         for case in failed:
             if case.diagnosis in NOT_ANSWERED:
@@ -167,9 +168,9 @@ def analyse(gradings: list[gradescope.Grading], questions: Iterable[str] | None 
     graded = [(g, size) for g, size in zip(gradings, sizes) if g.status == gradescope.GRADED]
     layout: dict[str, list[gradescope.CaseResult]] = {}
     for grading, _ in graded:
-        for question in grading.questions:
-            known = layout.setdefault(question.name, [])
-            for case in question.cases:
+        for result in grading.questions:
+            known = layout.setdefault(result.name, [])
+            for case in result.cases:
                 if case.name not in {c.name for c in known}:
                     known.append(case)
     order = list(questions) if questions is not None else []
@@ -222,8 +223,10 @@ def _intervals(found: ClassAnalysis, scores_of: dict, rests: dict) -> None:
         return
     z = NormalDist().inv_cdf(1 - (1 - CONFIDENCE) / (2 * len(judged)))
     for item in judged:
-        half = z * spreads[id(item)]
-        item.interval = (max(-1.0, item.discrimination - half), min(1.0, item.discrimination + half))
+        spread, discrimination = spreads[id(item)], item.discrimination
+        assert spread is not None and discrimination is not None  # as judged and items chose them
+        half = z * spread
+        item.interval = (max(-1.0, discrimination - half), min(1.0, discrimination + half))
 
 
 def words(key: str) -> str:

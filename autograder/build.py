@@ -75,12 +75,12 @@ def build_in_memory(assignment: Assignment, scratch: Path,
     data = {path.relative_to(result.student_dir).as_posix(): path.read_bytes()
             for path in sorted(result.student_dir.rglob("*"))
             if path.is_file() and path.relative_to(result.student_dir).as_posix() != notebook_name}
-    package.finish_notebook(student, tests, assignment.name, numbers, data)
+    package.finish_notebook(student, tests, assignment.name, numbers, data, environment)
     _refuse_leaks(assignment, student)
     built = BuiltAssignment(assignment)
     built.student_files[notebook_name] = _notebook_bytes(student)
     built.solution_notebook = _notebook_bytes(package.finish_notebook(
-        nbformat.read(result.solution_notebook, as_version=4), tests, assignment.name, numbers, data))
+        nbformat.read(result.solution_notebook, as_version=4), tests, assignment.name, numbers, data, environment))
     built.zip_entries = package.zip_entries(result.autograder_zip, environment, assignment.name,
                                             numbers_file)
     built.samples = _samples(assignment, student)
@@ -123,8 +123,7 @@ def _check_solution(built: BuiltAssignment, scratch: Path) -> None:
     if grading.status == gradescope.GRADED and not lost:
         return
     detail = "\n".join(f"--- {gradescope.question_text(q)}" for q in lost)
-    problems = grading.staff.get("grader problems") or grading.staff.get("grader error") or ""
-    problems = "\n".join(problems) if isinstance(problems, list) else problems
+    problems = "\n".join(grading.staff.grader_problems) or grading.staff.grader_error
     raise BuildError(
         f"{assignment.master}: the solution fails its own tests in "
         f"{', '.join(q.name for q in lost) or 'every question'}\n{detail or grading.message}\n{problems}".rstrip(),

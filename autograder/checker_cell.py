@@ -25,6 +25,7 @@ import base64
 import json
 import re
 import zlib
+from typing import Sequence
 
 import nbformat
 
@@ -148,7 +149,7 @@ def _print_statement(text: str) -> str:
 
 
 def make_cell(tests: dict[str, str], library: dict[str, str], data: dict[str, bytes],
-              guarded: list[str] = ()) -> nbformat.NotebookNode:
+              guarded: Sequence[str] = ()) -> nbformat.NotebookNode:
     """The set-up cell; ``guarded``: the sources of the cells the guard watches (see
     ``guard_exploration``)."""
     digests = sorted({cell_digest(source) for source in guarded})

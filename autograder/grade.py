@@ -28,10 +28,11 @@ import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from autograder.errors import NotBuilt, ToolkitError
 from autograder.grading_runtime import results as gradescope
+from autograder.grading_runtime import wording
 from autograder.grading_runtime.questions import natural_order, read_question
 from autograder.grading_runtime.sandbox import Isolation
 from autograder.grading_runtime.settings import ENGINE_ENVIRONMENT, PACKAGE_IN_ZIP, SETTINGS_FILE, RuntimeSettings
@@ -151,14 +152,9 @@ def isolation_lines(graded: list[GradedSubmission]) -> list[tuple[str, int]]:
     """What the gradings' sandboxes were, each distinct line with how many gradings had it."""
     counts: dict[str, int] = {}
     for outcome in graded:
-        record = outcome.grading.staff.get("isolation")
-        if not record:
-            continue
-        try:
-            line = Isolation.from_dict(record).line()
-        except ValueError:
-            line = "unknown (a results file written by an older engine)"
-        counts[line] = counts.get(line, 0) + 1
+        isolation = outcome.grading.staff.isolation
+        if isolation is not None:
+            counts[isolation.line()] = counts.get(isolation.line(), 0) + 1
     return sorted(counts.items(), key=lambda item: -item[1])
 
 
@@ -199,11 +195,14 @@ class Grader:
         """Let the engine finish what it was given, then end it."""
         if self._process.poll() is None:
             try:
-                self._process.stdin.close()
+                if self._process.stdin is not None:
+                    self._process.stdin.close()
                 self._process.wait(timeout=60)
             except (OSError, subprocess.TimeoutExpired):
                 self._process.kill()
                 self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def stop(self) -> None:
@@ -229,7 +228,8 @@ class Grader:
                     pass
             for stream in (self._process.stdin, self._process.stdout):
                 try:
-                    stream.close()
+                    if stream is not None:
+                        stream.close()
                 except OSError:
                     pass
             shutil.rmtree(self._folder, ignore_errors=True)
@@ -237,20 +237,22 @@ class Grader:
     def grade(self, jobs: Iterable[tuple[Submission, Path]], *, settings: RuntimeSettings | None = None,
               done: Callable[[GradedSubmission], None] | None = None) -> dict[str, GradedSubmission]:
         """Grade each ``(submission, results.json path)``; the gradings by submission name."""
+        requests, answers = self._process.stdin, self._process.stdout
+        assert requests is not None and answers is not None, "the engine was started with both pipes"
         wanted: dict[str, tuple[Submission, Path]] = {}
         for submission, results_path in jobs:
             results_path.parent.mkdir(parents=True, exist_ok=True)
             results_path.unlink(missing_ok=True)
             wanted[submission.name] = (submission, results_path)
-            line = {"name": submission.name, "submission": str(submission.path.resolve()),
-                    "results": str(results_path.resolve())}
+            job = {"name": submission.name, "submission": str(submission.path.resolve()),
+                   "results": str(results_path.resolve())}
             if settings is not None:
-                line["settings"] = json.loads(settings.to_json())
-            self._process.stdin.write(json.dumps(line) + "\n")
-        self._process.stdin.flush()
+                job["settings"] = json.loads(settings.to_json())
+            requests.write(json.dumps(job) + "\n")
+        requests.flush()
         finished: dict[str, GradedSubmission] = {}
         while len(finished) < len(wanted):
-            line = self._process.stdout.readline()
+            line = answers.readline()
             if not line:
                 raise ToolkitError("the grading engine stopped", "see the messages above")
             report = json.loads(line)
@@ -266,9 +268,8 @@ class Grader:
         try:
             return gradescope.read(results_path)
         except (OSError, ValueError, KeyError, TypeError) as error:
-            grading = gradescope.not_graded(
-                "The grader stopped without writing results; your instructor can see why.",
-                self._questions, {"grader error": str(error)})
+            grading = gradescope.not_graded(wording.NO_RESULTS, self._questions,
+                                            gradescope.StaffRecord(grader_error=str(error)))
             gradescope.write(grading, results_path)
             return grading
 
@@ -336,7 +337,7 @@ def _empty_upload(submission: Submission, questions: dict[str, float]) -> grades
         "File > Download > .ipynb and upload that.", questions)
 
 
-def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_dir: Path, *,
+def grade_many(autograder_zip: Path, submissions: Sequence[Path | Submission], out_dir: Path, *,
                settings: RuntimeSettings | None = None, jobs: int = 1, regrade: bool = True,
                progress: Callable[[GradedSubmission], None] | None = None) -> list[GradedSubmission]:
     """Grade submissions ``jobs`` at a time into ``out_dir/<name>/``; results in input order.
@@ -354,7 +355,8 @@ def grade_many(autograder_zip: Path, submissions: list[Path | Submission], out_d
         build = zip_digest(autograder_zip)
         digests = {s.name: f"{s.digest()} {build}" for s in items}
         questions = questions_in(autograder_zip)
-        todo, previous = [], {}
+        todo: list[Submission] = []
+        previous: dict[str, float | None] = {}
 
         def finished(outcome: GradedSubmission) -> None:
             outcome = dataclasses.replace(outcome, previous_score=previous[outcome.name])

@@ -97,7 +97,7 @@ def unpack(archive: Path, into: Path) -> Path:
                     f"the {UNPACK_LIMIT_ENTRIES} files and {UNPACK_LIMIT_BYTES // 2**20} MB it may hold",
                     "unpack it yourself and pass the folder")
             for entry in entries:
-                parts = _safe_parts(entry.filename, archive)
+                _safe_parts(entry.filename, archive)  # refuses a path that leaves the folder
                 if stat.S_ISLNK(entry.external_attr >> 16):
                     raise ToolkitError(f"{archive}: the entry {entry.filename!r} is a symbolic link; "
                                        "nothing was unpacked", "unpack it yourself and pass the folder")
@@ -148,7 +148,7 @@ def _export_root(folder: Path, unpacked: bool, out: Path) -> Path:
     return folder
 
 
-def _in_folder(folder: Path, out: Path, problems: list) -> list[Submission]:
+def _in_folder(folder: Path, out: Path, problems: list[submitters.MetadataError]) -> list[Submission]:
     roster = submitters.read(folder)
     problems += roster.problems
     target = out.resolve()

@@ -13,6 +13,7 @@ not needed to grade. PyTorch comes from its CPU-only index, which keeps the imag
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass
 from importlib import metadata
@@ -23,6 +24,7 @@ from packaging.requirements import Requirement as Dependency
 from packaging.utils import canonicalize_name
 
 from autograder import checker_cell, reproducible
+from autograder.checks.notebook import IMAGE_MODULES_FILE
 from autograder.errors import BuildError
 from autograder.grading_runtime.environment_check import REQUIREMENTS_FILE, Requirement, format_requirements
 from autograder.grading_runtime.settings import PACKAGE_IN_ZIP as RUNTIME_PACKAGE
@@ -30,7 +32,6 @@ from autograder.grading_runtime.settings import SETTINGS_FILE, RuntimeSettings
 
 TOOLKIT_DIR = Path(__file__).parent
 RUNTIME_DIR = TOOLKIT_DIR / "grading_runtime"
-REFERENCE_DIR = TOOLKIT_DIR.parent / "reference"
 # otter's runner and its conda environment: our engine and requirements.txt replace them
 OTTER_SCRIPTS = {"run_otter.py", "requirements.txt", "environment.yml"}
 # The data a notebook carries in its first cell (the notebook must stay quick to open and send).
@@ -60,6 +61,14 @@ class GradingEnvironment:
 
     def requirements_txt(self) -> str:
         return format_requirements(self.requirements, REQUIREMENTS_COMMENT)
+
+    def importable_modules(self) -> list[str]:
+        """The top-level modules a notebook can import when graded, beyond the standard
+        library: those of every distribution the image installs (read from the distributions
+        installed here, which the build checks are the pinned ones)."""
+        image = {canonicalize_name(r.distribution) for r in self.requirements}
+        return sorted(module for module, distributions in metadata.packages_distributions().items()
+                      if not module.startswith("_") and image & {canonicalize_name(d) for d in distributions})
 
 
 def image_markers(python_version: str) -> dict[str, str]:
@@ -137,8 +146,52 @@ def runtime_entries(settings: RuntimeSettings) -> dict[str, bytes]:
     return entries
 
 
+def _module_file(name: str) -> Path | None:
+    """The source of a module of the toolkit or the reference (a package: its ``__init__.py``)."""
+    path = TOOLKIT_DIR.parent.joinpath(*name.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(name: str, source: Path) -> set[str]:
+    """The modules ``source`` (the module ``name``) may import, anywhere in its code: for
+    ``from package import item``, both the package and ``package.item``."""
+    package = name if source.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def judge_modules(assignment: str) -> list[str]:
+    """What the judge imports of the checks and the reference, derived from their imports: the
+    assignment's checks and reference module (which the judge imports by name) and every module
+    of ``autograder`` and ``reference`` they import in turn, with their packages. The engine,
+    shipped whole, is not listed."""
+    wanted = ["autograder.checks", f"autograder.checks.{assignment}", f"reference.{assignment}"]
+    found: set[str] = set()
+    while wanted:
+        name = wanted.pop()
+        source = _module_file(name)
+        if name in found or source is None or name.startswith(RUNTIME_PACKAGE.replace("/", ".")):
+            continue
+        found.add(name)
+        parents = [".".join(name.split(".")[:end]) for end in range(1, name.count(".") + 1)]
+        wanted += parents + [m for m in _imports(name, source) if m.split(".")[0] in ("autograder", "reference")]
+    return sorted(found)
+
+
 def checks_entries(assignment: str, numbers_file: Path) -> dict[str, bytes]:
-    """The judge's own code and data: the assignment's checks, its reference module and numbers.
+    """The judge's own code and data: the assignment's checks, its reference module and numbers,
+    and what they import (:func:`judge_modules`).
 
     They keep their package names (``autograder.checks``, ``reference``), so a check
     imports the same way in the zip as in the repository.
@@ -146,11 +199,11 @@ def checks_entries(assignment: str, numbers_file: Path) -> dict[str, bytes]:
     checks = TOOLKIT_DIR / "checks"
     if not (checks / f"{assignment}.py").is_file():
         raise BuildError(f"no checks for {assignment} at {checks / f'{assignment}.py'}")
-    entries = {"autograder/__init__.py": (TOOLKIT_DIR / "__init__.py").read_bytes()}
-    entries.update(_package_files(checks, "autograder/checks",
-                                  ["__init__.py", "values.py", "cases.py", f"{assignment}.py"]))
-    entries.update(_package_files(REFERENCE_DIR, "reference",
-                                  ["__init__.py", "encoding.py", "numbers.py", f"{assignment}.py"]))
+    entries = {}
+    for name in judge_modules(assignment):
+        source = _module_file(name)
+        assert source is not None  # judge_modules lists existing modules only
+        entries[source.relative_to(TOOLKIT_DIR.parent).as_posix()] = source.read_bytes()
     entries[f"reference/numbers/{assignment}.json"] = numbers_file.read_bytes()
     return entries
 
@@ -180,9 +233,10 @@ def _rounded(value):
     return value
 
 
-def student_library(assignment: str, numbers: dict) -> dict[str, str]:
+def student_library(assignment: str, numbers: dict, environment: GradingEnvironment) -> dict[str, str]:
     """What the public tests import, as the student's notebook carries it: the generic helpers
-    of the checks, the probes, and (once its reference stores the answers of its known
+    of the checks, the probes, the modules the grading image offers (so that a check can warn
+    about an import it lacks), and (once its reference stores the answers of its known
     mistakes, so that its checks compute none) the assignment's checks with the public
     examples. Never a hidden case, nor code that computes a right answer."""
     files = {"autograder/__init__.py": TOOLKIT_DIR / "__init__.py",
@@ -195,6 +249,8 @@ def student_library(assignment: str, numbers: dict) -> dict[str, str]:
              "autograder/checks/cases.py": TOOLKIT_DIR / "checks" / "cases.py",
              "autograder/checks/notebook.py": TOOLKIT_DIR / "checks" / "notebook.py"}
     library = {path: source.read_text(encoding="utf-8") for path, source in files.items()}
+    library[f"autograder/checks/{IMAGE_MODULES_FILE}"] = json.dumps(
+        {"python": environment.python_version, "modules": environment.importable_modules()}, indent=0)
     if "examples" in numbers:
         checks = TOOLKIT_DIR / "checks" / f"{assignment}.py"
         library[f"autograder/checks/{assignment}.py"] = checks.read_text(encoding="utf-8")
@@ -204,7 +260,7 @@ def student_library(assignment: str, numbers: dict) -> dict[str, str]:
 
 
 def finish_notebook(notebook: nbformat.NotebookNode, public_tests: dict[str, str], assignment: str,
-                    numbers: dict, data: dict[str, bytes]):
+                    numbers: dict, data: dict[str, bytes], environment: GradingEnvironment):
     """Give one of otter's notebooks the checker cell (with ``data``, the files the notebook
     reads) and stable ids, in place."""
     size = sum(len(content) for content in data.values())
@@ -212,5 +268,5 @@ def finish_notebook(notebook: nbformat.NotebookNode, public_tests: dict[str, str
         raise BuildError(f"{assignment}: the data files the notebook carries take {size} bytes, more "
                          f"than {MAX_NOTEBOOK_DATA_BYTES}",
                          "make the data smaller, or have the notebook generate it")
-    checker_cell.add_checker_cell(notebook, public_tests, student_library(assignment, numbers), data)
+    checker_cell.add_checker_cell(notebook, public_tests, student_library(assignment, numbers, environment), data)
     return reproducible.normalize_notebook(notebook, assignment)

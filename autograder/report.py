@@ -29,7 +29,7 @@ import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 from urllib.parse import quote
 
 from autograder import analysis as analysis_module
@@ -96,7 +96,7 @@ def _person_name(person: Submitter) -> str:
 
 
 def student_rows(graded: list[GradedSubmission], questions: dict[str, float],
-                 pending: list[Submission] = ()) -> list[StudentRow]:
+                 pending: Sequence[Submission] = ()) -> list[StudentRow]:
     """The gradebook's rows: every student of every submission, in the order given; those
     of submissions an interruption kept from grading last, with no scores."""
     rows = []
@@ -117,7 +117,7 @@ def student_rows(graded: list[GradedSubmission], questions: dict[str, float],
 
 
 def write_grades_csv(graded: list[GradedSubmission], questions: dict[str, float], path: Path,
-                     pending: list[Submission] = ()) -> None:
+                     pending: Sequence[Submission] = ()) -> None:
     """One row per student whatever happened to the submission (one row per submission where
     nobody is known): names, submission, status, each question, total, max, message."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,9 +146,9 @@ def table(graded: list[GradedSubmission], questions: dict[str, float]) -> str:
 
 def changes(graded: list[GradedSubmission]) -> list[str]:
     """Whose score moved since the last grading in the same folder, and by how much."""
-    return [f"{g.label}: {_points(g.previous_score)} -> {_points(g.score)} "
-            f"({'+' if g.score > g.previous_score else ''}{_points(g.score - g.previous_score)})"
-            for g in graded if g.score_changed]
+    return [f"{g.label}: {_points(before)} -> {_points(g.score)} "
+            f"({'+' if g.score > before else ''}{_points(g.score - before)})"
+            for g in graded if g.score_changed and (before := g.previous_score) is not None]
 
 
 # --- the plots ----------------------------------------------------------------------------------------
@@ -196,7 +196,8 @@ def _figures(analysis: ClassAnalysis, graded: list[GradedSubmission], questions:
     axis.hist(totals, bins=histogram_edges(step, possible), color="#4477aa", edgecolor="white")
     axis.set(xlabel=f"score (out of {possible:g})", ylabel="submissions", xlim=(-step, possible + step),
              title=f"{assignment}: scores of the {len(totals)} graded submissions")
-    axis.yaxis.get_major_locator().set_params(integer=True)
+    # (the auto locator is a MaxNLocator, which takes `integer`; its stub says Locator)
+    axis.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     made["score_distribution"] = png(figure)
 
     names = list(questions)

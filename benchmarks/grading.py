@@ -448,7 +448,8 @@ def print_assignment(name: str, r: dict) -> None:
     print(f"  {'':32} {'ours':>9} {'otter run':>10}")
     print(f"  {'one submission alone, wall s':32} {single['seconds']:>9.2f} {otter['single_seconds']:>10.2f}"
           f"   {single['ratio_to_floor']:.2f}x the floor ({r['floor']['seconds']:.2f} s)")
-    print(f"  {'batch of %d, wall s' % batch['copies']:32} {batch['seconds']:>9.1f} "
+    batch_label = f"batch of {batch['copies']}, wall s"
+    print(f"  {batch_label:32} {batch['seconds']:>9.1f} "
           f"{otter['extrapolated_batch_seconds']:>9.0f}*")
     print(f"  {'throughput, submissions/min':32} {batch['per_minute']:>9.1f} {otter['per_minute']:>9.2f}*"
           f"   {r['speedup']:.1f}x otter run")

@@ -140,7 +140,8 @@ def _logistic(z):
 
 def _kinds(group: str, seed: int, kinds: list[tuple[str, Callable]]) -> list[dict]:
     """One case of each kind of a group, drawn from ``seed`` (each kind from its own stream)."""
-    return [draw_separated(lambda rng, label=label, make=make: make(rng, label), seed, group, index)
+    # (the type: ignore: mypy cannot infer a lambda whose defaults bind the loop's variables)
+    return [draw_separated(lambda rng, label=label, make=make: make(rng, label), seed, group, index)  # type: ignore[misc]
             for index, (label, make) in enumerate(kinds)]
 
 
@@ -242,7 +243,7 @@ def _lif_alone(rng, label):
     return _lif_case(label, rng.permutation(v))
 
 
-def _lif_scalar(value: Callable[[Any], float]) -> Callable:
+def _lif_scalar(value: Callable[[Any], Any]) -> Callable:
     return lambda rng, label: _lif_case(label, float(value(rng)), *_time_constants(rng))
 
 
@@ -765,7 +766,7 @@ def _backprop_mistakes(X, T, W, a, M, b) -> list:
     """``(key, four gradients)`` for each known mistake; a gradient the mistake leaves right is
     the right one (and is then left out of that field's stored mistakes)."""
     n, outputs = T.shape
-    variants = [
+    variants: list[tuple[str, dict[str, Any] | None]] = [
         ("hidden_derivative_missing", dict(hidden_derivative=lambda z, h: np.ones_like(h))),
         ("derivative_taken_at_h", dict(hidden_derivative=lambda z, h: _logistic(h) * (1.0 - _logistic(h)))),
         ("output_derivative_missing", dict(output_derivative=lambda z, y: np.ones_like(y))),
@@ -851,7 +852,7 @@ class Var:
     """A node of the expression graph: its value, the derivative of the top expression with
     respect to it, and the operation that created it (None for a leaf)."""
 
-    dtype = np.float64
+    dtype: type[np.floating[Any]] = np.float64
 
     def __init__(self, val):
         self.val = np.array(val, dtype=self.dtype)
@@ -1144,6 +1145,7 @@ def _autodiff_case(label: str, expression: str, leaves: dict, nodes: list, s, ne
     case["value"] = _plain(value)
     once = _backward_run(case)
     twice = _backward_run(case, times=2)
+    assert once is not None and twice is not None, "the right graph always runs"
     order = [case["top"]] + [name for name, _, _ in reversed(nodes[:-1])] + list(leaves)
     case["grads"] = [[name, _plain(once[name])] for name in order]
     case["grads_twice"] = [[name, _plain(twice[name])] for name in order]
@@ -1157,6 +1159,7 @@ def _autodiff_case(label: str, expression: str, leaves: dict, nodes: list, s, ne
     # correct in float32: every value and gradient kept in float32
     as32 = _backward_run(case, var=_Float32Var)
     as32_twice = _backward_run(case, var=_Float32Var, times=2)
+    assert as32 is not None and as32_twice is not None, "a float32 graph always runs"
     _accepted(value, [("float32", build_graph(case, var=_Float32Var)[case["top"]].evaluate())], TOLERANCE, "value")
     _accepted(new_value, [("float32", build_graph(case, var=_Float32Var, leaves_field="new_leaves")
                            [case["top"]].evaluate())], TOLERANCE, "new value")
@@ -1203,9 +1206,11 @@ def _length(rng, low: int = 2, high: int = 6) -> int:
 
 def _not_all_equal(rng) -> tuple[int, int, int]:
     """M, N and K of a product (M, N) @ (N, K), from 2 to 5, pairwise different."""
-    return tuple(int(v) for v in rng.choice(np.arange(2, 6), 3, replace=False))
+    m, n, k = (int(v) for v in rng.choice(np.arange(2, 6), 3, replace=False))
+    return m, n, k
 
 
+# (the type: ignore below: mypy cannot type a lambda called in place on a starred tuple)
 AUTODIFF_KINDS = [
     ("the notes' expression sin(x) + x*y, on vectors",
      _graph_kind("f = sin(x) + x*y",
@@ -1217,17 +1222,17 @@ AUTODIFF_KINDS = [
                  lambda rng: dict.fromkeys("xy", _rows_and_columns(rng, 2, 4)))),
     ("sin(A @ B) with a square B",
      _graph_kind("r = sin(A @ B)", [("p", "MatMul", ["A", "B"]), ("r", "Sin", ["p"])],
-                 lambda rng: (lambda m, n: {"A": (m, n), "B": (n, n)})(*_rows_and_columns(rng, 2, 5)))),
+                 lambda rng: (lambda m, n: {"A": (m, n), "B": (n, n)})(*_rows_and_columns(rng, 2, 5)))),  # type: ignore[arg-type]
     ("A @ B with a square A",
      _graph_kind("k = A @ B", [("k", "MatMul", ["A", "B"])],
-                 lambda rng: (lambda n, k: {"A": (n, n), "B": (n, k)})(*_rows_and_columns(rng, 2, 5)))),
+                 lambda rng: (lambda n, k: {"A": (n, n), "B": (n, k)})(*_rows_and_columns(rng, 2, 5)))),  # type: ignore[arg-type]
     ("logistic(X @ W)",
      _graph_kind("y = logistic(X @ W)", [("z", "MatMul", ["X", "W"]), ("y", "Logistic", ["z"])],
-                 lambda rng: (lambda m, n, k: {"X": (m, n), "W": (n, k)})(*_not_all_equal(rng)))),
+                 lambda rng: (lambda m, n, k: {"X": (m, n), "W": (n, k)})(*_not_all_equal(rng)))),  # type: ignore[arg-type]
     ("A @ B + A @ C, where A is used twice",
      _graph_kind("g = A @ B + A @ C",
                  [("p", "MatMul", ["A", "B"]), ("q", "MatMul", ["A", "C"]), ("g", "Plus", ["p", "q"])],
-                 lambda rng: (lambda m, n, k: {"A": (m, n), "B": (n, k), "C": (n, k)})(*_not_all_equal(rng)))),
+                 lambda rng: (lambda m, n, k: {"A": (m, n), "B": (n, k), "C": (n, k)})(*_not_all_equal(rng)))),  # type: ignore[arg-type]
     ("x*x, one operation taking x twice",
      _graph_kind("q = x*x", [("q", "Mul", ["x", "x"])],
                  lambda rng: {"x": _rows_and_columns(rng, 2, 4)})),
@@ -1245,7 +1250,7 @@ AUTODIFF_KINDS = [
                  [("z", "MatMul", ["X", "W"]), ("h", "Logistic", ["z"]), ("beta", "MatMul", ["h", "M"]),
                   ("out", "Logistic", ["beta"])],
                  lambda rng: (lambda n, d, h, y: {"X": (n, d), "W": (d, h), "M": (h, y)})(
-                     *(int(v) for v in rng.choice(np.arange(2, 7), 4, replace=False))))),
+                     *(int(v) for v in rng.choice(np.arange(2, 7), 4, replace=False))))),  # type: ignore[arg-type]
 ]
 
 
@@ -1291,8 +1296,9 @@ def _descent_case(label: str, expression: str, leaves: dict, nodes: list, variab
         top.zero_grad()
         top.backward(s)
         v.val = v.val - rate * v.grad
-    values, grads = _descent_run(case, points)
-    as32 = _descent_run(case, points, var=_Float32Var)
+    right, as32 = _descent_run(case, points), _descent_run(case, points, var=_Float32Var)
+    assert right is not None and as32 is not None, "the right graph always runs, in float32 too"
+    values, grads = right
     for step in range(DESCENT_STEPS):
         _accepted(values[step], [("float32", as32[0][step])], TOLERANCE, f"E at step {step}")
         _accepted(grads[step], [("float32", as32[1][step])], TOLERANCE, f"v.grad at step {step}")
@@ -1301,12 +1307,13 @@ def _descent_case(label: str, expression: str, leaves: dict, nodes: list, variab
     case["grads"] = [_plain(g) for g in grads]
     used = {operation for _, operation, _ in case["nodes"]}
     cached = _descent_run(case, points, var=_CachedVar)
-    runs = [("zero_grad_does_not_reach_every_var", _descent_run(case, points, var=_NonRecursiveZeroGradVar)),
-            ("backward_uses_stale_values", _descent_run(case, points, var=_StaleVar)),
-            *[(key, _descent_run(case, points, var=var)) for key, var in VAR_MISTAKES],
-            *[(key, _descent_run(case, points, operations={replaced: mistaken}))
-              for key, replaced, mistaken in OPERATION_MISTAKES if replaced in used]]
-    runs = [(key, run) for key, run in runs if run is not None]
+    assert cached is not None, "a cached graph runs, only with stale values"
+    tried = [("zero_grad_does_not_reach_every_var", _descent_run(case, points, var=_NonRecursiveZeroGradVar)),
+             ("backward_uses_stale_values", _descent_run(case, points, var=_StaleVar)),
+             *[(key, _descent_run(case, points, var=var)) for key, var in VAR_MISTAKES],
+             *[(key, _descent_run(case, points, operations={replaced: mistaken}))
+               for key, replaced, mistaken in OPERATION_MISTAKES if replaced in used]]
+    runs = [(key, run) for key, run in tried if run is not None]
     case["tolerance"] = {"leaf": list(TOLERANCE),
                          **{f"value {step}": list(TOLERANCE) for step in range(DESCENT_STEPS)},
                          **{f"grad {step}": list(TOLERANCE) for step in range(DESCENT_STEPS)}}
@@ -1501,7 +1508,8 @@ def public_examples() -> dict:
                       "W": np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]])}),
             _example(_autodiff_case, "k = sin(A @ B) with a square B, A (3, 2) and B (2, 2)",
                      "k = sin(A @ B)",
-                     {"A": np.array([[1.0, -0.5], [0.25, 2.0], [-1.5, 0.5]]), "B": np.array([[0.5, 1.0], [-1.0, 0.75]])},
+                     {"A": np.array([[1.0, -0.5], [0.25, 2.0], [-1.5, 0.5]]),
+                      "B": np.array([[0.5, 1.0], [-1.0, 0.75]])},
                      [("p", "MatMul", ["A", "B"]), ("k", "Sin", ["p"])],
                      np.array([[1.0, 0.5], [-2.0, 1.5], [0.25, -1.0]]),
                      {"A": np.array([[0.5, 0.5], [-1.0, 1.0], [2.0, -0.25]]),

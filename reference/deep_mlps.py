@@ -363,9 +363,9 @@ def _width_mistakes(budget: int, depth: int, n_in: int, n_out: int) -> list:
 
 def _poly_columns(X: torch.Tensor, exponents) -> np.ndarray:
     """The columns ``X[:, 0]**i * X[:, 1]**j`` for the pairs ``exponents``, in that order."""
-    X = X.double().numpy()
+    values = X.double().numpy()
     pairs = np.asarray(exponents).reshape(-1, 2)
-    return X[:, :1] ** pairs[:, 0] * X[:, 1:] ** pairs[:, 1]
+    return values[:, :1] ** pairs[:, 0] * values[:, 1:] ** pairs[:, 1]
 
 
 def _poly_value_mistakes(degree: int, X: torch.Tensor) -> list:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -388,7 +388,7 @@ def _net_case(label: str, actv: str, input_shape: tuple[int, ...], hidden: list[
     activation = activation_from_string(actv)
     right = _forward(layers, names, inputs, activation)
     tolerance = NET_TOLERANCE
-    case = {
+    case: dict[str, Any] = {
         "label": label,
         "actv": actv,
         "input_feature_num": features,
@@ -711,7 +711,8 @@ def public_examples() -> dict:
     # the weights and inputs of the Net examples: the first draw from the notebook's seed that
     # proves them, as a hidden case is proved
     leaky = draw_separated(lambda rng: _net_case(
-        "a LeakyReLU network of slope 0.1: 2 inputs, hidden layers of 100, 10 and 5, 1 output", "LeakyReLU(0.1)", (4, 2),
+        "a LeakyReLU network of slope 0.1: 2 inputs, hidden layers of 100, 10 and 5, 1 output",
+        "LeakyReLU(0.1)", (4, 2),
         [100, 10, 5], 1, rng), 2021, "Net example", 0)
     images = draw_separated(lambda rng: _net_case(
         "a ReLU network on a batch of 8 inputs of shape (2, 3): one hidden layer of 4, 3 outputs", "ReLU()", (8, 2, 3),

@@ -148,7 +148,7 @@ def _scaled_difference(stored: float, fresh: float) -> float:
 class _Walk:
     """A structural comparison of two JSON values, collecting the differences case by case."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.largest = 0.0
         self._found: dict[str, list[tuple[str, float]]] = {}  # case -> (change, float difference)
 

@@ -40,6 +40,7 @@ epoch ``order = rng.permutation(N)``; the batches are the consecutive slices
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import torch
@@ -250,6 +251,7 @@ def df_autograd(x, dtype=torch.float64) -> float:
     t = torch.tensor(float(x), dtype=dtype, requires_grad=True)
     u = t**2 + torch.exp(t**2)
     (torch.sqrt(u) + torch.cos(u)).backward()
+    assert t.grad is not None
     return float(t.grad)
 
 
@@ -625,7 +627,7 @@ def _sigmoid_case(label, x, fields=("sigmoid", "grad_sigmoid"), blind=None):
 def _loss_case(label, w, x, y: float, fields=("loss", "grad"), blind=None):
     w, x = np.asarray(w, dtype=np.float64), np.asarray(x, dtype=np.float64)
     right = {"loss": loss_i(w, x, [y]), "grad": grad_loss_i(w, x, [y])}
-    correct = {"loss": {"float32": loss_i(w, x, [y], np.float32),
+    correct: dict[str, dict[str, Any]] = {"loss": {"float32": loss_i(w, x, [y], np.float32),
                         "log1p(-p)": float(-(y * np.log(sigmoid(w @ x)) + (1 - y) * np.log1p(-sigmoid(w @ x))))},
                "grad": {"float32": grad_loss_i(w, x, [y], np.float32)}}
     for name, guard in _guards().items():
@@ -655,7 +657,7 @@ def _descent_case(label, X, y, eta, T, fields=("w", "losses"), blind=None):
         correct["losses"][name] = _descent_in(X, y, eta, T, np.float64, guard)[1]
         correct["losses"][f"float32, {name}"] = _descent_in(X, y, eta, T, np.float32, guard)[1]
     found = _descent_candidates(X, y, eta, T)
-    candidates = {"w": [(key, w) for key, w, _ in found], "losses": [(key, l) for key, _, l in found]}
+    candidates = {"w": [(key, w) for key, w, _ in found], "losses": [(key, trace) for key, _, trace in found]}
     case = {"label": label, "X": _rows(X), "y": _rows(y), "eta": eta, "T": T,
             "tolerance": _tolerances(*fields), "mistakes": {}}
     for field in fields:
@@ -675,7 +677,7 @@ def _minibatch_case(label, X, y, eta, epochs, batch_size, seed, *, blind=None, p
     right = {"w": w, "losses": losses}
     w32, losses32 = _minibatch_in(X, y, eta, epochs, batch_size, seed, np.float32)
     found = _minibatch_candidates(X, y, eta, epochs, batch_size, seed)
-    candidates = {"w": [(key, w) for key, w, _ in found], "losses": [(key, l) for key, _, l in found]}
+    candidates = {"w": [(key, w) for key, w, _ in found], "losses": [(key, trace) for key, _, trace in found]}
     case = {"label": label, "X": _rows(X), "y": _rows(y), "eta": eta, "epochs": epochs,
             "batch_size": batch_size, "seed": seed, "tolerance": _tolerances("w", "losses"),
             "mistakes": {}}
@@ -962,11 +964,11 @@ EXAMPLE_POINTS = [[1.0, 0.5, 1.0], [1.0, -1.0, 0.5], [1.0, 1.5, -0.5], [1.0, -0.
 EXAMPLE_LABELS = [1.0, 0.0, 1.0, 0.0, 1.0]
 
 
-def _example_data(n: int):
+def _example_data(n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(EXAMPLE_POINTS[:n]), np.array(EXAMPLE_LABELS[:n]).reshape(-1, 1)
 
 
-def _same_point_data(n: int):
+def _same_point_data(n: int) -> tuple[np.ndarray, np.ndarray]:
     """``n`` copies of the first example point, labelled 1: any batch order gives the same numbers."""
     return np.tile(np.array(EXAMPLE_POINTS[:1]), (n, 1)), np.ones((n, 1))
 

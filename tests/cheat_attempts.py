@@ -1845,7 +1845,8 @@ def huge_answers(nb, folder):
 
 def notebook_of_millions_of_cells(nb, folder):
     """A 0.7 MB zip holding a 180 MB notebook of 2.3 million empty cells."""
-    cells = b",".join([b'{"cell_type":"code","metadata":{},"source":"","outputs":[],"execution_count":null}'] * 2_300_000)
+    cell = b'{"cell_type":"code","metadata":{},"source":"","outputs":[],"execution_count":null}'
+    cells = b",".join([cell] * 2_300_000)
     body = b'{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[' + cells + b"]}"
     path = folder / f"{folder.name}.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -3,7 +3,8 @@
 It serves one folder on a free port of 127.0.0.1, with no token, and with its own settings,
 workspaces, data, runtime and IPython folders under a scratch folder, so nothing of the
 machine's own Jupyter set-up (or of a previous run) shows in the page (no news pop-up, no
-remembered layout) and nothing is written outside the scratch folder. Its kernels are the ``python3`` of this environment; stopping the server stops them.
+remembered layout) and nothing is written outside the scratch folder. Its kernels are the
+``python3`` of this environment; stopping the server stops them.
 """
 
 from __future__ import annotations

@@ -63,6 +63,7 @@ class Corpus:
     survivors: dict[int, dict]  # student processes left once the batch was over
     new_children: list[str]
     hidden_values: list[float]
+    public_values: list[float]  # the notebook's examples: feedback may show them
     hidden_lines: list[str]
     seconds: float
 
@@ -158,7 +159,8 @@ def _student_processes() -> dict[int, dict]:
         while pid in table and pid not in seen:
             seen.add(pid)
             about = table[pid]
-            if about["uid"] not in STUDENT_UIDS and "run_grader" in about["cmdline"]:
+            if about["uid"] not in STUDENT_UIDS and ("run_grader" in about["cmdline"]
+                                                      or "judge.grade(" in about["cmdline"]):  # test_judge's
                 return True
             pid = about["ppid"]
         return False
@@ -234,7 +236,8 @@ def corpus(built_project, tmp_path_factory):
                      for name in submissions},
             scores={name: outcome.score for name, outcome in graded.items()},
             names=list(submissions), root=root, canaries=canaries, survivors=survivors,
-            new_children=new_children, hidden_values=_floats(numbers["cases"]), hidden_lines=hidden_lines,
+            new_children=new_children, hidden_values=_floats(numbers["cases"]),
+            public_values=_floats(numbers["examples"]), hidden_lines=hidden_lines,
             seconds=seconds)
     finally:  # what the attacks left: their tagged processes, their files in /dev/shm
         tags = {process_tag(scenario.__name__) for scenario in SCENARIOS}
@@ -280,14 +283,15 @@ def leak_forms(values: list[float]) -> set[str]:
 
 def leaks(text: str, corpus: Corpus, own_name: str) -> list[str]:
     """What of its own hidden cases (the draw of its seed), the stored ones, the hidden tests
-    and the other submissions ``text`` shows.
+    and the other submissions ``text`` shows; numbers of the public examples do not count.
 
     Numbers are compared whole: every number written in the text against the forms of the
     hidden ones (so 0.81580 is not 0.8158, and 0.8158 inside v_0.8158_x is)."""
     seed = staff_record(corpus.results[own_name]).get("hidden cases seed")
     if (id(corpus), seed) not in _FORMS:
         drawn = _floats(reference_numbers.draw("mlp_intro", seed)) if isinstance(seed, int) else []
-        _FORMS[(id(corpus), seed)] = leak_forms(corpus.hidden_values + drawn)
+        # a drawn case may hold a number of the public examples too (the sine's 2*pi/9, say)
+        _FORMS[(id(corpus), seed)] = leak_forms(corpus.hidden_values + drawn) - leak_forms(corpus.public_values)
     forms = _FORMS[(id(corpus), seed)]
     found = sorted(set(NUMBER.findall(text)) & forms)
     found += [f"hidden test line: {line}" for line in corpus.hidden_lines if line in text]

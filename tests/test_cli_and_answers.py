@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from autograder import answers, cli
+from autograder.grading_runtime import results
 from scratch_project import REPO
 
 STUDENT = REPO / "student_release" / "mlp_intro" / "mlp_intro.ipynb"
@@ -179,3 +180,74 @@ def test_the_command_line_options(argv, code, says, built_project, tmp_path, mon
     assert (found, says in capsys.readouterr().err) == (code, True)
     assert not (tmp_path / "OUT").exists(), "a refused command writes nothing"
     assert sorted(p.name for p in (tmp_path / "EXPORT").rglob("*")) == ["submission_1"]
+
+
+# --- what each option of `grade` changes, as a table -----------------------------------------------
+# Each row: the options, a cell added at the end of the blank sample (or none), and what the
+# grading must then say, read back from DIR/<submission>/results.json. The default run is a row
+# too, so that each option's effect is shown against the same submission without it. Elsewhere:
+# --root before or after the command, --out and --jobs 0 in OPTIONS above; --trust-submissions in
+# test_grade_stops_before_grading_where_the_sandbox_refuses; --jobs and --regrade just below.
+
+SLEEPS = "import time\ntime.sleep(60)\n"
+ALLOCATES = "import numpy\nbig = numpy.ones(40_000_000)  # 320 MB\n"
+
+
+def _notes(grading) -> str:
+    return "\n".join([grading.message, *grading.notes])
+
+
+LIMITS = [
+    (["--timeout", "4"], SLEEPS,
+     lambda g: g.status == "not graded" and "Grading took longer than 4 s and was stopped" in g.message),
+    (["--cell-timeout", "2"], SLEEPS,
+     lambda g: g.status == "graded" and "ran longer than 2 s and was stopped" in _notes(g)),
+    (["--memory-mb", "150"], ALLOCATES, lambda g: g.status == "graded" and "ran out of memory" in _notes(g)),
+    ([], ALLOCATES, lambda g: g.status == "graded" and "memory" not in _notes(g)),
+]
+
+
+def _with_cell(sample, source: str | None, path):
+    notebook = nbformat.read(sample, as_version=4)
+    if source is not None:
+        notebook.cells.append(nbformat.v4.new_code_cell(source))
+    nbformat.write(notebook, path)
+    return path
+
+
+def _grade(assignment, out, *submissions, options=()):
+    code = cli.main(["grade", "--root", str(assignment.root), "--assignment", "mlp_intro", *options,
+                     "--out", str(out), *map(str, submissions)])
+    assert code == 0
+    return {path.parent.name: results.read(path) for path in out.glob("*/results.json")}
+
+
+@pytest.mark.parametrize("options, cell, holds", LIMITS, ids=[" ".join(row[0]) or "default" for row in LIMITS])
+def test_each_limit_option_changes_the_grading(options, cell, holds, built_project, tmp_path):
+    assignment = built_project["mlp_intro"]
+    submission = _with_cell(assignment.built_samples_dir / "blank.ipynb", cell, tmp_path / "student.ipynb")
+    (grading,) = _grade(assignment, tmp_path / "out", submission, options=options).values()
+    assert holds(grading), _notes(grading)
+
+
+def test_jobs_grade_side_by_side_with_the_same_grades(built_project, tmp_path):
+    assignment = built_project["mlp_intro"]
+    samples = sorted(assignment.built_samples_dir.glob("*.ipynb"))
+    one = _grade(assignment, tmp_path / "one", *samples, options=["--jobs", "1"])
+    two = _grade(assignment, tmp_path / "two", *samples, options=["--jobs", "2"])
+    assert len(one) == len(samples) >= 3
+    assert {name: g.question_scores() for name, g in one.items()} == \
+        {name: g.question_scores() for name, g in two.items()}
+
+
+def test_regrade_grades_unchanged_submissions_again(built_project, tmp_path):
+    """Without --regrade an unchanged submission keeps its results file; with it, it is written anew."""
+    assignment = built_project["mlp_intro"]
+    sample, out = assignment.built_samples_dir / "partly_wrong.ipynb", tmp_path / "out"
+    written = out / "partly_wrong" / "results.json"
+    _grade(assignment, out, sample)
+    first = written.stat().st_ino
+    _grade(assignment, out, sample)
+    assert written.stat().st_ino == first, "an unchanged submission is not graded again"
+    _grade(assignment, out, sample, options=["--regrade"])
+    assert written.stat().st_ino != first

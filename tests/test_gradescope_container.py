@@ -33,7 +33,8 @@ def test_the_seccomp_launcher_refuses_namespaces_and_mounts_as_docker_does():
     refused = _launched("--", "unshare", "--mount", "true")
     assert refused.returncode != 0 and "Operation not permitted" in refused.stderr
     forked = _launched("--", sys.executable, "-c", "import os, threading; t = threading.Thread(target=int); "
-                       "t.start(); t.join(); pid = os.fork(); os._exit(0) if pid == 0 else print(os.waitpid(pid, 0)[1])")
+                       "t.start(); t.join(); pid = os.fork(); "
+                       "os._exit(0) if pid == 0 else print(os.waitpid(pid, 0)[1])")
     assert forked.returncode == 0 and forked.stdout.strip() == "0", "threads and fork still work (clone3: ENOSYS)"
 
 

@@ -35,7 +35,8 @@ from autograder.grading_runtime.sandbox import Isolation
 from scratch_project import ASSIGNMENT_NAMES
 
 CANNOT_EMULATE = container.unavailable()
-pytestmark = pytest.mark.skipif(CANNOT_EMULATE is not None, reason=f"cannot emulate Gradescope's container: {CANNOT_EMULATE}")
+pytestmark = pytest.mark.skipif(CANNOT_EMULATE is not None,
+                                reason=f"cannot emulate Gradescope's container: {CANNOT_EMULATE}")
 NO_MEMORY_LIMIT = None if CANNOT_EMULATE else container.memory_limit_unavailable()
 
 SAMPLES = ("blank", "complete", "partly_wrong")
@@ -202,7 +203,8 @@ def _grading(run: container.Run) -> results.Grading:
 
 def _explain(run: container.Run) -> str:
     staff = {**run.staff, "isolation": {k: v for k, v in run.isolation.items() if k != "resource_limits"}}
-    return f"status {run.returncode}; output:\n{run.output[-2000:]}\nstaff record:\n{json.dumps(staff, indent=1)[-4000:]}"
+    return (f"status {run.returncode}; output:\n{run.output[-2000:]}\n"
+            f"staff record:\n{json.dumps(staff, indent=1)[-4000:]}")
 
 
 # --- the image build ------------------------------------------------------------------------------------
@@ -366,3 +368,37 @@ def test_without_a_python_the_student_can_read_nothing_is_graded(case, container
     assert Isolation.from_dict(run.isolation).refused == grading.message, "refused before any student code"
     assert "CHEAT RAN" not in run.staff.get("notebook output", "")
     assert run.changed_sources == []
+
+
+# --- a grader that is not root ---------------------------------------------------------------------------
+
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+@pytest.mark.parametrize(("landlock", "trusted", "refused"), [
+    (None, False, False),  # Landlock keeps the student from the tests: graded
+    ("ENOSYS", False, True),  # nothing would: refused, with the flag that would lift it
+    ("ENOSYS", True, False),  # declared trusted
+])
+def test_a_grader_that_is_not_root_grades_only_behind_landlock_or_when_trusted(
+        built_image, built_project, tmp_path, landlock, trusted, refused):
+    """An instructor's laptop: the engine runs as an ordinary user, so the student keeps that
+    user, and only Landlock stands between student code and the tests."""
+    source = tmp_path / "source"
+    with zipfile.ZipFile(built_project["mlp_intro"].autograder_zip) as archive:
+        archive.extractall(source)
+    for path in [tmp_path, *tmp_path.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o555 if path.is_dir() else path.stat().st_mode | 0o444)
+    engine = ["/opt/autograder-env/bin/python", "-I", "/autograder/source/run_grader.py", "--check-isolation",
+              *(["--trust-submissions"] if trusted else [])]
+    launcher = ["/opt/autograder-env/bin/python", str(container.SECCOMP_LAUNCHER), "--landlock", landlock, "--"]
+    command = [*(launcher if landlock else []), *NOBODY, *engine]
+    finished = container.run_in_image(built_image, command, tmp_path / "container", source=source)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    isolation = Isolation.from_dict(json.loads(finished.stdout.strip().splitlines()[-1]))
+    assert not isolation.user.active and "65534, the grader's own" in isolation.user.detail
+    assert isolation.landlock.active == (landlock is None)
+    if refused:
+        assert "--trust-submissions" in isolation.refused and "Landlock" in isolation.refused
+    else:
+        assert isolation.refused == ""

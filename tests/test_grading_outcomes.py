@@ -78,16 +78,16 @@ def test_public_results_show_no_hidden_test(graded_samples, name):
 
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
 def test_staff_see_which_protections_the_student_code_ran_under(graded_samples, name):
-    from autograder.grading_runtime.sandbox import Isolation
 
     staff = graded_samples[name]["complete"].grading.staff
-    isolation = Isolation.from_dict(staff["isolation"])
+    isolation = staff.isolation
+    assert isolation is not None
     assert isolation.refused == "" and isolation.landlock.active and isolation.seccomp.active
     if __import__("os").geteuid() == 0:
         assert isolation.user.active and "unprivileged user of its own" in isolation.user.detail
         assert isolation.namespaces.active and isolation.grading_limits.active, isolation.line()
-        assert 0 < staff["peak memory of the student processes (MB)"] < 400
-    assert isinstance(staff["hidden cases seed"], int)
+        assert staff.student_peak_memory_mb is not None and 0 < staff.student_peak_memory_mb < 400
+    assert isinstance(staff.hidden_cases_seed, int)
 
 
 def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(graded_samples, built_project, tmp_path):
@@ -95,7 +95,7 @@ def test_grades_csv_has_a_row_per_submission_and_a_column_per_question(graded_sa
     questions = questions_in(built_project["mlp_intro"].autograder_zip)
     path = tmp_path / "grades.csv"
     report.write_grades_csv(outcomes, questions, path)
-    rows = list(csv.DictReader(path.open()))
+    rows = list(csv.DictReader(path.read_text().splitlines()))
     assert [r["submission"] for r in rows] == [o.name for o in outcomes]
     assert list(rows[0]) == ["name", "sid", "email", "submission", "status", *questions, "total", "max", "message"]
     assert {r["name"] for r in rows} == {""}, "without export metadata the name columns are empty"

@@ -40,7 +40,7 @@ def class_with_a_broken_test(seed: int, broken=(2, 1), size: int = 120) -> list[
     for _ in range(size):
         ability = rng.gauss(0.0, 1.0)
 
-        def passes(q, t):
+        def passes(q, t, ability=ability):
             sign = -1.0 if (q, t) == broken else 1.0
             return rng.random() < 1 / (1 + math.exp(-2.0 * sign * ability))
 

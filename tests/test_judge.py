@@ -16,6 +16,7 @@ import zipfile
 import pytest
 
 from autograder.grading_runtime import results as gradescope
+from autograder.grading_runtime import wording
 
 RUN = """
 import sys
@@ -59,7 +60,7 @@ def test_a_sandbox_that_cannot_be_set_up_still_gives_results_with_the_reason(unp
         sandbox.enter = broken
     """)
     assert grading.status == gradescope.NOT_GRADED and grading.message == gradescope.GRADER_FAILED
-    assert "the sandbox library is broken on this machine" in grading.staff["grader error"]
+    assert "the sandbox library is broken on this machine" in grading.staff.grader_error
 
 
 def test_a_student_process_that_says_nothing_still_gives_results_with_the_reason(unpacked, tmp_path):
@@ -68,7 +69,7 @@ def test_a_student_process_that_says_nothing_still_gives_results_with_the_reason
         judge._student_main = lambda *args: os._exit(3)
     """)
     assert grading.status == gradescope.NOT_GRADED
-    assert "sent nothing before it ended" in grading.staff["grader error"]
+    assert "sent nothing before it ended" in grading.staff.grader_error
 
 
 def test_a_refused_sandbox_runs_no_student_code_and_says_the_fix(unpacked, tmp_path):
@@ -84,8 +85,8 @@ def test_a_refused_sandbox_runs_no_student_code_and_says_the_fix(unpacked, tmp_p
     """)
     assert grading.status == gradescope.NOT_GRADED
     assert "/opt/autograder-env" in grading.message
-    assert grading.staff["isolation"]["refused"] == grading.message
-    assert grading.staff["notebook output"] == "", "no cell of the notebook ran"
+    assert grading.staff.isolation.refused == grading.message
+    assert grading.staff.notebook_output == "", "no cell of the notebook ran"
 
 
 def test_a_test_file_changed_during_the_batch_stops_the_grading(unpacked, tmp_path):
@@ -99,7 +100,7 @@ def test_a_test_file_changed_during_the_batch_stops_the_grading(unpacked, tmp_pa
         judge.Judge._read_secrets = after_a_change
     """)
     assert grading.status == gradescope.NOT_GRADED
-    assert "changed on disk since the batch started" in grading.staff["grader error"]
+    assert "changed on disk since the batch started" in grading.staff.grader_error
 
 
 def test_the_whole_run_deadline_gives_zero_with_the_reason(unpacked, tmp_path):
@@ -120,7 +121,7 @@ def test_the_whole_run_deadline_gives_zero_with_the_reason(unpacked, tmp_path):
 def test_the_same_file_meets_the_same_hidden_cases_and_another_file_others(unpacked, tmp_path):
     first = grade_with(unpacked, tmp_path, "")
     again = grade_with(unpacked, tmp_path, "")
-    assert first.staff["hidden cases seed"] == again.staff["hidden cases seed"]
+    assert first.staff.hidden_cases_seed == again.staff.hidden_cases_seed
     assert first.score == again.score == first.max_score
     source, submission = unpacked
     changed = tmp_path / "changed.ipynb"
@@ -128,16 +129,30 @@ def test_the_same_file_meets_the_same_hidden_cases_and_another_file_others(unpac
     notebook["metadata"]["resubmitted"] = True
     changed.write_text(json.dumps(notebook))
     other = grade_with((source, changed), tmp_path, "")
-    assert other.staff["hidden cases seed"] != first.staff["hidden cases seed"]
+    assert other.staff.hidden_cases_seed != first.staff.hidden_cases_seed
     assert other.score == first.score
 
 
-def _student_processes() -> set[int]:
+def _student_processes(judge_pid: int) -> set[int]:
+    """The processes under ``judge_pid`` that run as a student user (other gradings on the
+    machine, a suite run beside this one, have their own)."""
+    import psutil
 
     from autograder.grading_runtime import sandbox
 
-    return {pid for uid in range(sandbox.STUDENT_UID_BASE, sandbox.STUDENT_UID_BASE + sandbox.MAX_SLOTS)
-            for pid in sandbox.processes_of(uid)}
+    students = range(sandbox.STUDENT_UID_BASE, sandbox.STUDENT_UID_BASE + sandbox.MAX_SLOTS)
+    try:
+        descendants = psutil.Process(judge_pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return set()
+    found = set()
+    for process in descendants:
+        try:
+            if process.uids().real in students:
+                found.add(process.pid)
+        except psutil.NoSuchProcess:
+            pass
+    return found
 
 
 @pytest.mark.skipif(__import__("os").geteuid() != 0, reason="student processes get a user of their own as root only")
@@ -154,17 +169,38 @@ def test_a_judge_told_to_stop_ends_its_student_processes_and_still_writes_result
                               "source": "import time\ntime.sleep(120)\n"})
     slow = tmp_path / "slow.ipynb"
     slow.write_text(json.dumps(notebook))
-    before = _student_processes()
     script = RUN.format(source=str(source), submission=str(slow), results=str(results), patch="")
     judge = subprocess.Popen([sys.executable, "-I", "-c", script])
     deadline = time.monotonic() + 120
-    while not _student_processes() - before and time.monotonic() < deadline:
+    while not _student_processes(judge.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    students = _student_processes() - before
+    students = _student_processes(judge.pid)
     assert students, "no student process started"
     time.sleep(2)  # well into the sleeping cell
     judge.send_signal(signal.SIGTERM)
     assert judge.wait(timeout=60) == 0
     grading = gradescope.read(results)
     assert grading.status == gradescope.NOT_GRADED and "stopped before it finished" in grading.message
-    assert not students & _student_processes(), "a student process outlived its judge"
+    import psutil
+
+    assert not [pid for pid in students if psutil.pid_exists(pid)], "a student process outlived its judge"
+
+
+def test_notes_made_once_hidden_tests_began_reach_staff_only(unpacked, tmp_path):
+    """Notes show at once, whatever the assignment's visibility: one made after a hidden input
+    reached the student process (a process that could not restart after a hidden test, say)
+    would tell something of that input. Here each hidden test leaves the note a failed restart
+    leaves; public tests leave one too."""
+    grading = grade_with(unpacked, tmp_path, """
+        from autograder.grading_runtime import wording
+        run_case = judge.run_case
+        def noting(session, case, proxies, seconds):
+            outcome = run_case(session, case, proxies, seconds)
+            session.notes.append(wording.NO_RESTART if case.hidden else "a note from a public test")
+            return outcome
+        judge.run_case = noting
+    """)
+    assert grading.status == gradescope.GRADED
+    assert "a note from a public test" in grading.notes
+    assert wording.NO_RESTART not in grading.notes
+    assert wording.NO_RESTART in grading.staff.notes_during_hidden_tests

@@ -289,3 +289,23 @@ def test_a_check_cell_run_before_the_set_up_says_to_run_it(capsys):
 
     exec(compile(source, "<cell>", "exec"), {"grader": Grader()})
     assert capsys.readouterr().out == "checked q2_double\n"
+
+
+def test_a_check_warns_once_per_module_the_grading_image_lacks(tests_dir):
+    history = ["", "import numpy as np\nimport os.path", "import pandas as pd\nfrom sklearn import svm",
+               "def later():\n    import scipy.special\n    from sklearn.linear_model import Ridge",
+               "%matplotlib inline", "from . import nearby"]
+    namespace = {"double": lambda x: [2 * v for v in x] if isinstance(x, list) else 2 * x, "In": history}
+    result = PublicChecks(tests_dir, namespace, image_modules=["numpy", "scipy", "torch"]).check("q2_double")
+    assert result.passed, "a warning costs nothing"
+    lines = repr(result).splitlines()
+    assert [line.split("`")[1] for line in lines if line.startswith("⚠️")] == ["pandas", "sklearn"]
+    assert "which the grading machine does not have:" in repr(result)
+    assert lines[-1].startswith("q2_double: all 2 public checks passed."), lines
+
+
+def test_no_warning_where_the_build_wrote_no_list_of_modules(tests_dir):
+    namespace = {"double": lambda x: x, "In": ["import pandas"]}
+    checks = PublicChecks(tests_dir, namespace)
+    assert checks._image_modules is None  # the toolkit's own checkout: no grading_image.json
+    assert not checks.check("q2_double").warnings

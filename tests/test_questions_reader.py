@@ -178,15 +178,15 @@ def test_all_points_are_floats():
 # --- folders ------------------------------------------------------------------------------------
 
 
-def test_read_questions_reads_every_py_file_in_file_name_order(tmp_path):
-    """Does read_questions return one question per ``*.py`` file, sorted by file name, ignoring others?"""
+def test_read_questions_reads_every_py_file_in_the_order_the_instructor_numbered_them(tmp_path):
+    """Does read_questions return one question per ``*.py`` file, q2 before q10, ignoring others?"""
     (tmp_path / "q2_second.py").write_text(file_source("q2", "[1]", case("", "test_b")), encoding="utf-8")
     (tmp_path / "q10_last.py").write_text(file_source("q10", "[2]", case("", "test_c")), encoding="utf-8")
     (tmp_path / "q1_first.py").write_text(file_source("q1", "[3]", case("", "test_a")), encoding="utf-8")
     (tmp_path / "notes.txt").write_text("not a test file", encoding="utf-8")
     names = [q.name for q in read_questions(tmp_path)]
-    assert names == ["q10", "q1", "q2"]  # plain file-name order, as otter grades them
-    assert points_of(tmp_path) == {"q10": 2.0, "q1": 3.0, "q2": 1.0}
+    assert names == ["q1", "q2", "q10"]  # numbers compared as numbers, not as text
+    assert list(points_of(tmp_path).items()) == [("q1", 3.0), ("q2", 1.0), ("q10", 2.0)]
 
 
 def test_an_empty_folder_has_no_questions(tmp_path):

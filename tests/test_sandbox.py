@@ -263,7 +263,8 @@ def test_the_student_with_its_own_uid_cannot_read_root_or_the_repository(scratch
 @pytest.mark.parametrize("own_uid", [False, pytest.param(True, marks=NEEDS_ROOT)],
                          ids=["grader's uid", "own uid"])
 def test_the_student_can_read_and_write_its_scratch_folder_only(scratch, slot, own_uid):
-    """Can the student write, read, list and delete in its scratch folder (its cwd, HOME and TMPDIR), and nowhere else?"""
+    """Can the student write, read, list and delete in its scratch folder (its cwd, HOME and
+    TMPDIR), and nowhere else?"""
     elsewhere = Path("/tmp") / f"autograder-test-outside-{os.getpid()}-{own_uid}"
 
     def body(plan):
@@ -309,7 +310,8 @@ def test_the_student_cannot_open_network_sockets_but_unix_ones(scratch):
 
 @NEEDS_SECCOMP
 def test_seccomp_keeps_a_student_with_the_graders_uid_from_signalling_the_judge(scratch):
-    """With no uid of its own (so only seccomp stands in the way), is signalling the judge, its parent or all processes refused?"""
+    """With no uid of its own (so only seccomp stands in the way), is signalling the judge, its
+    parent or all processes refused?"""
     parent_of_judge = os.getpid()  # this test process forks the judge
     # every probe sends signal 0: a permission check that delivers nothing even if allowed
 
@@ -400,7 +402,8 @@ def _read_judge(name: str):
 @NEEDS_ROOT
 @NEEDS_LANDLOCK
 def test_on_a_laptop_the_student_cannot_read_the_judges_memory_or_environment(scratch, slot):
-    """With a grader that is not root (the student keeps its user), are the judge's memory, maps and environment closed?"""
+    """With a grader that is not root (the student keeps its user), are the judge's memory, maps
+    and environment closed?"""
     def task():
         os.environ["AUTOGRADER_TEST_TOKEN"] = "secret"
         os.chown(scratch, slot.uid, slot.uid)
@@ -810,6 +813,7 @@ def test_a_student_process_that_exits_is_gone_for_the_judge(zygote):
         process.receive(time.monotonic() + 10)
     assert process.alive is False
     assert not issubclass(remote.StudentGone, Exception)  # no check can swallow it by accident
+    process.close()
 
 
 def test_a_student_process_past_its_deadline_is_a_timeout(zygote):
@@ -823,6 +827,7 @@ def test_a_student_process_past_its_deadline_is_a_timeout(zygote):
         process.receive(started + 0.3)
     assert 0.25 <= time.monotonic() - started < 2.0
     assert not issubclass(remote.StudentTimeout, Exception)
+    process.close()
 
 
 def test_a_session_call_that_ends_the_process_raises_student_gone(zygote):
@@ -840,14 +845,15 @@ def test_a_session_call_past_the_test_limit_times_out_once_for_every_later_call(
     session = _session(zygote)
     session._start()
     spin = session.proxies(["spin"])["spin"]
-    session.deadline = time.monotonic() + session.test_seconds
-    with pytest.raises(remote.StudentTimeout, match="did not finish within 0.3 s") as first:
-        spin()
-    assert session.process is None
-    started = time.monotonic()
-    with pytest.raises(remote.StudentTimeout) as second:
-        spin()
-    assert time.monotonic() - started < 0.1 and str(second.value) == str(first.value)
+    with session.test(session.test_seconds):
+        with pytest.raises(remote.StudentTimeout, match="did not finish within 0.3 s") as first:
+            spin()
+        assert session.process is None
+        started = time.monotonic()
+        with pytest.raises(remote.StudentTimeout) as second:
+            spin()
+        assert time.monotonic() - started < 0.1 and str(second.value) == str(first.value)
+    session.kill()  # the fresh process test() started for the next test
 
 
 def test_a_closed_zygote_cannot_spawn():

@@ -182,3 +182,19 @@ def test_a_wrong_notebook_hears_each_mistake_named_and_no_test_code(runs, name):
                 assert test_code not in text, text
         else:
             assert re.match(rf"{question}: (all \d+ public checks|the public check) passed\.", text), text
+
+
+def test_a_check_warns_at_once_about_an_import_the_grading_image_lacks(tmp_path):
+    """A student who imports something grading cannot (here inside a function, so the cell
+    runs) hears it from the next check, named once; scipy, which grading has, is not named."""
+    name = ASSIGNMENT_NAMES[0]
+    notebook = answers.fill(released(name), answers_of(name, "complete"))
+    first_check = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and checked_question(c.source))
+    notebook.cells.insert(first_check, nbformat.v4.new_code_cell(
+        "def faster():\n    import sklearn.linear_model\n    from scipy.special import expit\n    import sklearn"))
+    notebook = execute(notebook, tmp_path, exploration=False)
+    outputs = list(check_outputs(notebook).values())
+    for text in outputs:
+        assert re.findall(r"imports `(\w+)`", text) == ["sklearn"], text
+        assert "which the grading machine does not have" in words(text), text
+    assert not errors(notebook)

@@ -199,7 +199,8 @@ def test_plain_results_come_back_as_plain_values(p):
     array = p["add"](np.arange(3), 1)
     assert type(array) is np.ndarray and np.array_equal(array, [1, 2, 3])
     tensor = p["add"](torch.ones(2, dtype=torch.float64), 1)
-    assert type(tensor) is torch.Tensor and tensor.dtype == torch.float64 and torch.equal(tensor, 2 * torch.ones(2, dtype=torch.float64))
+    assert type(tensor) is torch.Tensor and tensor.dtype == torch.float64
+    assert torch.equal(tensor, 2 * torch.ones(2, dtype=torch.float64))
 
 
 def test_tuples_come_back_as_tuples(p):
@@ -320,7 +321,7 @@ def test_a_missing_name_is_a_missing_proxy_that_says_it_is_not_defined(session):
         with pytest.raises(StudentError, match="`not_there` is not defined"):
             use()
     with pytest.raises(AttributeError):
-        missing.__wrapped__  # dunder lookups (copy, inspect) are not failures of the student
+        _ = missing.__wrapped__  # dunder lookups (copy, inspect) are not failures of the student
 
 
 def test_a_name_removed_after_the_proxies_were_made_is_not_defined(namespace, p):
@@ -424,7 +425,8 @@ def defined(source: str, name: str):
     ("def f(x):\n    y = ...\n    return y\n", "f"),
     ("def f(x):\n    return f(...)\n", "f"),
     ("def f(x):\n    def inner():\n        return ...\n    return inner\n", "f"),
-    ("class Net:\n    def __init__(self):\n        self.layer = ...\n    def forward(self, x):\n        return x\n", "Net"),
+    ("class Net:\n    def __init__(self):\n        self.layer = ...\n"
+     "    def forward(self, x):\n        return x\n", "Net"),
     ("class Net:\n    def forward(self, x):\n        logits = ...\n        return logits\n", "Net"),
 ])
 def test_functions_and_classes_that_still_use_the_ellipsis_are_unfinished(source, name):

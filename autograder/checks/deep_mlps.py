@@ -192,7 +192,8 @@ def _matching(case: dict, field: str, got) -> Diagnosed | None:
     """The failure naming the first stored mistake of ``field`` that gives ``got``."""
     bounds = tolerance(case, field) if field in case.get("tolerance", {}) else {"rtol": 0.0, "atol": 0.25}
     for value, mistake in CASES.stored(case, field):
-        if np.allclose(np.asarray(got, dtype=np.float64), np.asarray(value, dtype=np.float64), **bounds):
+        if np.allclose(np.asarray(got, dtype=np.float64), np.asarray(value, dtype=np.float64),
+                       rtol=bounds["rtol"], atol=bounds["atol"]):
             return diagnose(mistake)
     return None
 
@@ -336,6 +337,7 @@ def _search_failure(case: dict, got: int, shown: str = "") -> CheckFailed:
     """What a wrong width says: the stored mistake (or mistakes) that give it, else what is off."""
     explained = _matching(case, "width", got)
     if explained is not None:
+        assert explained.key is not None  # a Diagnosed always names its mistake
         return Diagnosed(f"{shown}{explained.hidden_text}", explained.key)
     if got < 1:
         return CheckFailed(f"{shown}the width should be at least 1: every hidden layer has at "
@@ -393,6 +395,7 @@ def _public_width_check(hidden_units_for_budget, count_parameters, case: dict) -
     if counter is None:
         if own_error is not None:
             raise own_error
+        assert got is not None  # without an answer, the counter's or the function's own error explains
         raise _search_failure(case, got, f"got {got}, expected {want}: ")
     words, key = counter
     shown = f"got {got}, expected {want}: " if own_error is None else "your search raised an error: "

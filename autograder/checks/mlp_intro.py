@@ -380,7 +380,8 @@ def _layer_problem(net_layers: dict[str, list], case: dict) -> None:
         for module in net_layers[name]:
             inputs = torch.tensor(case["layer_inputs"][name], dtype=_dtype_of(module))
             got = to_array(f"the output of {name}", call(name, module, inputs))
-            expect_close(f"the output of {name}", got, case["layer_outputs"][name], **bounds,
+            expect_close(f"the output of {name}", got, case["layer_outputs"][name],
+                         rtol=bounds["rtol"], atol=bounds["atol"],
                          advice="With the weights it was given, it should compute x @ weight.T + bias, as "
                                 "nn.Linear does.")
     for index in range(len(case["hidden_unit_nums"])):

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import re
+import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +28,12 @@ from typing import Iterable
 from autograder.checks.values import cell_line, raised_in_notebook
 from autograder.grading_runtime.probes import NOT_FINISHED, not_finished, unfinished
 from autograder.grading_runtime.questions import Question, read_question
+from autograder.grading_runtime.wording import not_defined
 
 TESTS_DIR = "public_tests"
+# Written by the build beside this module: the modules the grading image offers beyond the
+# standard library ({"python": "3.11", "modules": [...]}).
+IMAGE_MODULES_FILE = "grading_image.json"
 # A notebook shows about a hundred characters of output on a line and breaks longer ones
 # anywhere, mid-word included; a little less leaves room for an emoji's double width.
 WIDTH = 96
@@ -57,12 +63,16 @@ class CheckResult:
     question: str
     outcomes: list[CaseOutcome] = field(default_factory=list)
     success_message: str = ""
+    warnings: list[str] = field(default_factory=list)  # said above the outcome, pass or fail
 
     @property
     def passed(self) -> bool:
         return all(o.passed for o in self.outcomes)
 
     def __repr__(self) -> str:
+        return "\n".join([*(fit(f"⚠️ {warning}", indent="   ") for warning in self.warnings), self._outcome()])
+
+    def _outcome(self) -> str:
         count = len(self.outcomes)
         plural = "s" if count != 1 else ""
         if self.passed:
@@ -87,7 +97,7 @@ def _not_ready(parameters: Iterable[str], names: dict) -> str | None:
     has the template's ``...``; or None."""
     for name in parameters:
         if name not in names:
-            return f"`{name}` is not defined. Keep the name `{name}` and run the cell that defines it."
+            return not_defined(name)
         try:
             waiting = unfinished(names[name])
         except Exception:  # an object that cannot say: nothing to add
@@ -95,6 +105,51 @@ def _not_ready(parameters: Iterable[str], names: dict) -> str | None:
         if waiting:
             return not_finished(f"`{name}`")
     return None
+
+
+def imported_modules(sources: Iterable[str]) -> list[str]:
+    """The top-level modules that ``import`` statements in ``sources`` name, in order of first
+    appearance (a source that is not Python, a cell magic, say, is skipped)."""
+    found: dict[str, None] = {}
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(dict.fromkeys(alias.name.split(".")[0] for alias in node.names))
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found[node.module.split(".")[0]] = None
+    return list(found)
+
+
+def missing_from_image(sources: Iterable[str], offered: Iterable[str]) -> list[str]:
+    """The modules ``sources`` import that grading cannot: neither in the standard library
+    nor among ``offered``, the image's own."""
+    available = set(offered) | set(sys.stdlib_module_names) | {"autograder", "__future__"}
+    return [name for name in imported_modules(sources) if name not in available]
+
+
+def _image_modules() -> list[str] | None:
+    """The modules the grading image offers, as the build wrote them beside this file; None
+    where there is no such file (the toolkit's own tests, the grading engine)."""
+    try:
+        written = json.loads((Path(__file__).parent / IMAGE_MODULES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return written.get("modules") if isinstance(written, dict) else None
+
+
+def import_warnings(sources: Iterable[str], offered: list[str] | None) -> list[str]:
+    """One sentence per module ``sources`` import that grading, which offers ``offered``
+    beyond the standard library, will not have (nothing where ``offered`` is unknown)."""
+    if offered is None:
+        return []
+    return [f"Your notebook imports `{name}`, which the grading machine does not have: any cell "
+            f"that imports it will fail when your notebook is graded. Use numpy, torch, scipy, "
+            f"matplotlib or Python's standard library instead."
+            for name in missing_from_image(sources, offered)]
 
 
 def _exercise(question: str) -> str:
@@ -105,9 +160,12 @@ def _exercise(question: str) -> str:
 class PublicChecks:
     """``grader``: runs a question's public tests on the notebook's objects."""
 
-    def __init__(self, tests_dir: str | Path = TESTS_DIR, namespace: dict | None = None):
+    def __init__(self, tests_dir: str | Path = TESTS_DIR, namespace: dict | None = None,
+                 image_modules: list[str] | None = None):
         self.tests_dir = Path(tests_dir)
         self._namespace = namespace
+        # what grading offers beyond the standard library: the build's list, where it wrote one
+        self._image_modules = image_modules if image_modules is not None else _image_modules()
 
     def _names(self) -> dict:
         if self._namespace is not None:
@@ -116,6 +174,15 @@ class PublicChecks:
 
         shell = get_ipython()
         return shell.user_ns if shell is not None else {}
+
+    @staticmethod
+    def _cells(names: dict) -> list[str]:
+        """The sources of the cells run so far (IPython keeps them in ``In``), the set-up cell
+        left out: it imports only what it checks is there."""
+        history = names.get("In")
+        if not isinstance(history, list):
+            return []
+        return [source for source in history if isinstance(source, str) and "_set_up(" not in source]
 
     def questions(self) -> dict[str, Question]:
         found = {}
@@ -130,7 +197,7 @@ class PublicChecks:
             known = ", ".join(questions) or "none"
             raise ValueError(f"no public checks for {question!r} (there are: {known})")
         names = self._names()
-        result = CheckResult(question)
+        result = CheckResult(question, warnings=import_warnings(self._cells(names), self._image_modules))
         for case in questions[question].cases:
             arguments = {name: names.get(name) for name in case.parameters}
             try:
@@ -177,7 +244,8 @@ def _defines(tree: ast.Module) -> set[str]:
 
 def _loads(nodes) -> set[str]:
     """The names ``nodes`` read and do not bind themselves."""
-    loaded, bound = set(), set()
+    loaded: set[str] = set()
+    bound: set[str] = set()
     for statement in nodes:
         for node in ast.walk(statement):
             if isinstance(node, ast.Name):
@@ -240,7 +308,7 @@ def waiting_for(source: str, graded: dict[str, str], namespace: dict,
                 return (f"This cell runs `{helper}`, which uses `{name}`, which {NOT_FINISHED}: "
                         f"finish {graded[name]} first, then run this cell again.")
     for name in sorted(used & set(pending or {})):
-        if name not in namespace:
+        if name not in namespace and pending is not None:
             return pending[name]
     return None
 
@@ -281,6 +349,6 @@ def guard_exploration(grader: PublicChecks, shell=None, cells: Iterable[str] | N
                 pending[name] = reason
         return lines if reason is None else [f"print({fit(reason)!r})\n"]
 
-    transform.autograder_guard = True
+    setattr(transform, "autograder_guard", True)  # noqa: B010  (how a later set-up finds this one)
     shell.input_transformers_post[:] = [t for t in shell.input_transformers_post
                                         if not getattr(t, "autograder_guard", False)] + [transform]

@@ -31,12 +31,12 @@ import copy
 import linecache
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import torch
 
-from autograder.grading_runtime.wording import (ENGINE_DIAGNOSES, NOT_FINISHED, ErrorReport,
+from autograder.grading_runtime.wording import (ENGINE_DIAGNOSES, NOT_FINISHED, ErrorReport, not_defined,
                                                 failure_words, may_quote, not_finished, raised)
 
 # Keys that say what is off without naming a mistake in the student's formula: the engine's,
@@ -87,9 +87,7 @@ def is_proxy(value: Any) -> bool:
 
 
 def _not_defined(name: str) -> AssertionError:
-    return Diagnosed(
-        f"`{name}` is not defined. Keep the name `{name}` and run the cell that defines it.",
-        "not_defined")
+    return Diagnosed(not_defined(name), "not_defined")
 
 
 def call(name: str, function: Any, *args: Any) -> Any:
@@ -170,6 +168,7 @@ def call_unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...],
     """
     if function is None:
         raise _not_defined(name)
+    sent: Sequence[Any]
     if is_proxy(function):
         value, after, _ = function.call_and_echo(*args)
         value = _finished(name, function, value)

@@ -39,7 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import judge, results, sandbox, settings
+from . import judge, results, sandbox, settings, wording
 
 POLL_SECONDS = 0.02
 # Imported before any fork where present: the sandbox's layers. A broken one (libseccomp
@@ -137,9 +137,8 @@ def _factory_loop(control: socket.socket, source: Path, defaults: settings.Runti
 def _report(job: judge.Job, seconds: float, how: str) -> None:
     written = job.results.is_file()
     if not written:
-        fallback = results.not_graded(
-            "The grader stopped without writing results; your instructor can see why.", {},
-            {"grader error": f"the judge {how} before writing results"})
+        fallback = results.not_graded(wording.NO_RESULTS, {},
+                                      results.StaffRecord(grader_error=f"the judge {how} before writing results"))
         fallback.seconds = seconds
         results.write(fallback, job.results)
     print(json.dumps({"name": job.name, "seconds": round(seconds, 3), "written": written}), flush=True)

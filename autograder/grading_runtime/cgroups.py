@@ -63,7 +63,7 @@ class ControlGroup:
         return group
 
     @classmethod
-    def _create_v2(cls, own: str, name: str, memory_bytes: int, processes: int, cpus: float):
+    def _create_v2(cls, own: str, name: str, memory_bytes: int, processes: int, cpus: float) -> "ControlGroup":
         parent = CGROUP_ROOT / own.lstrip("/")
         enabled = set((parent / "cgroup.subtree_control").read_text().split())
         missing = [c for c in CONTROLLERS if c not in enabled]
@@ -88,7 +88,8 @@ class ControlGroup:
         return group
 
     @classmethod
-    def _create_v1(cls, own: dict[str, str], name: str, memory_bytes: int, processes: int, cpus: float):
+    def _create_v1(cls, own: dict[str, str], name: str, memory_bytes: int, processes: int,
+                   cpus: float) -> "ControlGroup":
         folders = []
         try:
             for controller in CONTROLLERS:
@@ -161,7 +162,7 @@ class ControlGroup:
 
 def _own_groups() -> dict[str, str]:
     """This process's group in each hierarchy: ``{"": path}`` for v2, ``{controller: path}`` for v1."""
-    found = {}
+    found: dict[str, str] = {}
     try:
         lines = Path("/proc/self/cgroup").read_text().splitlines()
     except OSError:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -103,10 +104,14 @@ def refused_sandbox() -> list[str]:
     after the package check, since it needs the whole engine."""
     from . import batch, settings
 
+    slots_before = sandbox.SLOT_LOCKS.exists()
     try:
         isolation = batch.check_isolation(settings.load(ZIP_ROOT / "autograder" / "grading_runtime"))
     except Exception as error:  # any failure to set up a student process is a broken image
         return [f"the sandbox for student code could not be set up: {type(error).__name__}: {error}"]
+    finally:
+        if not slots_before:  # the image keeps nothing of the check under /tmp
+            shutil.rmtree(sandbox.SLOT_LOCKS, ignore_errors=True)
     return [f"the engine would refuse to grade here: {isolation.refused}"] if isolation.refused else []
 
 

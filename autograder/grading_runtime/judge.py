@@ -29,6 +29,7 @@ reason for staff only, for everything else.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import os
@@ -40,6 +41,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import questions as questions_module
 from . import results, sandbox, settings, student, submission, wire, wording
@@ -47,7 +49,6 @@ from .remote import OutputLog, SandboxFailed, SandboxRefused, Session, StudentGo
 from .submission import SubmissionProblem
 
 DATA_FOLDER = "files"  # where otter keeps the assignment's data files in the zip
-MAX_CELL_ERRORS_SHOWN = 5
 STUDENT_SCRATCH_PARENT = "/tmp"
 # What the judge reads of the zip, the secrets among it: checked against the batch's start.
 JUDGE_FILES = ("tests", "autograder", "reference")
@@ -102,6 +103,8 @@ class Judge:
         self.points: dict[str, float] = {}
         self.seed: int | None = None
         self.peak_bytes: int | None = None  # of the grading's control group, where it had one
+        self.notes_before_hidden = 0  # how many of the session's notes came before any hidden test
+        self.later_notes: list[str] = []
 
     # --- the whole run --------------------------------------------------------------------------
 
@@ -119,13 +122,13 @@ class Judge:
             signal.setitimer(signal.ITIMER_REAL, 0)
             _ignore_interruptions()
         self._end_students()
-        grading.staff = {**self._staff(), **grading.staff}
+        grading.staff = self._staff(grading.staff)
         grading.seconds = time.monotonic() - self.started
         try:
             results.write(grading, self.job.results, max_test_output_chars=self.limits.max_test_output_chars)
         except Exception:  # the results of last resort, if even writing the grading fails
             last = results.not_graded(results.GRADER_FAILED, self.points,
-                                      {"grader error": traceback.format_exc()})
+                                      results.StaffRecord(grader_error=traceback.format_exc()))
             results.write(last, self.job.results)
         self._clean_up()
 
@@ -139,22 +142,18 @@ class Judge:
             return results.not_graded(str(problem), self._points())
         except SandboxRefused as refused:
             return results.not_graded(refused.reason, self._points(),
-                                      {"isolation": refused.isolation.as_dict()})
+                                      results.StaffRecord(isolation=refused.isolation))
         except SandboxFailed as failed:
             return results.not_graded(results.GRADER_FAILED, self._points(),
-                                      {"grader error": f"the sandbox failed: {failed.reason}"})
+                                      results.StaffRecord(grader_error=f"the sandbox failed: {failed.reason}"))
         except BaseException:  # the one outermost boundary: grading always ends in a result
             return results.not_graded(results.GRADER_FAILED, self._points(),
-                                      {"grader error": traceback.format_exc()})
+                                      results.StaffRecord(grader_error=traceback.format_exc()))
 
     def _interrupted(self, interruption: BaseException) -> results.Grading:
         if isinstance(interruption, GradingStopped):
-            return results.not_graded("The grading was stopped before it finished; it will be "
-                                      "graded again.", self._points())
-        return results.not_graded(
-            f"Grading took longer than {self.limits.total_timeout_seconds:g} s and was stopped. "
-            "Look for a cell that never finishes or trains far longer than the exercise needs, "
-            "and resubmit.", self._points())
+            return results.not_graded(wording.GRADING_STOPPED, self._points())
+        return results.not_graded(wording.grading_expired(self.limits.total_timeout_seconds), self._points())
 
     def _points(self) -> dict[str, float]:
         if not self.points:
@@ -164,18 +163,19 @@ class Judge:
                 self.staff_problems.append("could not read the tests:\n" + traceback.format_exc())
         return self.points
 
-    def _staff(self) -> dict:
+    def _staff(self, found: results.StaffRecord) -> results.StaffRecord:
+        """``found`` (what the outcome recorded: a refusal's isolation, a grader error) with what
+        the judge knows of the whole grading."""
         isolation = self.session.isolation if self.session else None
-        record = {"isolation": isolation.as_dict() if isolation else {},
-                  "restarts": self.session.restarts if self.session else 0,
-                  "hidden cases seed": self.seed,
-                  "judge peak memory (MB)": round(_peak_memory_kb() / 1024, 1),
-                  "notebook output": self.log.text()}
-        if self.peak_bytes is not None:
-            record["peak memory of the student processes (MB)"] = round(self.peak_bytes / 2**20, 1)
-        if self.staff_problems:
-            record["grader problems"] = self.staff_problems
-        return record
+        return dataclasses.replace(
+            found, isolation=found.isolation or isolation,
+            restarts=self.session.restarts if self.session else 0,
+            hidden_cases_seed=self.seed,
+            judge_peak_memory_mb=round(_peak_memory_kb() / 1024, 1),
+            student_peak_memory_mb=round(self.peak_bytes / 2**20, 1) if self.peak_bytes is not None else None,
+            notebook_output=self.log.text(),
+            grader_problems=[*self.staff_problems, *found.grader_problems],
+            notes_during_hidden_tests=self.later_notes)
 
     def _end_students(self) -> None:
         if self.session is not None:
@@ -218,10 +218,15 @@ class Judge:
                                cell_seconds=self.limits.cell_timeout_seconds,
                                max_restarts=self.limits.max_attempts, log=self.log,
                                test_seconds=self.limits.test_timeout_seconds)
-        self.session.run_notebook()
-        outcomes = self._run_tests(questions)
+        session = self.session
+        session.run_notebook()
+        outcomes = self._run_tests(session, questions)
         self._end_students()
-        notes += self.session.notes + self._cell_errors()
+        # the notes show at once, whatever the assignment's visibility: only those made before
+        # any hidden input reached the student process (a process that cannot restart after a
+        # hidden test would otherwise tell something of that test's input); staff get the rest
+        notes += session.notes[:self.notes_before_hidden] + self._cell_errors(session)
+        self.later_notes = session.notes[self.notes_before_hidden:]
         return results.Grading(results.GRADED, results.GRADED_SUMMARY, outcomes, notes)
 
     def _plan(self, notebook_path: Path) -> sandbox.Plan:
@@ -268,38 +273,31 @@ class Judge:
             getattr(importlib.import_module(module), function)(assignment, self.seed)
         return found
 
-    def _run_tests(self, questions: list[questions_module.Question]) -> list[results.QuestionResult]:
+    def _run_tests(self, session: Session, questions: list[questions_module.Question]) -> list[results.QuestionResult]:
         names = sorted({p for q in questions for c in q.cases for p in c.parameters})
-        proxies = self.session.proxies(names)
-        outcomes = {(q.name, c.name): None for q in questions for c in q.cases}
+        proxies = session.proxies(names)
+        outcomes: dict[tuple[str, str], results.CaseResult] = {}
         for hidden in (False, True):
+            if hidden:  # what happens from here on may depend on a hidden input: never said at once
+                self.notes_before_hidden = len(session.notes)
             for question in questions:
                 for case in question.cases:
                     if case.hidden == hidden:
-                        outcomes[(question.name, case.name)] = self._run_case(case, proxies)
+                        outcomes[(question.name, case.name)] = self._run_case(session, case, proxies)
         return [results.QuestionResult(q.name, [outcomes[(q.name, c.name)] for c in q.cases])
                 for q in questions]
 
-    def _run_case(self, case: questions_module.TestCase, proxies: dict) -> results.CaseResult:
-        outcome, problem = run_case(self.session, case, proxies, self.limits.test_timeout_seconds)
+    def _run_case(self, session: Session, case: questions_module.TestCase,
+                  proxies: dict[str, Any]) -> results.CaseResult:
+        outcome, problem = run_case(session, case, proxies, self.limits.test_timeout_seconds)
         if problem:
             self.staff_problems.append(problem)
         return outcome
 
-    def _cell_errors(self) -> list[str]:
-        shown = []
-        for outcome in self.session.outcomes:
-            if outcome.error is None:
-                continue
-            error = wording.ErrorReport.from_wire(outcome.error)
-            text = f"{error.type_name}: {error.message.strip()[:200]}" if error.message.strip() else error.type_name
-            shown.append(f"Cell {outcome.cell.number} of your notebook (starting "
-                         f"`{outcome.cell.first_line}`) raised {text}. What it defines may be "
-                         "missing, and the tests that need it fail.")
-        if len(shown) > MAX_CELL_ERRORS_SHOWN:
-            shown = shown[:MAX_CELL_ERRORS_SHOWN] + [
-                f"... and {len(shown) - MAX_CELL_ERRORS_SHOWN} more cells raised errors."]
-        return shown
+    @staticmethod
+    def _cell_errors(session: Session) -> list[str]:
+        return wording.cell_errors([(o.cell.number, o.cell.first_line, wording.ErrorReport.from_wire(o.error))
+                                    for o in session.outcomes if o.error is not None])
 
 
 def _ignore_interruptions() -> None:
@@ -335,11 +333,10 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
     ``AssertionError`` (odd data it did not expect, or a bug), or the words a hidden failure
     could not show.
     """
-    session.deadline = time.monotonic() + seconds
     outcome = results.CaseResult(case.name, case.hidden, case.points, passed=False)
     problem = ""
     taken = {name: proxies[name] for name in case.parameters}
-    with wording.hidden_test(case.hidden):
+    with session.test(seconds), wording.hidden_test(case.hidden):
         try:
             case.function(**taken)
         except AssertionError as failure:
@@ -347,11 +344,9 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
             key = getattr(failure, "key", None)
             outcome.message = message or case.failure_message or "a check failed."
             outcome.diagnosis = key if isinstance(key, str) else None
-            waiting = _unfinished_name(taken)
-            if wording.NOT_FINISHED in outcome.message or waiting:
-                outcome.diagnosis = "not_finished"
-                if waiting and wording.NOT_FINISHED not in outcome.message:
-                    outcome.message = wording.not_finished(f"`{waiting}`")
+            unfinished = wording.unfinished_failure(outcome.message, _unfinished_name(taken))
+            if unfinished:
+                outcome.message, outcome.diagnosis = unfinished, "not_finished"
             problem = f"{case.name}: {staff}" if staff else ""
         except (StudentTimeout, StudentGone) as stopped:
             outcome.message = str(stopped)
@@ -359,17 +354,10 @@ def run_case(session: Session, case: questions_module.TestCase, proxies: dict,
                                  else "stopped_the_process")
         except Exception:  # the test's own code stopped: on odd answers, or a grader bug
             problem = f"{case.name}:\n{traceback.format_exc()}"
-            outcome.message = ("The grader could not run this test on what your code returned; "
-                               "your instructor can see why." if case.hidden else
-                               f"The check stopped with {traceback.format_exception_only(sys.exc_info()[1])[-1].strip()[:300]}; "
-                               "look at what your code returns.")
+            outcome.message = wording.test_stopped(traceback.format_exception_only(sys.exc_info()[1])[-1])
         else:
             outcome.passed = True
             outcome.message = case.success_message or ""
-        finally:
-            session.deadline = float("inf")
-    if session.process is None:  # the case ended the student process: the next one needs it
-        session.recover()
     return outcome, problem
 
 

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from .wording import NOT_FINISHED, not_finished  # noqa: F401  (where the notebook's checks look)
 
+_stand_ins: types.ModuleType | None
 try:  # the grader's stand-ins (see call_with_stand_in): loaded with the probes, before any
     # student process starts; a student's notebook carries the probes but no stand-in
     from . import stand_ins as _stand_ins
@@ -38,8 +39,7 @@ def _nn():
 
 def _scale_module(shape: list[int]):
     import torch
-
-    nn = _nn()
+    from torch import nn
 
     class Scale(nn.Module):
         """A learnable tensor next to a buffer, as custom layers often hold them."""
@@ -177,15 +177,15 @@ def call_with_stand_in(workspace, function, args: list, name: str, stand_in: str
                            "engine has them")
     replacement = _stand_ins.STAND_INS[stand_in]
     namespace = getattr(function, "__globals__", None)
-    swapped = isinstance(namespace, dict) and name in namespace
-    if swapped:
-        saved, namespace[name] = namespace[name], replacement
+    if not isinstance(namespace, dict) or name not in namespace:
+        with _stand_ins.lent():
+            return function(*args)
+    saved, namespace[name] = namespace[name], replacement
     try:
         with _stand_ins.lent():
             return function(*args)
     finally:
-        if swapped:
-            namespace[name] = saved
+        namespace[name] = saved
 
 
 def unfinished(value: Any) -> bool:

@@ -15,7 +15,7 @@ import inspect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 OTTER_MODULE = "otter.test_files"
 
@@ -29,7 +29,7 @@ class TestCase:
     name: str  # the test function's name
     hidden: bool
     points: float
-    function: Callable = field(repr=False, compare=False)
+    function: Callable[..., Any] = field(repr=False, compare=False)
     success_message: str | None = None
     failure_message: str | None = None
 
@@ -59,10 +59,11 @@ def _without_otter_import(tree: ast.Module) -> ast.Module:
 
 
 def read_question(source: str, path: str) -> Question:
-    cases: list[dict] = []
+    cases: list[dict[str, Any]] = []
 
-    def test_case(points=None, hidden=False, success_message=None, failure_message=None):
-        def record(function):
+    def test_case(points: Any = None, hidden: Any = False, success_message: str | None = None,
+                  failure_message: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def record(function: Callable[..., Any]) -> Callable[..., Any]:
             cases.append({"name": function.__name__, "hidden": bool(hidden), "points": points,
                           "function": function, "success_message": success_message,
                           "failure_message": failure_message})
@@ -83,11 +84,11 @@ def read_question(source: str, path: str) -> Question:
                                 for c, p in zip(cases, points)))
 
 
-def _resolve_points(total, per_case: list, path: str) -> list[float]:
+def _resolve_points(total: Any, per_case: list[Any], path: str) -> list[float]:
     """otter's rule: a list gives each case its points; a total is shared among the cases that
     name none; with no total, the cases that name none are worth nothing, unless none names
     any, and then the question is worth one point, shared."""
-    def number(value) -> float:
+    def number(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise QuestionsError(f"{path}: {value!r} is not a number of points")
         return float(value)
@@ -110,7 +111,7 @@ def _resolve_points(total, per_case: list, path: str) -> list[float]:
     return [number(p) if p is not None else share for p in per_case]
 
 
-def natural_order(name: str) -> tuple:
+def natural_order(name: str) -> tuple[tuple[int, int, str], ...]:
     """A sort key that puts ``q2`` before ``q10``: runs of digits compare as numbers."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
                  for part in re.split(r"(\d+)", name) if part)

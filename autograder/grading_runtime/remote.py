@@ -27,8 +27,9 @@ import os
 import select
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import wire, wording
 from .sandbox import Isolation
@@ -131,6 +132,7 @@ class StudentProcess:
         self.channel = channel
         self.alive = True
         self._buffer = bytearray()
+        self._ended: int | None
         try:  # readable once the process ends, even if a child of it keeps the channel open
             self._ended = os.pidfd_open(pid)
         except (OSError, AttributeError):
@@ -177,12 +179,13 @@ class StudentProcess:
 
     def close(self) -> None:
         self.alive = False
-        for closing in (self.channel.close, lambda: self._ended is not None and os.close(self._ended)):
-            try:
-                closing()
-            except OSError:
-                pass
-        self._ended = None
+        ended, self._ended = self._ended, None
+        try:
+            self.channel.close()
+            if ended is not None:
+                os.close(ended)
+        except OSError:
+            pass
 
 
 class LocalProcess:
@@ -192,6 +195,8 @@ class LocalProcess:
 
     pid = 0
     alive = True
+
+    pid = 0  # nothing to end: see Session.in_process
 
     def __init__(self, workspace):
         self._workspace = workspace
@@ -256,9 +261,9 @@ class Session:
     isolation: Isolation | None = None  # what the first student process ran under
     outcomes: list[CellOutcome] = field(default_factory=list)
     restarts: int = 0
-    process: StudentProcess | None = None
+    process: StudentProcess | LocalProcess | None = None
     test_seconds: float = 60.0
-    deadline: float = float("inf")  # of the current test
+    _deadline: float = field(default=float("inf"), init=False)  # of the current test (see test())
     timed_out: dict[str, str] = field(default_factory=dict)  # root name -> the message
     notes: list[str] = field(default_factory=list)  # for the student
     names: set[str] = field(default_factory=set)  # the notebook's names the tests take
@@ -327,6 +332,8 @@ class Session:
 
     def _ask(self, request: dict, deadline: float) -> Any:
         """Send one request, wait for its answer until ``deadline``; the decoded document."""
+        if self.process is None:
+            raise StudentGone(wording.PROCESS_NOT_RUNNING)
         message = self._message(request)
         self.process.send(message)
         document, blob = self.process.receive(deadline)
@@ -350,13 +357,10 @@ class Session:
             outcome = self._run_cell(cell)
             if outcome.skipped:
                 self.outcomes.append(outcome)
-                self.notes.append(
-                    f"Cell {cell.number} of your notebook (starting `{cell.first_line}`) "
-                    f"{outcome.skipped}. It was skipped and the rest of the notebook was graded "
-                    "without it.")
+                self.notes.append(wording.cell_skipped(cell.number, cell.first_line, outcome.skipped))
                 if not self._restart(done):
                     for rest in pending:
-                        self.outcomes.append(CellOutcome(rest, skipped="was not run"))
+                        self.outcomes.append(CellOutcome(rest, skipped=wording.CELL_NOT_RUN))
                     return
                 continue
             self.outcomes.append(outcome)
@@ -368,17 +372,16 @@ class Session:
                                time.monotonic() + self.cell_seconds)
         except StudentTimeout:
             self.kill()
-            return CellOutcome(cell, skipped=f"ran longer than {self.cell_seconds:g} s and was stopped")
+            return CellOutcome(cell, skipped=wording.CELL_TIMED_OUT.format(seconds=self.cell_seconds))
         except (StudentGone, wire.WireError):
             self.kill()
-            return CellOutcome(cell, skipped="stopped the notebook's kernel (a crash, os._exit, "
-                                             "or running out of memory)")
+            return CellOutcome(cell, skipped=wording.CELL_STOPPED_THE_PROCESS)
         error = answer.get("error")
         if _out_of_memory(error):
             # what the cell allocated before it failed may still be held by its names; a fresh
             # process without the cell is the only way to give the rest of the notebook memory
             self.kill()
-            return CellOutcome(cell, skipped="ran out of memory")
+            return CellOutcome(cell, skipped=wording.CELL_OUT_OF_MEMORY)
         return CellOutcome(cell, error=error)
 
     def _restart(self, cells: list[Cell], limited: bool = True) -> bool:
@@ -389,8 +392,7 @@ class Session:
         """
         self.kill()
         if limited and self.restarts >= self.max_restarts:
-            self.notes.append("The notebook stopped the grader's process too often; the cells "
-                              "after this point were not run.")
+            self.notes.append(wording.TOO_MANY_RESTARTS)
             return False
         self.restarts += 1
         try:
@@ -408,8 +410,7 @@ class Session:
             # the notebook keeps a fresh process from starting (it left something in its
             # folder that breaks the start): grade what ran, with no process for the rest
             self.kill()
-            self.notes.append("After a cell stopped it, the notebook's process could not be "
-                              "started again; the tests that need it fail.")
+            self.notes.append(wording.NO_RESTART)
             return False
         return True
 
@@ -423,6 +424,19 @@ class Session:
 
     # --- requests from tests ----------------------------------------------------------------
 
+    @contextmanager
+    def test(self, seconds: float) -> Iterator[None]:
+        """One test's turn with the student process: what the test asks inside must be answered
+        within ``seconds`` from now; a test that ended the process leaves a fresh one for the
+        next (not when the test was interrupted: then the grading is ending)."""
+        self._deadline = time.monotonic() + seconds
+        try:
+            yield
+        finally:
+            self._deadline = float("inf")
+        if self.process is None:
+            self.recover()
+
     def request(self, request: dict, root: str, label: str, unfinished: bool = False) -> Any:
         """The decoded answer to a request about the student's object named ``root``."""
         if root in self.timed_out:
@@ -430,7 +444,7 @@ class Session:
         if self.process is None:
             raise StudentGone(wording.PROCESS_NOT_RUNNING)
         try:
-            answer = self._ask(request, self.deadline)
+            answer = self._ask(request, self._deadline)
         except StudentTimeout:
             self.kill()
             message = wording.timed_out(label, self.test_seconds)
@@ -447,23 +461,14 @@ class Session:
         return self.wrap(answer["value"], root, label)
 
     def student_error(self, error: ErrorReport, label: str, unfinished: bool) -> StudentError:
-        if error.protocol:
-            return StudentError(wording.unreadable_answer(label, error.message), error,
-                                "answer_not_readable")
-        if error.cell is None and error.type_name == "NameError" and label.startswith("`") \
-                and label.count("`") == 2:
-            return StudentError(wording.not_defined(label.strip("`")), error, "not_defined")
-        if error.not_implemented:
-            return StudentError(wording.not_implemented(label), error, "not_finished")
-        if unfinished:
-            return StudentError(wording.not_finished(label), error, "not_finished")
-        return StudentError(wording.raised(label, error, self._place(error)), error)
+        message, key = wording.student_error(error, label, unfinished, self._place(error))
+        return StudentError(message, error, key)
 
     def _place(self, error: ErrorReport) -> str:
         """The student's line that raised, as the notebook holds it (never what the student
         process says the line reads)."""
         cell = next((c for c in self.cells if c.number == error.cell), None)
-        if cell is None or error.line is None:
+        if cell is None or error.cell is None or error.line is None:
             return ""
         lines = cell.source.splitlines()
         if not 1 <= error.line <= len(lines):
@@ -502,7 +507,7 @@ class Session:
         except (StudentTimeout, StudentGone, wire.WireError):
             self.kill()
             described = {}
-        found = {}
+        found: dict[str, Any] = {}
         for name in names:
             about = described.get(name)
             if type(about) is not dict or not about.get("defined"):
@@ -511,14 +516,12 @@ class Session:
                 found[name] = Remote(self, name, name, f"`{name}`", str(about.get("type", "")),
                                      unfinished=about.get("unfinished") is True)
             else:  # a value (a constant, a module such as nn): the test gets it, or a proxy
-                self.deadline = time.monotonic() + HELLO_SECONDS
                 try:
-                    found[name] = self.request({"op": "value", "target": name}, name, f"`{name}`")
+                    with self.test(HELLO_SECONDS):
+                        found[name] = self.request({"op": "value", "target": name}, name, f"`{name}`")
                 except (StudentError, StudentTimeout, StudentGone):
                     self.recover()
                     found[name] = Missing(name)
-                finally:
-                    self.deadline = float("inf")
         return found
 
 

@@ -5,12 +5,14 @@ cases with their points and messages, notes, and a record for staff (which prote
 the student process ran under, what it printed, what went wrong in the grader). It is
 written as Gradescope's ``results.json``:
 
-* ``score``, ``execution_time`` and ``output`` (shown above the tests);
+* ``score`` and ``output`` (shown above the tests); no ``execution_time``, which students
+  see, since a submission can make its own time tell a hidden input (it sleeps in proportion);
 * a visible "Public Tests" entry with the public checks' results, shown at once;
 * one entry per question with its score and every case's message, ``after_published``;
 * a staff-only entry (``visibility: hidden``) with the record;
 * ``extra_data``, which students do not see, with the grading itself in machine-readable
-  form, so that :func:`read` gives back the very :class:`Grading` that was written.
+  form (how long the judge took included), so that :func:`read` gives back the very
+  :class:`Grading` that was written.
 
 ``gradescope_results.schema.json`` beside this file is the format as a JSON schema.
 """
@@ -23,6 +25,9 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable
+
+from .sandbox import Isolation
 
 SCHEMA_FILE = Path(__file__).with_name("gradescope_results.schema.json")
 GRADED, NOT_GRADED = "graded", "not graded"
@@ -64,6 +69,61 @@ class QuestionResult:
         return math.fsum(c.score for c in self.cases)
 
 
+# How the results file names each field of the staff record, for a person reading it on
+# Gradescope; the code reads and writes the fields.
+_STAFF_KEYS = {
+    "isolation": "isolation",
+    "restarts": "restarts",
+    "hidden_cases_seed": "hidden cases seed",
+    "judge_peak_memory_mb": "judge peak memory (MB)",
+    "student_peak_memory_mb": "peak memory of the student processes (MB)",
+    "notebook_output": "notebook output",
+    "grader_problems": "grader problems",
+    "grader_error": "grader error",
+    "notes_during_hidden_tests": "notes made during the hidden tests",
+    "invalid_results": "invalid results",
+}
+
+
+@dataclass
+class StaffRecord:
+    """What only staff read about a grading (the results file's hidden entry, and the class
+    report): what the student processes ran under and printed, and what went wrong in the grader."""
+
+    isolation: Isolation | None = None  # None: no student process got as far as saying it
+    restarts: int = 0
+    hidden_cases_seed: int | None = None
+    judge_peak_memory_mb: float | None = None
+    student_peak_memory_mb: float | None = None  # of the grading's control group, where it had one
+    notebook_output: str = ""
+    grader_problems: list[str] = field(default_factory=list)  # one per test that hit one
+    grader_error: str = ""  # why the grading could not finish
+    notes_during_hidden_tests: list[str] = field(default_factory=list)  # not shown to the student
+    invalid_results: list[str] = field(default_factory=list)  # what the schema rejected
+
+    def as_dict(self) -> dict[str, Any]:
+        """As the results file writes it: the readable keys, the empty fields left out."""
+        written = {}
+        for name, key in _STAFF_KEYS.items():
+            value = getattr(self, name)
+            if name == "isolation":
+                value = value.as_dict() if value is not None else None
+            if value not in (None, "", []) or name in ("restarts", "notebook_output"):
+                written[key] = value
+        return written
+
+    @classmethod
+    def from_dict(cls, written: dict[str, Any]) -> StaffRecord:
+        """A record as :meth:`as_dict` wrote it (keys it does not know are ignored, and an
+        isolation record that does not read is left out)."""
+        values = {name: written[key] for name, key in _STAFF_KEYS.items() if key in written}
+        try:
+            values["isolation"] = Isolation.from_dict(values["isolation"]) if values.get("isolation") else None
+        except ValueError:
+            values["isolation"] = None
+        return cls(**values)
+
+
 @dataclass
 class Grading:
     status: str  # GRADED or NOT_GRADED
@@ -71,7 +131,7 @@ class Grading:
     questions: list[QuestionResult]
     notes: list[str] = field(default_factory=list)  # for the student, under the message
     seconds: float = 0.0
-    staff: dict = field(default_factory=dict)  # isolation record, output, grader problems
+    staff: StaffRecord = field(default_factory=StaffRecord)
 
     @property
     def score(self) -> float:
@@ -85,10 +145,10 @@ class Grading:
         return {q.name: (q.score, q.max_score) for q in self.questions}
 
 
-def not_graded(message: str, questions: dict[str, float], staff: dict | None = None) -> Grading:
+def not_graded(message: str, questions: dict[str, float], staff: StaffRecord | None = None) -> Grading:
     """A submission that could not be graded: zero on every question, and why."""
     return Grading(NOT_GRADED, message, [QuestionResult(name, [], points) for name, points in questions.items()],
-                   staff=staff or {})
+                   staff=staff or StaffRecord())
 
 
 # --- writing results.json ------------------------------------------------------------------------
@@ -126,9 +186,9 @@ def _truncate(text: str, limit: int) -> str:
     return text[:limit] + f"\n... [{len(text) - limit} more characters cut]"
 
 
-def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dict:
+def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dict[str, Any]:
     graded = grading.status == GRADED
-    tests = []
+    tests: list[dict[str, Any]] = []
     if graded:
         public = "\n\n".join(question_text(q, public_only=True, limit=max_test_output_chars)
                              for q in grading.questions if any(not c.hidden for c in q.cases))
@@ -144,20 +204,20 @@ def to_gradescope(grading: Grading, *, max_test_output_chars: int = 4000) -> dic
                       "status": "passed" if graded and question.score >= question.max_score else "failed",
                       "visibility": "after_published" if graded else "visible",
                       "output": output})
-    if grading.staff:
+    staff = grading.staff.as_dict()
+    if staff:
         tests.append({"name": STAFF_RECORD, "visibility": "hidden",
-                      "output": json.dumps(grading.staff, indent=1, sort_keys=True, default=str)})
+                      "output": json.dumps(staff, indent=1, sort_keys=True, default=str)})
     message = GRADED_SUMMARY if graded else grading.message
     return {
         "score": _points(grading.score),
-        "execution_time": round(grading.seconds, 1),
         "output": "\n\n".join([message, *grading.notes]).strip(),
         "tests": tests,
-        "extra_data": {"status": grading.status, "grading": dataclasses.asdict(grading)},
+        "extra_data": {"status": grading.status, "grading": {**dataclasses.asdict(grading), "staff": staff}},
     }
 
 
-def _clean(value):
+def _clean(value: Any) -> Any:
     """Every string as valid UTF-8: a student's error message may hold lone surrogates."""
     if isinstance(value, str):
         return value.encode("utf-8", "replace").decode("utf-8")
@@ -168,14 +228,14 @@ def _clean(value):
     return value
 
 
-def write(grading: Grading, path: Path, *, max_test_output_chars: int = 4000) -> dict:
+def write(grading: Grading, path: Path, *, max_test_output_chars: int = 4000) -> dict[str, Any]:
     """Write ``results.json``, whole or not at all (a temporary file renamed into place); a
     grading that would not match the schema becomes a grader failure."""
-    results = _clean(to_gradescope(grading, max_test_output_chars=max_test_output_chars))
+    results: dict[str, Any] = _clean(to_gradescope(grading, max_test_output_chars=max_test_output_chars))
     problems = schema_errors(results)
     if problems:
         broken = not_graded(GRADER_FAILED, {q.name: q.max_score for q in grading.questions},
-                            {"invalid results": problems})
+                            StaffRecord(invalid_results=problems))
         results = _clean(to_gradescope(broken))
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
@@ -206,14 +266,14 @@ def readable(grading: Grading, name: str) -> str:
 # --- reading it back -------------------------------------------------------------------------------
 
 
-def from_gradescope(results: dict) -> Grading:
+def from_gradescope(results: dict[str, Any]) -> Grading:
     """The grading a results file was written from (or the closest reading of a foreign one)."""
     stored = results.get("extra_data", {}).get("grading")
     if isinstance(stored, dict):
         questions = [QuestionResult(q["name"], [CaseResult(**c) for c in q["cases"]], q.get("max_points"))
                      for q in stored["questions"]]
         return Grading(stored["status"], stored["message"], questions, stored.get("notes", []),
-                       stored.get("seconds", 0.0), stored.get("staff", {}))
+                       stored.get("seconds", 0.0), StaffRecord.from_dict(stored.get("staff", {})))
     questions = [QuestionResult(t["name"], [CaseResult(t["name"], False, float(t["max_score"]),
                                                        float(t.get("score", 0)) >= float(t["max_score"]),
                                                        t.get("output", ""))])
@@ -230,13 +290,13 @@ def read(path: Path) -> Grading:
 
 
 @lru_cache(maxsize=1)
-def _validator():
+def _validator() -> Callable[[Any], Any]:
     import fastjsonschema
 
     return fastjsonschema.compile(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
-def schema_errors(results: dict) -> list[str]:
+def schema_errors(results: dict[str, Any]) -> list[str]:
     """What keeps ``results`` from matching Gradescope's format (empty when it matches).
 
     fastjsonschema, not jsonschema: the latter takes most of a second to import, as long as
@@ -246,6 +306,6 @@ def schema_errors(results: dict) -> list[str]:
 
     try:
         _validator()(results)
-    except fastjsonschema.JsonSchemaException as error:
+    except fastjsonschema.JsonSchemaValueException as error:
         return [f"{'/'.join(map(str, error.path[1:])) or '(top)'}: {error.message}"]
     return []

@@ -64,8 +64,10 @@ import stat
 import sys
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, Callable
 
 from .cgroups import ControlGroup
+from .settings import ENGINE_ENVIRONMENT
 
 STUDENT_UID_BASE = 64000  # students get uids 64000, 64001, ... one per concurrent grading
 SLOT_LOCKS = Path("/tmp/autograder-student-slots")
@@ -108,7 +110,7 @@ class Layer:
     detail: str
 
     @classmethod
-    def of(cls, value) -> "Layer":
+    def of(cls, value: Any) -> "Layer":
         if type(value) is not dict or type(value.get("active")) is not bool or type(value.get("detail")) is not str:
             raise ValueError(f"not a layer: {value!r}")
         return cls(value["active"], value["detail"])
@@ -124,17 +126,17 @@ class Isolation:
     landlock: Layer
     seccomp: Layer
     grading_limits: Layer  # a control group for the whole grading
-    resource_limits: dict = field(default_factory=dict)  # the per-process rlimits set
+    resource_limits: dict[str, int | str] = field(default_factory=dict)  # the per-process rlimits set
     python_environment: str = ""
     refused: str = ""  # why no student code may run under this, or "" where it may
 
     LAYERS = ("user", "namespaces", "landlock", "seccomp", "grading_limits")
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, value) -> "Isolation":
+    def from_dict(cls, value: Any) -> "Isolation":
         """The record as the student process sent it, checked field by field."""
         if type(value) is not dict or set(value) != {f.name for f in fields(cls)}:
             raise ValueError("not an isolation record")
@@ -212,7 +214,7 @@ def grader_is_root() -> bool:
 class Slot:
     """A student uid held for one grading, so concurrent gradings never share a user."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         import fcntl
 
         self.uid: int | None = None
@@ -291,7 +293,7 @@ class Zygote:
     returns.
     """
 
-    def __init__(self, plan: Plan, student_main):
+    def __init__(self, plan: Plan, student_main: Callable[..., None]):
         self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.pid = os.fork()
         if self.pid == 0:  # the zygote
@@ -323,7 +325,7 @@ class Zygote:
             _reap(self.pid)
 
 
-def _zygote_loop(control: socket.socket, student_main) -> None:
+def _zygote_loop(control: socket.socket, student_main: Callable[..., None]) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps ended student processes
     reader = control.makefile("rb")
     while reader.readline() == b"spawn\n":
@@ -459,9 +461,11 @@ def _first_closed(path: Path) -> Path:
     return path
 
 
-def _mount(source, target, kind, flags, data=None) -> None:
+def _mount(source: str | None, target: str, kind: str | None, flags: int, data: str | None = None) -> None:
     libc = _libc()
-    encode = lambda text: None if text is None else text.encode()  # noqa: E731
+    def encode(text: str | None) -> bytes | None:
+        return None if text is None else text.encode()
+
     if libc.mount(encode(source), encode(target), encode(kind), flags, encode(data)) != 0:
         raise OSError(ctypes.get_errno(), f"mount {target}")
 
@@ -549,7 +553,7 @@ def _status_kb(field_name: str) -> int:
     return 0
 
 
-def _limit_resources(limits: Limits) -> dict:
+def _limit_resources(limits: Limits) -> dict[str, int | str]:
     """Limits relative to what the process already holds (torch alone maps 600 MB)."""
     memory = limits.memory_mb * MB
     address_space = _status_kb("VmSize") * 1024 + memory
@@ -563,7 +567,7 @@ def _limit_resources(limits: Limits) -> dict:
         "RLIMIT_NOFILE": limits.open_files,
         "RLIMIT_CORE": 0,
     }
-    applied = {}
+    applied: dict[str, int | str] = {}
     for name, value in wanted.items():
         which = getattr(resource, name)
         _, hard = resource.getrlimit(which)
@@ -577,9 +581,10 @@ def _limit_resources(limits: Limits) -> dict:
 
 
 # Variables of the grader's environment the student process keeps; the rest (tokens, paths to
-# the grader's files) stay out of its reach.
-KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                  "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MALLOC_ARENA_MAX")
+# the grader's files) stay out of its reach. The engine's own (threads, malloc arenas) are
+# named once, in settings.ENGINE_ENVIRONMENT.
+KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", *ENGINE_ENVIRONMENT, "OPENBLAS_CORETYPE",
+                  "OPENBLAS_L2_SIZE")
 
 
 def _prepare_environment(scratch: Path) -> None:
@@ -605,7 +610,7 @@ READ_ONLY_ROOTS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", 
 READ_WRITE_FILES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random")
 
 
-def _landlock_rules(scratch: Path, python_paths: list[Path], shared_memory: bool):
+def _landlock_rules(scratch: Path, python_paths: list[Path], shared_memory: bool) -> Layer | tuple[Any, int]:
     """The ruleset (paths are opened now, while they can be): built before the user changes."""
     # landlock 1.0.0.dev5 takes any non-zero errno after a call for a failure, even a stale
     # one left by an earlier call that had failed: so errno is cleared before each of its calls.
@@ -634,7 +639,7 @@ def _landlock_rules(scratch: Path, python_paths: list[Path], shared_memory: bool
     return ruleset, version
 
 
-def _apply_landlock(rules) -> Layer:
+def _apply_landlock(rules: Layer | tuple[Any, int]) -> Layer:
     if isinstance(rules, Layer):
         return rules
     ruleset, version = rules
@@ -685,7 +690,7 @@ def _apply_seccomp(judge_pids: tuple[int, ...]) -> Layer:
 
         # a pid is a 32-bit int: compare the low 32 bits only, so -pid matches however the
         # register holding it was extended
-        def pid_is(value: int):
+        def pid_is(value: int) -> Any:
             return seccomp.Arg(0, seccomp.MASKED_EQ, 0xFFFFFFFF, value & 0xFFFFFFFF)
 
         for pid in judge_pids:
@@ -707,7 +712,7 @@ def _apply_seccomp(judge_pids: tuple[int, ...]) -> Layer:
 # --- ending ----------------------------------------------------------------------------------------
 
 
-def _libc():
+def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
 

@@ -11,6 +11,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SETTINGS_FILE = "settings.json"
 # The environment the engine runs in, set before numpy and torch load (by run_grader.py, and
@@ -77,7 +78,7 @@ class RuntimeSettings:
         return {f.name: f.metadata["help"] for f in dataclasses.fields(cls)}
 
     @classmethod
-    def from_dict(cls, values: dict) -> "RuntimeSettings":
+    def from_dict(cls, values: dict[str, Any]) -> "RuntimeSettings":
         known = {f.name for f in dataclasses.fields(cls)}
         for key in values:
             if key not in known:
@@ -86,7 +87,7 @@ class RuntimeSettings:
                 raise ValueError(f"unknown grading setting {key!r}{hint}")
         return cls(**values)
 
-    def replace(self, **changes) -> "RuntimeSettings":
+    def replace(self, **changes: Any) -> "RuntimeSettings":
         return self.from_dict({**dataclasses.asdict(self), **changes})
 
     def to_json(self) -> str:

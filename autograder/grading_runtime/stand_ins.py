@@ -27,7 +27,7 @@ submission beyond the call it is lent to:
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 _LENT = [0]  # calls with a stand-in under way (the student process answers one request at a time)
 
@@ -46,7 +46,7 @@ class NotLent(RuntimeError):
     """A stand-in used outside the call it was lent to."""
 
 
-def count_linear_network(model) -> int:
+def count_linear_network(model: Any) -> int:
     """The trainable scalars of a network made of ``nn.Linear`` layers and parameter-free
     modules: the networks a width search builds, ``Net('ReLU()', n_in, [w] * L, n_out)``.
     A shared parameter counts once, a frozen one not at all."""
@@ -66,4 +66,4 @@ def count_linear_network(model) -> int:
     return sum(p.numel() for p in parameters if p.requires_grad)
 
 
-STAND_INS: dict[str, Callable] = {"count_parameters": count_linear_network}
+STAND_INS: dict[str, Callable[..., Any]] = {"count_parameters": count_linear_network}

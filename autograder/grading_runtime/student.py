@@ -88,7 +88,7 @@ class Workspace:
 
     def where(self, error: BaseException) -> tuple[int | None, int | None]:
         """The notebook cell and line the error was raised in (the innermost one in a cell)."""
-        found = (None, None)
+        found: tuple[int | None, int | None] = (None, None)
         trace = error.__traceback__
         while trace is not None:
             match = CELL_NAME.match(trace.tb_frame.f_code.co_filename)
@@ -151,7 +151,7 @@ class Workspace:
         return self.error(error)
 
     def op_describe(self, request: dict) -> bytes:
-        described = {}
+        described: dict[str, dict[str, Any]] = {}
         for name in request["names"]:
             if name not in self.namespace:
                 described[name] = {"defined": False}

@@ -13,6 +13,7 @@ import json
 import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .remote import Cell
 
@@ -30,9 +31,13 @@ class SubmissionProblem(Exception):
     """A submission that cannot be graded, with a message for the student."""
 
 
-def read_config(source: Path) -> dict:
+def read_config(source: Path) -> dict[str, Any]:
     path = source / "otter_config.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return _dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def receive(upload: Path, folder: Path) -> Path:
@@ -95,16 +100,17 @@ def locate(submission_dir: Path) -> Path:
     return notebooks[0]
 
 
-def _upgrade(raw: dict, name: str) -> dict:
+def _upgrade(raw: dict[str, Any], name: str) -> dict[str, Any]:
     import nbformat
 
     try:
-        return json.loads(nbformat.writes(nbformat.reads(json.dumps(raw), as_version=4)))
+        upgraded = nbformat.writes(nbformat.reads(json.dumps(raw), as_version=4))  # type: ignore[no-untyped-call]
+        return _dict(json.loads(upgraded))
     except Exception as error:  # nbformat raises several types for broken notebooks
         raise SubmissionProblem(f"{name} is a damaged notebook ({error}).") from None
 
 
-def vet(notebook_path: Path, assignment_name: str | None) -> tuple[dict, list[str]]:
+def vet(notebook_path: Path, assignment_name: str | None) -> tuple[dict[str, Any], list[str]]:
     """The notebook as JSON (format 4), and notes for the student about anything repaired."""
     notes = []
     size = notebook_path.stat().st_size
@@ -141,8 +147,7 @@ def vet(notebook_path: Path, assignment_name: str | None) -> tuple[dict, list[st
     for cell in raw["cells"]:  # outputs are never graded: let them go now
         if isinstance(cell, dict):
             cell.pop("outputs", None)
-    metadata = raw.get("metadata") or {}
-    otter = metadata.get("otter") if isinstance(metadata.get("otter"), dict) else {}
+    otter = _dict(_dict(raw.get("metadata")).get("otter"))
     submitted_name = otter.get("assignment_name")
     if assignment_name and submitted_name and submitted_name != assignment_name:
         raise SubmissionProblem(
@@ -162,13 +167,13 @@ def seed_of(content: bytes, assignment: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def _text(source) -> str:
+def _text(source: Any) -> str:
     if isinstance(source, list):
         return "".join(part for part in source if isinstance(part, str))
     return source if isinstance(source, str) else ""
 
 
-def graded_cells(notebook: dict) -> list[Cell]:
+def graded_cells(notebook: dict[str, Any]) -> list[Cell]:
     """The code cells grading runs, numbered by their place among all the notebook's cells.
 
     Left out: cells tagged ``otter_ignore`` (training and plots), and the checker cell the
@@ -178,11 +183,12 @@ def graded_cells(notebook: dict) -> list[Cell]:
     for number, cell in enumerate(notebook.get("cells", []), start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
-        tags = metadata.get("tags") if isinstance(metadata.get("tags"), list) else []
-        otter = metadata.get("otter") if isinstance(metadata.get("otter"), dict) else {}
+        metadata = _dict(cell.get("metadata"))
+        tags = metadata.get("tags")
+        otter = _dict(metadata.get("otter"))
         source = _text(cell.get("source", ""))
-        if IGNORE_TAG in tags or otter.get("ignore") or source.lstrip().startswith(CHECKER_CELL_TITLE):
+        ignored = isinstance(tags, list) and IGNORE_TAG in tags
+        if ignored or otter.get("ignore") or source.lstrip().startswith(CHECKER_CELL_TITLE):
             continue
         cells.append(Cell(number, source))
     return cells

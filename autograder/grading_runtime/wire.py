@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
+import numpy.typing as npt
 
 HEADER = struct.Struct(">II")
 MAX_JSON_BYTES = 16 * 1024 * 1024
@@ -118,8 +119,8 @@ class Encoder:
     objects that already live in the student process.
     """
 
-    def __init__(self, remember: Callable[[Any], dict] | None = None,
-                 refer: Callable[[Any], Ref | None] | None = None):
+    def __init__(self, remember: Callable[[Any], dict[str, Any]] | None = None,
+                 refer: Callable[[Any], Ref | NameRef | None] | None = None):
         self._remember = remember
         self._refer = refer  # the judge's proxies of student objects travel back as references
         self._chunks: list[bytes] = []
@@ -129,7 +130,7 @@ class Encoder:
     def blob(self) -> bytes:
         return b"".join(self._chunks)
 
-    def _bytes(self, data: bytes) -> dict:
+    def _bytes(self, data: bytes) -> dict[str, int]:
         offset = self._size
         self._chunks.append(data)
         self._size += len(data)
@@ -163,14 +164,13 @@ class Encoder:
                 raise WireError("an integer is too large to send")
             return number
         if isinstance(value, float):
-            number = float.__float__(value)
-            return number if math.isfinite(number) else {"$float": repr(number)}
+            real = float.__float__(value)
+            return real if math.isfinite(real) else {"$float": repr(real)}
         if isinstance(value, str):
             text = str.__str__(value)
             return text if len(text) <= MAX_STRING_CHARS else text[:MAX_STRING_CHARS] + " [cut]"
         if isinstance(value, (list, tuple)):
-            items = list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value)
-            items = list(items)
+            items = list(list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value))
             self._count(len(items))
             encoded = [self.encode(item, depth + 1) for item in items]
             return encoded if isinstance(value, list) else {"$tuple": encoded}
@@ -183,7 +183,7 @@ class Encoder:
             return plain
         return self._other(value, depth)
 
-    def _numeric(self, value: Any) -> dict | None:
+    def _numeric(self, value: Any) -> dict[str, Any] | None:
         if isinstance(value, (np.ndarray, np.generic)):
             array = np.ndarray.view(value, np.ndarray) if isinstance(value, np.ndarray) else np.asarray(value)
             little = array.dtype.newbyteorder("<") if array.dtype.byteorder == ">" else array.dtype
@@ -228,13 +228,13 @@ class Encoder:
         return {"$remote": self._remember(value)}
 
 
-def _torch():
+def _torch() -> Any:
     import sys
 
     return sys.modules.get("torch")
 
 
-def encode(value: Any, remember: Callable[[Any], dict] | None = None) -> bytes:
+def encode(value: Any, remember: Callable[[Any], dict[str, Any]] | None = None) -> bytes:
     """One frame holding ``value``."""
     encoder = Encoder(remember)
     document = encoder.encode(value)
@@ -321,7 +321,7 @@ class Decoder:
         if self._items > MAX_ITEMS:
             raise WireError(f"a message holds more than {MAX_ITEMS} items")
 
-    def _bytes(self, body: dict, dtype: np.dtype) -> np.ndarray:
+    def _bytes(self, body: dict[str, Any], dtype: np.dtype[Any]) -> npt.NDArray[Any]:
         shape, offset, nbytes = body.get("shape"), body.get("offset"), body.get("nbytes")
         if (type(shape) is not list or len(shape) > 32
                 or not all(type(n) is int and 0 <= n < 2**40 for n in shape)
@@ -336,7 +336,7 @@ class Decoder:
         flat = np.frombuffer(self._blob[offset:offset + nbytes], dtype=dtype, count=count)
         return flat.reshape(shape).copy()
 
-    def _array(self, body: dict):
+    def _array(self, body: dict[str, Any]) -> Any:
         name = body.get("dtype")
         dtype = ARRAY_DTYPES.get(name) if type(name) is str else None
         if dtype is None:
@@ -348,7 +348,7 @@ class Decoder:
             return array[()]
         return array
 
-    def _tensor(self, body: dict):
+    def _tensor(self, body: dict[str, Any]) -> Any:
         torch = _torch()
         name = body.get("dtype")
         if (torch is None or type(name) is not str or name not in TENSOR_DTYPES
@@ -362,7 +362,7 @@ class Decoder:
             tensor.requires_grad_(True)
         return tensor
 
-    def _remote(self, body: dict) -> RemoteRef:
+    def _remote(self, body: dict[str, Any]) -> RemoteRef:
         identity, type_name, is_callable = body.get("id"), body.get("type"), body.get("callable")
         if type(identity) is not int or type(type_name) is not str or type(is_callable) is not bool:
             raise WireError("a remote object is badly described")

@@ -77,6 +77,16 @@ def not_finished(label: str) -> str:
     return f"{label} {NOT_FINISHED}."
 
 
+def unfinished_failure(message: str, waiting: str | None) -> str | None:
+    """The one rule for an unfinished answer: a failed test counts as "not finished" (and is
+    counted under ``not_finished``) when its words already say so, or when ``waiting``, a name
+    the test took, still has the template's ``...``. Returns what the student reads then (the
+    test's own words, or :func:`not_finished`), or None for a failure of a finished answer."""
+    if NOT_FINISHED in message:
+        return message
+    return not_finished(f"`{waiting}`") if waiting else None
+
+
 def not_implemented(label: str) -> str:
     return f"{label} is not implemented yet."
 
@@ -94,6 +104,22 @@ def raised(label: str, error: ErrorReport, place: str = "") -> str:
     if error.message.strip():
         text += f": {error.message.strip()[:300]}"
     return f"{label} raised {text}{place}".rstrip(".") + "."
+
+
+def student_error(error: ErrorReport, label: str, unfinished: bool, place: str = "") -> tuple[str, str]:
+    """What the student reads when asking ``label`` (a graded name, or something of it) ended
+    in ``error``, and the key it is counted under: an answer the channel could not carry, a
+    name the notebook does not define, an exercise not implemented or not finished (``unfinished``:
+    the function still has the template's ``...``), or else what it raised, at ``place``."""
+    if error.protocol:
+        return unreadable_answer(label, error.message), "answer_not_readable"
+    if error.cell is None and error.type_name == "NameError" and label.startswith("`") and label.count("`") == 2:
+        return not_defined(label.strip("`")), "not_defined"
+    if error.not_implemented:
+        return not_implemented(label), "not_finished"
+    if unfinished:
+        return not_finished(label), "not_finished"
+    return raised(label, error, place), "raised_an_error"
 
 
 def place_in_cell(number: int, line: int, text: str) -> str:
@@ -123,6 +149,60 @@ def own_type(type_name: str, known: set[str]) -> str:
 
 
 PROCESS_NOT_RUNNING = "the student process is not running"
+
+
+# --- the notebook's run, as the notes under the results say it -------------------------------------
+# Said at once (the notes show whatever the assignment's visibility), so about the notebook's
+# own cells only, never about a hidden test.
+
+CELL_TIMED_OUT = "ran longer than {seconds:g} s and was stopped"
+CELL_STOPPED_THE_PROCESS = "stopped the notebook's kernel (a crash, os._exit, or running out of memory)"
+CELL_OUT_OF_MEMORY = "ran out of memory"
+CELL_NOT_RUN = "was not run"
+TOO_MANY_RESTARTS = ("The notebook stopped the grader's process too often; the cells after this "
+                     "point were not run.")
+NO_RESTART = ("After a cell stopped it, the notebook's process could not be started again; the "
+              "tests that need it fail.")
+MAX_CELL_ERRORS_SHOWN = 5
+
+
+def cell_skipped(number: int, first_line: str, why: str) -> str:
+    """A cell that ended the process or outlived its limit; ``why`` is one of the CELL_ phrases."""
+    return (f"Cell {number} of your notebook (starting `{first_line}`) {why}. It was skipped and "
+            "the rest of the notebook was graded without it.")
+
+
+def cell_errors(raised: list[tuple[int, str, ErrorReport]]) -> list[str]:
+    """The cells that raised while the notebook ran (number, first line, error): the first few,
+    each with what it raised, then how many more."""
+    shown = []
+    for number, first_line, error in raised[:MAX_CELL_ERRORS_SHOWN]:
+        message = error.message.strip()
+        text = f"{error.type_name}: {message[:200]}" if message else error.type_name
+        shown.append(f"Cell {number} of your notebook (starting `{first_line}`) raised {text}. What "
+                     "it defines may be missing, and the tests that need it fail.")
+    if len(raised) > MAX_CELL_ERRORS_SHOWN:
+        shown.append(f"... and {len(raised) - MAX_CELL_ERRORS_SHOWN} more cells raised errors.")
+    return shown
+
+
+# --- a grading that did not finish -------------------------------------------------------------------
+
+NO_RESULTS = "The grader stopped without writing results; your instructor can see why."
+GRADING_STOPPED = "The grading was stopped before it finished; it will be graded again."
+
+
+def grading_expired(seconds: float) -> str:
+    return (f"Grading took longer than {seconds:g} s and was stopped. Look for a cell that never "
+            "finishes or trains far longer than the exercise needs, and resubmit.")
+
+
+def test_stopped(exception_line: str) -> str:
+    """A test whose own code stopped (on odd answers, or a grader bug): in a public test the
+    exception's last line, in a hidden one only that staff can see why."""
+    if not may_quote():
+        return "The grader could not run this test on what your code returned; your instructor can see why."
+    return f"The check stopped with {exception_line.strip()[:300]}; look at what your code returns."
 
 
 # --- a test's failure, as the student reads it -------------------------------------------------

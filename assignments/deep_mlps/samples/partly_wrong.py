@@ -9,7 +9,7 @@ LOSES = ["q1_count_parameters", "q3_poly_features"]
 # these mistakes on the tutorial's own examples (the others pass them; the hidden tests
 # still catch every question of LOSES).
 PUBLIC_CHECKS_SAY = {
-    "q1_count_parameters": "frozen parameters (requires_grad=False) are counted",
+    "q1_count_parameters": "Frozen parameters (requires_grad=False) are counted",
     "q3_poly_features": "as if the two loops (or the two inputs) were swapped",
 }
 
