@@ -100,8 +100,8 @@ def test_a_solution_line_in_the_release_stops_the_build_naming_where_it_came_fro
                         if "q3_cross_entropy" in origin)
     library = package.student_library
 
-    def advising(assignment, numbers):
-        carried = library(assignment, numbers)
+    def advising(assignment, numbers, environment):
+        carried = library(assignment, numbers, environment)
         carried["autograder/checks/mlp_intro.py"] += f"\nADVICE = 'It should be {line}.'\n"
         return carried
 

@@ -49,7 +49,8 @@ def test_a_new_assignment_builds_grades_and_passes_the_generic_tests(tmp_path):
     graded = _run(project, "-m", "autograder", "grade", "--assignment", "demo", "--jobs", "2",
                   "--out", str(tmp_path / "out"), *map(str, samples))
     assert graded.returncode == 0, graded.stderr
-    scores = {row["submission"]: row for row in csv.DictReader((tmp_path / "out" / "grades.csv").open())}
+    grades = (tmp_path / "out" / "grades.csv").read_text(encoding="utf-8").splitlines()
+    scores = {row["submission"]: row for row in csv.DictReader(grades)}
     assert float(scores["blank"]["total"]) == 0
     assert float(scores["complete"]["total"]) == float(scores["complete"]["max"]) == 6
     assert float(scores["partly_wrong"]["q1_f"]) == 0 and float(scores["partly_wrong"]["q2_g"]) == 3
