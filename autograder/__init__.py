@@ -8,7 +8,9 @@ The stages, each in its own module:
 * :mod:`autograder.reproducible` byte-for-byte stable notebooks and zips;
 * :mod:`autograder.package`   the grader version: solution notebook and ``autograder.zip``;
 * :mod:`autograder.answers`   put answers into a student notebook (samples, test corpora);
+* :mod:`autograder.leaks`     the leak rule: no line of the solution in the student release;
 * :mod:`autograder.build`     the whole build, and the staleness check;
+* :mod:`autograder.scaffold`  ``autograder new``: an assignment that builds and grades at once;
 * :mod:`autograder.grade`     grade submissions with the zip's own engine, many at a time;
 * :mod:`autograder.submitters` who submitted what, from a Gradescope export's metadata;
 * :mod:`autograder.analysis`  what the class got wrong, per question and test; item analysis;

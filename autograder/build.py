@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import answers, checker_cell, package, reproducible, split
+from autograder import answers, checker_cell, leaks, package, reproducible, split
 from autograder.grading_runtime import results as gradescope
 from autograder.catalog import Assignment
 from autograder.errors import BuildError, StaleRelease
@@ -76,6 +76,7 @@ def build_in_memory(assignment: Assignment, scratch: Path,
             for path in sorted(result.student_dir.rglob("*"))
             if path.is_file() and path.relative_to(result.student_dir).as_posix() != notebook_name}
     package.finish_notebook(student, tests, assignment.name, numbers, data, environment)
+    _refuse_leaks(assignment, student)
     built = BuiltAssignment(assignment)
     built.student_files[notebook_name] = _notebook_bytes(student)
     built.solution_notebook = _notebook_bytes(package.finish_notebook(
@@ -84,6 +85,20 @@ def build_in_memory(assignment: Assignment, scratch: Path,
                                             numbers_file)
     built.samples = _samples(assignment, student)
     return built
+
+
+def _refuse_leaks(assignment: Assignment, student: nbformat.NotebookNode) -> None:
+    """Stop the build where a line of the solution reaches the student release (see :mod:`.leaks`)."""
+    set_up = next(number for number, cell in enumerate(student.cells, start=1)
+                  if cell.source.startswith(checker_cell.TITLE))
+    carried = {path: content for path, (kind, content) in
+               checker_cell.unpack(student.cells[set_up - 1].source)["files"].items() if kind == "text"}
+    found = leaks.find(split.read_master(assignment), student, carried, set_up_cell=set_up)
+    if found:
+        raise BuildError(f"{assignment.master}: the student release would show the solution:\n"
+                         + "\n".join(f"  {leak}" for leak in found),
+                         "reword the check's text or the given code; a formula the exercise's "
+                         "instructions spell out may be quoted")
 
 
 def _write_tree(files: dict[str, bytes], folder: Path) -> None:

@@ -81,8 +81,18 @@ def select(root: Path, names: list[str] | None) -> list[Assignment]:
     chosen = []
     for name in names:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known) or 'none'}"
-            raise UnknownAssignment(f"no assignment named {name!r}", hint)
+            raise UnknownAssignment(*_why_unknown(root, name, sorted(known)))
         chosen.append(known[name])
     return chosen
+
+
+def _why_unknown(root: Path, name: str, known: list[str]) -> tuple[str, str]:
+    """What is missing for ``name`` to be an assignment of the project, and the remedy."""
+    folder = root / "assignments" / name
+    if folder.is_dir():
+        return (f"assignments/{name}/ has no master notebook {name}.ipynb",
+                f"add it, or start over with `autograder new {name} FUNCTION ...`")
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = (f"did you mean {close[0]!r}?" if close else
+            f"known: {', '.join(known) or 'none'}; `autograder new {name} FUNCTION ...` starts one")
+    return f"there is no assignments/{name}/ in {root}", hint

@@ -3,6 +3,7 @@
     autograder build [NAME...] [--check]
     autograder grade --assignment NAME --out DIR [--jobs N] [--regrade] SUBMISSION...
     autograder reference [NAME...] [--check]
+    autograder new NAME FUNCTION...
 
 Global options (``--root``) go before or after the command, as in git.
 """
@@ -70,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     reference.add_argument("names", nargs="*", metavar="NAME", help="assignments (default: all)")
     reference.add_argument("--check", action="store_true",
                            help="write nothing; fail if a stored file differs from a fresh run")
+
+    new = commands.add_parser("new", parents=anywhere,
+                              help="start an assignment that builds and grades at once, to fill in")
+    new.add_argument("name", metavar="NAME", help="the assignment (a Python identifier)")
+    new.add_argument("functions", nargs="+", metavar="FUNCTION", help="the functions students write")
     return parser
 
 
@@ -151,7 +157,8 @@ def _grade(root: Path, args) -> int:
 def _reference(root: Path, args) -> int:
     from reference import numbers as reference_numbers
 
-    names = args.names or reference_numbers.known_assignments()
+    names = [a.name for a in catalog.select(root, args.names)] if args.names else \
+        reference_numbers.known_assignments()
     stale = []
     for name in names:
         if args.check:
@@ -176,11 +183,23 @@ def _reference(root: Path, args) -> int:
     return 0
 
 
+def _new(root: Path, args) -> int:
+    from autograder import scaffold
+
+    made = scaffold.create(root, args.name, args.functions)
+    print("\n".join(f"wrote {path}" for path in made.files))
+    print(f"wrote reference/numbers/{made.name}.json (`autograder reference {made.name}`)")
+    print(f"next: `autograder build {made.name}`, then `pytest -q -k {made.name} tests/`; replace the "
+          "stub formulas (twice the input) in the master, the reference, the samples and the corpus")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         root = args.root or catalog.project_root(Path.cwd())
-        return {"build": _build, "grade": _grade, "reference": _reference}[args.command](root, args)
+        commands = {"build": _build, "grade": _grade, "reference": _reference, "new": _new}
+        return commands[args.command](root, args)
     except ToolkitError as error:
         print(f"autograder {args.command}: {error}", file=sys.stderr)
         return 1

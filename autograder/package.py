@@ -246,6 +246,7 @@ def student_library(assignment: str, numbers: dict, environment: GradingEnvironm
              "autograder/grading_runtime/questions.py": RUNTIME_DIR / "questions.py",
              "autograder/checks/__init__.py": TOOLKIT_DIR / "checks" / "__init__.py",
              "autograder/checks/values.py": TOOLKIT_DIR / "checks" / "values.py",
+             "autograder/checks/cases.py": TOOLKIT_DIR / "checks" / "cases.py",
              "autograder/checks/notebook.py": TOOLKIT_DIR / "checks" / "notebook.py"}
     library = {path: source.read_text(encoding="utf-8") for path, source in files.items()}
     library[f"autograder/checks/{IMAGE_MODULES_FILE}"] = json.dumps(

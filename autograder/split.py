@@ -29,6 +29,7 @@ REQUIREMENTS_FILE = "requirements.txt"
 TOOLKIT_SETTINGS: dict = {
     "init_cell": False,  # the build adds its own checker cell (autograder.checker_cell)
     "export_cell": False,  # students upload the .ipynb itself
+    "check_all_cell": False,  # each exercise ends with its own check cell
     "run_tests": False,  # the build grades the solution with the final zip instead
     "solutions_pdf": False,  # no LaTeX on the build machines
     "template_pdf": False,

@@ -71,9 +71,12 @@ def _module(assignment: str):
     from autograder.errors import UnknownAssignment
 
     known = known_assignments()
+    if (Path(__file__).parents[1] / "assignments" / assignment).is_dir():
+        raise UnknownAssignment(f"there is no reference/{assignment}.py for assignments/{assignment}/",
+                                "write its reference module (`autograder new` makes one to fill in)")
     close = difflib.get_close_matches(assignment, known, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known) or 'none'}"
-    raise UnknownAssignment(f"no reference numbers for an assignment named {assignment!r}", hint)
+    raise UnknownAssignment(f"there is no assignments/{assignment}/ with a reference module", hint)
 
 
 def draw(assignment: str, seed: int) -> dict:

@@ -91,6 +91,25 @@ def accepts(right: Any, answer: Any, *, rtol: float, atol: float, what: str) -> 
                            f"(by {worst!r})")
 
 
+def stored_case(label: str, inputs: dict, field: str, right: Any, mistakes: Iterable[tuple[str, Any]], *,
+                tolerance: tuple[float, float], single: Any = None, distinct: bool = True) -> dict:
+    """One case as the checks read it (``autograder/checks/cases.py``): its label, the
+    ``inputs`` under their parameters' names, the ``right`` answer of ``field``, its tolerance
+    and what each known mistake answers, proved: ``single`` (the answer computed in float32, if
+    given) within the tolerance, every mistake apart from the right answer, and with
+    ``distinct`` apart from each other too, so that what a check names does not depend on the
+    draw. Raises :class:`NotSeparated` otherwise (:func:`draw_separated` draws again)."""
+    rtol, atol = tolerance
+    if single is not None:
+        accepts(right, single, rtol=rtol, atol=atol, what=f"{field} in float32")
+    stored = known_mistakes(right, mistakes, rtol=rtol, atol=atol)
+    alike = [key for key, _ in stored if isinstance(key, list)]
+    if distinct and alike:
+        raise NotSeparated(f"the mistakes {alike[0]} give the same {field} on this case")
+    return {"label": label, **{name: _plain(value) for name, value in inputs.items()}, field: _plain(right),
+            "tolerance": {field: [rtol, atol]}, "mistakes": {field: stored}}
+
+
 def draw_separated(draw: Callable[[np.random.Generator], dict], seed: int, *labels: Any) -> dict:
     """The first case ``draw(rng)`` makes that raises no :class:`NotSeparated`, with ``rng``
     seeded from ``seed`` and ``labels`` (which keep the cases of one draw independent)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 import shutil
 import zipfile
 
@@ -12,7 +11,7 @@ import nbformat
 import pytest
 
 from autograder import build as build_stage
-from autograder import cli
+from autograder import cli, leaks
 from autograder.catalog import Assignment
 from autograder.errors import BuildError, StaleRelease
 from scratch_project import ASSIGNMENT_NAMES, REPO, copy_project
@@ -51,35 +50,6 @@ def test_check_catches_a_stale_release(tmp_path, capsys):
     assert "leftover.txt" in capsys.readouterr().err
 
 
-def _solution_lines(master: nbformat.NotebookNode) -> set[str]:
-    """Code that only the solution has: `# SOLUTION` lines and solution blocks, as fragments
-    (an assignment's right-hand side) that the master's given code does not also contain."""
-    lines, given, inside_block, in_solution_cells = set(), [], False, False
-    for cell in master.cells:
-        if cell.cell_type == "raw":
-            marker = cell.source.strip()
-            in_solution_cells = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(marker, in_solution_cells)
-            continue
-        if cell.cell_type != "code":
-            continue
-        for line in cell.source.splitlines():
-            stripped = line.strip()
-            if stripped.startswith("# BEGIN SOLUTION"):
-                inside_block = True
-            elif stripped.startswith("# END SOLUTION"):
-                inside_block = False
-            elif in_solution_cells and (inside_block or re.search(r"#\s*SOLUTION\s*$", line)):
-                code = re.sub(r"#\s*SOLUTION\s*$", "", stripped).strip()
-                if "=" in code:  # keep the assignment's right-hand side, the actual answer
-                    code = code.split("=", 1)[1].strip()
-                if len(code) >= 8:
-                    lines.add(code)
-            else:
-                given.append(line)
-    given_code = "\n".join(given)  # what every student gets anyway: scaffolds, demos, public tests
-    return {line for line in lines if line not in given_code}
-
-
 def _hidden_test_names(zip_path) -> set[str]:
     names = set()
     with zipfile.ZipFile(zip_path) as archive:
@@ -99,7 +69,7 @@ def _hidden_test_names(zip_path) -> set[str]:
 @pytest.mark.parametrize("name", ASSIGNMENT_NAMES)
 def test_no_solution_or_hidden_test_reaches_student_release(built_project, name):
     master = nbformat.read(REPO / "assignments" / name / f"{name}.ipynb", as_version=4)
-    secrets = _solution_lines(master)
+    secrets = set(leaks.solution_lines(master))
     hidden = _hidden_test_names(built_project[name].autograder_zip)
     assert secrets and hidden, "the leak check found nothing to look for"
     # Markdown instructions may quote formulas such as int(0.2 * N); code and metadata may not.
@@ -117,6 +87,31 @@ def test_no_solution_or_hidden_test_reaches_student_release(built_project, name)
     assert not leaked, f"solution code in student_release/{name}: {leaked}"
     leaked_tests = sorted(test for test in hidden if test in decoded)
     assert not leaked_tests, f"hidden tests in student_release/{name}: {leaked_tests}"
+
+
+def test_a_solution_line_in_the_release_stops_the_build_naming_where_it_came_from(tmp_path, monkeypatch):
+    """A check whose advice quotes the solution, carried into the student notebook: the build
+    stops, naming the line, the master's cell it is the solution of, and the carried file."""
+    from autograder import package
+
+    root = copy_project(tmp_path, ["mlp_intro"])
+    master = nbformat.read(root / "assignments" / "mlp_intro" / "mlp_intro.ipynb", as_version=4)
+    line, origin = next((line, origin) for line, origin in leaks.solution_lines(master).items()
+                        if "q3_cross_entropy" in origin)
+    library = package.student_library
+
+    def advising(assignment, numbers, environment):
+        carried = library(assignment, numbers, environment)
+        carried["autograder/checks/mlp_intro.py"] += f"\nADVICE = 'It should be {line}.'\n"
+        return carried
+
+    monkeypatch.setattr(package, "student_library", advising)
+    with pytest.raises(BuildError) as stopped:
+        build_stage.build(Assignment("mlp_intro", root))
+    said = str(stopped.value)
+    assert f"`{line}`" in said and origin in said and "cell 39 of the master" in origin
+    assert "autograder/checks/mlp_intro.py, which the notebook's set-up cell carries" in said
+    assert not (root / "dist").exists()
 
 
 def test_a_master_cannot_override_a_toolkit_setting(tmp_path):

@@ -18,7 +18,7 @@ import pytest
 
 import corpus
 from reference import numbers as reference_numbers
-from scratch_project import REPO
+from scratch_project import ASSIGNMENT_NAMES, REPO
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # wrong variants overflow
 
@@ -77,6 +77,17 @@ def graded(questions):
 
 
 # --- the corpus itself --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENT_NAMES)
+def test_every_assignment_has_a_corpus(assignment):
+    """A corpus is required: without one, nothing would show that the checks tell right from wrong."""
+    folder = corpus.CORPUS_DIR / assignment
+    assert assignment in ASSIGNMENTS, (
+        f"assignments/{assignment}/ has no corpus: write {folder.relative_to(REPO)}/expectations.py (it "
+        "may be empty) and, per graded function, a file of correct_*, wrong_* and partial_* variants (see "
+        "docs/writing_an_assignment.md; `autograder new` makes one to fill in)")
+    assert corpus.graded_names(assignment), f"{folder.relative_to(REPO)} holds no graded function's variants"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -293,7 +304,7 @@ def test_the_leak_check_knows_the_hidden_answers(hidden_values, assignment):
         if groups:
             assert values, f"no hidden answer known for {graded_name}"
         total |= values
-    assert len(total) > 100
+    assert len(total) >= EXPECTED[assignment].LEAST_HIDDEN_ANSWERS, sorted(total)
 
 
 @pytest.mark.parametrize("variant", _of_kind("wrong", "partial"))

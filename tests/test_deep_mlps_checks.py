@@ -723,7 +723,7 @@ def test_the_public_checks_run_on_the_objects_themselves(stored):
 
 # --- (e) the checks compute no answer ------------------------------------------------------
 
-ALLOWED_IMPORTS = {"__future__", "numpy", "torch", ".", ".values", "autograder.grading_runtime",
+ALLOWED_IMPORTS = {"__future__", "numpy", "torch", ".", ".values", ".cases", "autograder.grading_runtime",
                    "autograder.grading_runtime.probes"}
 
 

@@ -216,7 +216,7 @@ def test_the_example_where_order_cannot_matter_catches_what_one_batch_cannot():
 
 # --- the checks compute nothing ---------------------------------------------------------------
 
-ALLOWED_IMPORTS = {"__future__", "numpy", "torch", "values", "", "autograder.grading_runtime.probes"}
+ALLOWED_IMPORTS = {"__future__", "numpy", "torch", "values", "cases", "", "autograder.grading_runtime.probes"}
 # What computing an answer would take: numpy's and torch's functions of the formulas.
 FORMULA_FUNCTIONS = {"exp", "log", "log10", "log1p", "logaddexp", "sin", "cos", "sqrt", "tanh",
                      "sigmoid", "cumsum", "permutation", "default_rng", "RandomState", "backward",

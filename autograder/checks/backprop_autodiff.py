@@ -27,10 +27,9 @@ import torch
 
 from autograder.grading_runtime.wording import failure_words
 
-from . import cases_for
+from .cases import CaseChecks, tolerance
 from .values import (PLAIN, CheckFailed, Diagnosed, call, call_unchanged, close, diagnose, error_text,
-                     expect_close, expect_shape, for_each_case, is_proxy, kind_of, probe, stored_mistakes,
-                     to_array, unpack, vocabulary)
+                     expect_shape, for_each_case, is_proxy, kind_of, probe, to_array, unpack, vocabulary)
 
 ASSIGNMENT = "backprop_autodiff"
 RESTORE_TOLERANCE = 1e-12  # how far w may come back from its values, times (max|w| + delta)
@@ -227,16 +226,8 @@ MISTAKES = vocabulary(
     decay_missing="the result is a plain gradient step; the decay term kappa * lam * theta is missing.",
     step_size_missing_on_the_gradient="the gradient is not multiplied by the step size kappa.",
 )
+CASES = CaseChecks(ASSIGNMENT, MISTAKES)
 
-
-def _cases(graded_name: str, numbers: dict | None, example: bool) -> list[dict]:
-    return cases_for(ASSIGNMENT, graded_name, numbers, example=example)
-
-
-def _tolerance(case: dict, field: str) -> tuple[float, float]:
-    """The case's own ``(rtol, atol)`` for a field: the reference chose and proved them."""
-    rtol, atol = case["tolerance"][field]
-    return float(rtol), float(atol)
 
 
 def _unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...],
@@ -262,35 +253,6 @@ def _after(failure: AssertionError, mistake, raised_by: str = "") -> Diagnosed:
 def _raised(failure: AssertionError) -> bool:
     """Whether a failure is the student's code raising an error (not a check's finding)."""
     return getattr(failure, "key", None) == "raised_an_error" or " raised " in str(failure)
-
-
-def _expect(what: str, got: np.ndarray, case: dict, field: str, *, allowed: list[tuple] | None = None,
-            shape_words: str = "", advice: str = "", select: np.ndarray | None = None) -> None:
-    """``got`` against the case's stored answer for ``field``, within the case's tolerance.
-
-    A result of another shape than ``allowed`` (the answer's own by default) is named when it is
-    what a stored mistake returns (an index for a one-hot vector, a transposed gradient), and
-    otherwise said to have the wrong shape (in a hidden case, in ``shape_words`` only). Then the
-    values, with the stored mistakes of the answer's shape. ``select`` compares only some entries.
-    """
-    want = np.asarray(case[field], dtype=np.float64)
-    rtol, atol = _tolerance(case, field)
-    mistakes = [(np.asarray(value, dtype=np.float64), mistake) for value, mistake in _mistakes(case, field)]
-    if select is not None:
-        want = want[select]
-        mistakes = [(value[select], mistake) for value, mistake in mistakes if value.shape == select.shape]
-    allowed = allowed or [want.shape]
-    if tuple(got.shape) not in [tuple(shape) for shape in allowed]:
-        for value, mistake in mistakes:
-            if value.shape == got.shape and np.isfinite(got).all() and close(got, value, rtol=rtol, atol=atol):
-                raise diagnose(mistake, f"{what} differs from the reference: ")
-        expect_shape(what, got, *allowed, hidden=shape_words)
-    expect_close(what, got.reshape(want.shape), want, rtol=rtol, atol=atol, advice=advice,
-                 diagnoses=[(value, mistake) for value, mistake in mistakes if value.shape == want.shape])
-
-
-def _mistakes(case: dict, field: str):
-    return stored_mistakes(case, field, MISTAKES)
 
 
 # --- lif_firing_rate ---------------------------------------------------------------------------
@@ -340,9 +302,9 @@ def lif_rate_at_or_below_threshold(lif_firing_rate, numbers: dict | None = None,
             raise diagnose(MISTAKES["negative_rate_at_or_below_threshold"])
         if not (below == 0.0).all():
             raise diagnose(MISTAKES["nonzero_at_or_below_threshold"])
-        _expect("the rate", rate, case, "rate", advice=RATE_ADVICE)
+        CASES.expect(case, "rate", rate, what="the rate", advice=RATE_ADVICE)
 
-    cases = _cases("lif_firing_rate", numbers, example)
+    cases = CASES.of("lif_firing_rate", numbers, example)
     for_each_case([case for case in cases if (np.asarray(case["v_in"]) <= 1.0).any()], check)
 
 
@@ -352,9 +314,10 @@ def lif_rate_above_threshold(lif_firing_rate, numbers: dict | None = None, examp
     def check(case):
         rate, v_in = _rates(lif_firing_rate, case)
         above = v_in > 1.0
-        _expect("the rate above the threshold", rate[above], case, "rate", select=above, advice=RATE_ADVICE)
+        CASES.expect(case, "rate", rate[above], what="the rate above the threshold", select=above,
+                     advice=RATE_ADVICE)
 
-    cases = _cases("lif_firing_rate", numbers, example)
+    cases = CASES.of("lif_firing_rate", numbers, example)
     for_each_case([case for case in cases if (np.asarray(case["v_in"]) > 1.0).any()], check)
 
 
@@ -367,11 +330,11 @@ def softmax_matches_reference(softmax, numbers: dict | None = None, example: boo
     def check(case):
         z = np.array(case["z"], dtype=np.float64)
         y = to_array("softmax(z)", _unchanged("softmax", softmax, z, names=("z",)))
-        _expect("softmax(z)", y, case, "y", shape_words="it should have the shape of z",
+        CASES.expect(case, "y", y, what="softmax(z)", shape_words="it should have the shape of z",
                 advice="Each row of z should be exponentiated and divided by the sum of its own row, so "
                        "that every row sums to 1.")
 
-    for_each_case(_cases("softmax", numbers, example), check)
+    for_each_case(CASES.of("softmax", numbers, example), check)
 
 
 def one_hot_matches_reference(one_hot, numbers: dict | None = None, example: bool = False) -> None:
@@ -380,10 +343,10 @@ def one_hot_matches_reference(one_hot, numbers: dict | None = None, example: boo
     def check(case):
         z = np.array(case["z"], dtype=np.float64)
         y = to_array("one_hot(z)", _unchanged("one_hot", one_hot, z, names=("z",)))
-        _expect("one_hot(z)", y, case, "y", shape_words="it should have the shape of z",
+        CASES.expect(case, "y", y, what="one_hot(z)", shape_words="it should have the shape of z",
                 advice="Each row should be 0 everywhere except for a 1 at the position of its largest entry.")
 
-    for_each_case(_cases("one_hot", numbers, example), check)
+    for_each_case(CASES.of("one_hot", numbers, example), check)
 
 
 # --- the losses ------------------------------------------------------------------------------------
@@ -395,12 +358,12 @@ def _loss(name: str, function, case: dict, advice: str) -> None:
     loss = to_array("the loss", _unchanged(name, function, y, t, names=("y", "t")))
     if loss.size != 1:
         raise diagnose(MISTAKES["loss_not_a_single_number"], "")
-    _expect("the loss", loss.reshape(()), case, "loss", advice=advice)
+    CASES.expect(case, "loss", loss.reshape(()), what="the loss", advice=advice)
 
 
 def mse_matches_reference(mse_loss, numbers: dict | None = None, example: bool = False) -> None:
     """``(1/N) sum_i 1/2 ||y_i - t_i||^2``: components summed, samples averaged."""
-    for_each_case(_cases("mse_loss", numbers, example), lambda case: _loss(
+    for_each_case(CASES.of("mse_loss", numbers, example), lambda case: _loss(
         "mse_loss", mse_loss, case,
         "Each sample's loss is 1/2 times the sum of its squared differences; return their mean over "
         "the N samples."))
@@ -409,7 +372,7 @@ def mse_matches_reference(mse_loss, numbers: dict | None = None, example: bool =
 def binary_cross_entropy_matches_reference(binary_cross_entropy, numbers: dict | None = None,
                                            example: bool = False) -> None:
     """``-(1/N) sum_i [t_i ln y_i + (1 - t_i) ln(1 - y_i)]``."""
-    for_each_case(_cases("binary_cross_entropy", numbers, example), lambda case: _loss(
+    for_each_case(CASES.of("binary_cross_entropy", numbers, example), lambda case: _loss(
         "binary_cross_entropy", binary_cross_entropy, case,
         "Each sample contributes -(t ln y + (1 - t) ln(1 - y)), natural logs; return the mean."))
 
@@ -417,7 +380,7 @@ def binary_cross_entropy_matches_reference(binary_cross_entropy, numbers: dict |
 def categorical_cross_entropy_matches_reference(categorical_cross_entropy, numbers: dict | None = None,
                                                 example: bool = False) -> None:
     """``-(1/N) sum_i sum_k t_k ln y_k``: classes summed, samples averaged."""
-    for_each_case(_cases("categorical_cross_entropy", numbers, example), lambda case: _loss(
+    for_each_case(CASES.of("categorical_cross_entropy", numbers, example), lambda case: _loss(
         "categorical_cross_entropy", categorical_cross_entropy, case,
         "Each sample contributes -sum_k t_k ln y_k; return the mean over the N samples."))
 
@@ -452,7 +415,7 @@ def _difference(finite_difference_gradient, case: dict) -> np.ndarray:
 
 def _difference_check(finite_difference_gradient, case: dict) -> None:
     gradient = _difference(finite_difference_gradient, case)
-    _expect("the gradient", gradient, case, "gradient", shape_words="it should have the shape of w",
+    CASES.expect(case, "gradient", gradient, what="the gradient", shape_words="it should have the shape of w",
             advice=DIFFERENCE_ADVICE)
 
 
@@ -460,7 +423,7 @@ def difference_on_weight_matrices(finite_difference_gradient, numbers: dict | No
                                   example: bool = False) -> None:
     """For a weight matrix: ``f`` is called with arrays of ``w``'s shape, the result has that
     shape and the central differences as values, and ``w`` is as it was."""
-    cases = _cases("finite_difference_gradient", numbers, example)
+    cases = CASES.of("finite_difference_gradient", numbers, example)
     for_each_case([case for case in cases if np.ndim(case["w"]) == 2],
                   lambda case: _difference_check(finite_difference_gradient, case))
 
@@ -469,7 +432,7 @@ def difference_on_weight_vectors(finite_difference_gradient, numbers: dict | Non
                                  example: bool = False) -> None:
     """For a vector of weights: entry ``i`` is ``(f(w + delta e_i) - f(w - delta e_i)) / (2 delta)``,
     and ``w`` is as it was."""
-    cases = _cases("finite_difference_gradient", numbers, example)
+    cases = CASES.of("finite_difference_gradient", numbers, example)
     for_each_case([case for case in cases if np.ndim(case["w"]) == 1],
                   lambda case: _difference_check(finite_difference_gradient, case))
 
@@ -494,13 +457,8 @@ def _network_gradients(backprop, case: dict) -> dict[str, np.ndarray]:
 def _compare(name: str, grads: dict, case: dict, advice: str) -> None:
     want = np.shape(case[name])
     allowed = [want] if len(want) == 2 else [want, (1, *want)]
-    _expect(name, grads[name], case, name, allowed=allowed, shape_words=SHAPE_WORDS[name], advice=advice)
-
-
-def _right(name: str, grads: dict, case: dict) -> bool:
-    got, want = grads[name], np.asarray(case[name], dtype=np.float64)
-    return got.size == want.size and close(got.reshape(want.shape), want, rtol=_tolerance(case, name)[0],
-                                           atol=_tolerance(case, name)[1])
+    CASES.expect(case, name, grads[name], what=name, shapes=allowed, shape_words=SHAPE_WORDS[name],
+                 advice=advice)
 
 
 def backprop_output_layer(backprop, numbers: dict | None = None, example: bool = False) -> None:
@@ -511,7 +469,7 @@ def backprop_output_layer(backprop, numbers: dict | None = None, example: bool =
         for name in ("dE_dM", "dE_db"):
             _compare(name, grads, case, OUTPUT_ADVICE)
 
-    for_each_case(_cases("backprop", numbers, example), check)
+    for_each_case(CASES.of("backprop", numbers, example), check)
 
 
 def backprop_hidden_layer(backprop, numbers: dict | None = None, example: bool = False) -> None:
@@ -522,14 +480,14 @@ def backprop_hidden_layer(backprop, numbers: dict | None = None, example: bool =
 
     def check(case):
         grads = _network_gradients(backprop, case)
-        output_right = all(_right(name, grads, case) for name in ("dE_dM", "dE_db"))
+        output_right = all(CASES.right(case, name, grads[name]) for name in ("dE_dM", "dE_db"))
         advice = HIDDEN_ADVICE if output_right else (
             "The output layer's gradients are not right either (see the other test of this question), "
             "and the hidden layer's start from its dE/dbeta: look there first.")
         for name in ("dE_dW", "dE_da"):
             _compare(name, grads, case, advice)
 
-    for_each_case(_cases("backprop", numbers, example), check)
+    for_each_case(CASES.of("backprop", numbers, example), check)
 
 
 # --- the mini autodiff --------------------------------------------------------------------------
@@ -618,12 +576,12 @@ def _backward(nodes: dict, case: dict) -> None:
 
 
 def _leaves_unchanged(nodes: dict, leaves: list, case: dict, when: str) -> None:
-    rtol, atol = _tolerance(case, "leaf")
+    bounds = tolerance(case, "leaf")
     for name, value in leaves:
         want = np.asarray(value, dtype=np.float64)
         now = to_array(f"{name}.val", _attribute(nodes[name], "val", f"{name}.val"))
         expect_shape(f"{name}.val", now, want.shape, hidden="it should keep the shape it was given")
-        if not close(now, want, rtol=rtol, atol=atol):
+        if not close(now, want, **bounds):
             raise diagnose(MISTAKES["evaluate_changed_a_leaf"], f"after evaluating {when}, {name}.val changed: ")
 
 
@@ -640,9 +598,8 @@ def _expect_grad(nodes: dict, name: str, case: dict, field: str, want, advice: s
                           public=f"{what} should have shape {want.shape}: "
                                  f"{MISTAKES['gradient_transposed'].explanation}",
                           key="gradient_transposed")
-    expect_shape(what, got, want.shape, hidden="a gradient has the shape of its Var's value")
-    rtol, atol = _tolerance(case, field)
-    expect_close(what, got, want, rtol=rtol, atol=atol, diagnoses=_mistakes(case, field), advice=advice)
+    CASES.expect(case, field, got, want=want, what=what, advice=advice,
+                 shape_words="a gradient has the shape of its Var's value")
 
 
 GRAD_ADVICE = ("Each grad is the derivative of the top expression with respect to that Var: s at the "
@@ -654,10 +611,8 @@ def _classes(Var, Plus, Mul, Sin, Logistic, MatMul) -> dict:
 
 
 def _value(what: str, got: np.ndarray, case: dict, field: str, want, advice: str) -> None:
-    want = np.asarray(want, dtype=np.float64)
-    expect_shape(what, got, want.shape, hidden="it should have the shape of the expression's value")
-    rtol, atol = _tolerance(case, field)
-    expect_close(what, got, want, rtol=rtol, atol=atol, diagnoses=_mistakes(case, field), advice=advice)
+    CASES.expect(case, field, got, want=want, what=what, advice=advice,
+                 shape_words="it should have the shape of the expression's value")
 
 
 def autodiff_values(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: dict | None = None,
@@ -680,7 +635,7 @@ def autodiff_values(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: dict | None 
         _value(f"the value of {top} after new leaf values", value, case, "new_value", case["new_value"],
                "evaluate should recompute the expression from the leaves' current val.")
 
-    for_each_case(_cases("autodiff", numbers, example), check)
+    for_each_case(CASES.of("autodiff", numbers, example), check)
 
 
 def autodiff_gradients(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: dict | None = None,
@@ -698,7 +653,7 @@ def autodiff_gradients(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: dict | No
         for name, want in case["grads"]:
             _expect_grad(nodes, name, case, f"grad {name}", want, GRAD_ADVICE)
 
-    for_each_case(_cases("autodiff", numbers, example), check)
+    for_each_case(CASES.of("autodiff", numbers, example), check)
 
 
 def autodiff_accumulates(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: dict | None = None,
@@ -729,7 +684,7 @@ def autodiff_accumulates(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: dict | 
         for name, want in case["grads"]:
             _expect_grad(nodes, name, case, f"grad {name}", want, GRAD_ADVICE)
 
-    for_each_case(_cases("autodiff", numbers, example), check)
+    for_each_case(CASES.of("autodiff", numbers, example), check)
 
 
 def autodiff_gradient_descent(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: dict | None = None,
@@ -754,7 +709,7 @@ def autodiff_gradient_descent(Var, Plus, Mul, Sin, Logistic, MatMul, numbers: di
             _expect_grad(nodes, v, case, f"grad {step}", case["grads"][step],
                          f"It should be the gradient of {top} at the new point {v}.val.", where)
 
-    for_each_case(_cases("autodiff_descent", numbers, example), check)
+    for_each_case(CASES.of("autodiff_descent", numbers, example), check)
 
 
 # --- weight_decay_step ----------------------------------------------------------------------------
@@ -769,8 +724,9 @@ def weight_decay_matches_reference(weight_decay_step, numbers: dict | None = Non
         grad = np.array(case["grad"], dtype=np.float64)
         result = _unchanged("weight_decay_step", weight_decay_step, theta, grad, case["kappa"], case["lam"],
                             names=("theta", "grad", "kappa", "lam"))
-        _expect("the new theta", to_array("the new theta", result), case, "theta_new",
-                shape_words="it should have the shape of theta",
-                advice="One step on E + (lam/2) ||theta||^2 is theta - kappa * grad - kappa * lam * theta.")
+        CASES.expect(case, "theta_new", result, what="the new theta",
+                     shape_words="it should have the shape of theta",
+                     advice="One step on E + (lam/2) ||theta||^2 is theta - kappa * grad - kappa * lam "
+                            "* theta.")
 
-    for_each_case(_cases("weight_decay_step", numbers, example), check)
+    for_each_case(CASES.of("weight_decay_step", numbers, example), check)

@@ -26,10 +26,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from . import cases_for
-from .values import (CheckFailed, Diagnosed, call, call_unchanged, diagnose, error_text,
-                     expect_close, for_each_case, is_proxy, probe, stored_mistakes, to_array,
-                     to_int, unpack, vocabulary)
+from .cases import CaseChecks, tolerance
+from .values import (CheckFailed, Diagnosed, call, call_unchanged, diagnose, error_text, for_each_case,
+                     is_proxy, probe, to_array, to_int, unpack, vocabulary)
 
 ASSIGNMENT = "deep_mlps"
 
@@ -185,26 +184,16 @@ MISTAKES = vocabulary(
     parentheses_missing_around_one_plus_a_squared=(
         "the parentheses around 1 + a**2 are missing: 2 / 1 + a**2 is 2 + a**2."),
 )
+CASES = CaseChecks(ASSIGNMENT, MISTAKES)
 
-
-def _cases(part: str, numbers: dict | None, example: bool) -> list[dict]:
-    return cases_for(ASSIGNMENT, part, numbers, example=example)
-
-
-def _mistakes(case: dict, field: str):
-    return stored_mistakes(case, field, MISTAKES)
-
-
-def _tolerance(case: dict, field: str) -> dict:
-    rtol, atol = case["tolerance"][field]
-    return {"rtol": rtol, "atol": atol}
 
 
 def _matching(case: dict, field: str, got) -> Diagnosed | None:
     """The failure naming the first stored mistake of ``field`` that gives ``got``."""
-    tolerance = _tolerance(case, field) if field in case.get("tolerance", {}) else {"rtol": 0.0, "atol": 0.25}
-    for value, mistake in _mistakes(case, field):
-        if np.allclose(np.asarray(got, dtype=np.float64), np.asarray(value, dtype=np.float64), **tolerance):
+    bounds = tolerance(case, field) if field in case.get("tolerance", {}) else {"rtol": 0.0, "atol": 0.25}
+    for value, mistake in CASES.stored(case, field):
+        if np.allclose(np.asarray(got, dtype=np.float64), np.asarray(value, dtype=np.float64),
+                       rtol=bounds["rtol"], atol=bounds["atol"]):
             return diagnose(mistake)
     return None
 
@@ -291,15 +280,11 @@ def _count_of(count_parameters, spec: dict) -> int:
 def _count_check(count_parameters, part: str, numbers: dict | None, example: bool) -> None:
     def check(case):
         got = _count_of(count_parameters, case["model"])
-        expect_close(
-            _what("the parameter count", case, got, case["count"]),
-            np.asarray([got], dtype=np.float64), [case["count"]], **_tolerance(case, "count"),
-            diagnoses=[([value], mistake) for value, mistake in _mistakes(case, "count")],
-            advice="Add up the numel of every parameter that model.parameters yields and whose "
-            "requires_grad is set.",
-        )
+        CASES.expect(case, "count", got, what=_what("the parameter count", case, got, case["count"]),
+                     advice="Add up the numel of every parameter that model.parameters yields and whose "
+                            "requires_grad is set.")
 
-    for_each_case(_cases(part, numbers, example), check)
+    for_each_case(CASES.of(part, numbers, example), check)
 
 
 def count_parameters_plain_models(count_parameters, numbers: dict | None = None,
@@ -352,6 +337,7 @@ def _search_failure(case: dict, got: int, shown: str = "") -> CheckFailed:
     """What a wrong width says: the stored mistake (or mistakes) that give it, else what is off."""
     explained = _matching(case, "width", got)
     if explained is not None:
+        assert explained.key is not None  # a Diagnosed always names its mistake
         return Diagnosed(f"{shown}{explained.hidden_text}", explained.key)
     if got < 1:
         return CheckFailed(f"{shown}the width should be at least 1: every hidden layer has at "
@@ -409,6 +395,7 @@ def _public_width_check(hidden_units_for_budget, count_parameters, case: dict) -
     if counter is None:
         if own_error is not None:
             raise own_error
+        assert got is not None  # without an answer, the counter's or the function's own error explains
         raise _search_failure(case, got, f"got {got}, expected {want}: ")
     words, key = counter
     shown = f"got {got}, expected {want}: " if own_error is None else "your search raised an error: "
@@ -438,7 +425,7 @@ def _width_check(hidden_units_for_budget, count_parameters, part: str, numbers: 
         else:
             _hidden_width_check(hidden_units_for_budget, case)
 
-    for_each_case(_cases(part, numbers, example), check)
+    for_each_case(CASES.of(part, numbers, example), check)
 
 
 def width_search_general(hidden_units_for_budget, count_parameters=None,
@@ -504,7 +491,7 @@ def poly_feature_count_and_shape(make_poly_features, numbers: dict | None = None
                 key="unknown_mistake")
         _expect_poly_shape(poly_X, X.shape[0], case)
 
-    for_each_case(_cases("make_poly_features_count", numbers, example), check)
+    for_each_case(CASES.of("make_poly_features_count", numbers, example), check)
 
 
 def poly_features_match_reference(make_poly_features, numbers: dict | None = None,
@@ -530,13 +517,13 @@ def poly_features_match_reference(make_poly_features, numbers: dict | None = Non
         what = "poly_X"
         if case.get("public"):
             what = f"poly_X (first row {_shown(poly_X[0])}, expected {_shown(want[0])})"
-        expect_close(
-            what, poly_X, want, **_tolerance(case, "poly_X"), diagnoses=_mistakes(case, "poly_X"),
+        CASES.expect(
+            case, "poly_X", poly_X, what=what,
             advice="Column k should be X[:, 0]**i * X[:, 1]**j for the k-th pair (i, j) of "
             "the nested loops described in the exercise.",
         )
 
-    for_each_case(_cases("make_poly_features", numbers, example), check)
+    for_each_case(CASES.of("make_poly_features", numbers, example), check)
 
 
 # --- initialization formulas ---------------------------------------------------------------
@@ -557,14 +544,11 @@ def xavier_std_matches_reference(xavier_std, numbers: dict | None = None,
                 raise diagnose(MISTAKES["gain_without_a_default"]) from None
             raise
         got = _number("the standard deviation", value)
-        expect_close(
-            _what("the standard deviation", case, got[0], case["std"]),
-            got, [case["std"]], **_tolerance(case, "std"),
-            diagnoses=[([value], mistake) for value, mistake in _mistakes(case, "std")],
-            advice="sigma = gain * sqrt(2 / (fan_in + fan_out)).",
-        )
+        CASES.expect(case, "std", got.reshape(()),
+                     what=_what("the standard deviation", case, got[0], case["std"]),
+                     advice="sigma = gain * sqrt(2 / (fan_in + fan_out)).")
 
-    for_each_case(_cases("xavier_std", numbers, example), check)
+    for_each_case(CASES.of("xavier_std", numbers, example), check)
 
 
 def leaky_relu_gain_matches_reference(leaky_relu_gain, numbers: dict | None = None,
@@ -573,11 +557,7 @@ def leaky_relu_gain_matches_reference(leaky_relu_gain, numbers: dict | None = No
 
     def check(case):
         got = _number("the gain", call("leaky_relu_gain", leaky_relu_gain, case["negative_slope"]))
-        expect_close(
-            _what("the gain", case, got[0], case["gain"]),
-            got, [case["gain"]], **_tolerance(case, "gain"),
-            diagnoses=[([value], mistake) for value, mistake in _mistakes(case, "gain")],
-            advice="gain = sqrt(2 / (1 + negative_slope**2)).",
-        )
+        CASES.expect(case, "gain", got.reshape(()), what=_what("the gain", case, got[0], case["gain"]),
+                     advice="gain = sqrt(2 / (1 + negative_slope**2)).")
 
-    for_each_case(_cases("leaky_relu_gain", numbers, example), check)
+    for_each_case(CASES.of("leaky_relu_gain", numbers, example), check)

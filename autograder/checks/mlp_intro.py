@@ -22,10 +22,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from . import cases_for
+from .cases import CaseChecks, tolerance
 from .values import (CheckFailed, Mistake, call, call_unchanged, close, diagnose, expect_close,
-                     expect_finite, expect_shape, for_each_case, kind_of, stored_mistakes, student_shape,
-                     to_array, unpack, vocabulary)
+                     expect_finite, expect_shape, for_each_case, kind_of, student_shape, to_array, unpack,
+                     vocabulary)
 
 ASSIGNMENT = "mlp_intro"
 GRID_POINTS = 1000
@@ -166,30 +166,8 @@ MISTAKES = vocabulary(
         "the split looks seeded with a fixed number rather than the seed argument; call "
         "torch.manual_seed(seed) with the seed the function receives."),
 )
+CASES = CaseChecks(ASSIGNMENT, MISTAKES)
 
-
-def _cases(graded_name: str, numbers: dict | None, example: bool) -> list[dict]:
-    return cases_for(ASSIGNMENT, graded_name, numbers, example=example)
-
-
-def _mistakes(case: dict, field: str) -> list[tuple]:
-    return stored_mistakes(case, field, MISTAKES)
-
-
-def _tolerance(case: dict, field: str) -> dict[str, float]:
-    rtol, atol = case["tolerance"][field]
-    return {"rtol": rtol, "atol": atol}
-
-
-def _matching(case: dict, field: str, got: np.ndarray, *, reshape: bool = False) -> Mistake | None:
-    """The stored mistake whose answer ``got`` is, within the case's tolerance, or None."""
-    for wrong, mistake in _mistakes(case, field):
-        wrong = np.asarray(wrong, dtype=np.float64)
-        if reshape and wrong.size == got.size:
-            wrong = wrong.reshape(got.shape)
-        if close(got, wrong, **_tolerance(case, field)):
-            return mistake
-    return None
 
 
 # --- approximate_function ------------------------------------------------------------------
@@ -215,12 +193,12 @@ def _relu_shape_mistake(relu_acts: np.ndarray, case: dict) -> Mistake | None:
     """A ``relu_acts`` of another shape whose values show the mistake: the right rows
     transposed, or the right rows and one more (a ReLU for the last training point too)."""
     rows, right = _relu_count(case), np.asarray(case["relu_acts"])
-    tolerance = _tolerance(case, "relu_acts")
+    bounds = tolerance(case, "relu_acts")
     if relu_acts.shape == (GRID_POINTS, rows) and rows != GRID_POINTS:
-        if close(_sampled_rows(relu_acts.T, case), right, **tolerance):
+        if close(_sampled_rows(relu_acts.T, case), right, **bounds):
             return MISTAKES["relu_acts_transposed"]
     if relu_acts.shape == (rows + 1, GRID_POINTS):
-        if close(_sampled_rows(relu_acts[:rows], case), right, **tolerance):
+        if close(_sampled_rows(relu_acts[:rows], case), right, **bounds):
             return MISTAKES["one_relu_per_training_point"]
     return None
 
@@ -233,8 +211,7 @@ def approximation_grid_and_relus(approximate_function, numbers: dict | None = No
         _, relu_acts, x = _approximation(approximate_function, case)
         expect_shape("x", x, (GRID_POINTS,), (GRID_POINTS, 1),
                      hidden="it should hold the 1000 points of torch.linspace(min(x_train), max(x_train), 1000)")
-        expect_close("x", x.reshape(-1)[case["grid_sample"]], case["x"], **_tolerance(case, "x"),
-                     diagnoses=_mistakes(case, "x"),
+        CASES.expect(case, "x", x.reshape(-1)[case["grid_sample"]],
                      advice="It should be torch.linspace(min(x_train), max(x_train), 1000).")
         shape_mistake = _relu_shape_mistake(relu_acts, case)
         if shape_mistake is not None:
@@ -242,11 +219,10 @@ def approximation_grid_and_relus(approximate_function, numbers: dict | None = No
         expect_shape("relu_acts", relu_acts, (_relu_count(case), GRID_POINTS),
                      hidden="it should have one row per training point but the last, and one column "
                             "per grid point")
-        expect_close("relu_acts", _sampled_rows(relu_acts, case), case["relu_acts"],
-                     **_tolerance(case, "relu_acts"), diagnoses=_mistakes(case, "relu_acts"),
+        CASES.expect(case, "relu_acts", _sampled_rows(relu_acts, case),
                      advice="Row i should be relu(x - x_train[i]).")
 
-    for_each_case(_cases("approximate_function", numbers, example), check)
+    for_each_case(CASES.of("approximate_function", numbers, example), check)
 
 
 def _grid_and_relus_mistake(relu_acts: np.ndarray, x: np.ndarray, case: dict) -> tuple[bool, Mistake | None]:
@@ -254,8 +230,8 @@ def _grid_and_relus_mistake(relu_acts: np.ndarray, x: np.ndarray, case: dict) ->
     sample = case["grid_sample"]
     if x.size == GRID_POINTS:
         x_sampled = x.reshape(-1)[sample]
-        if not close(x_sampled, np.asarray(case["x"]), **_tolerance(case, "x")):
-            return False, _matching(case, "x", x_sampled)
+        if not close(x_sampled, np.asarray(case["x"]), **tolerance(case, "x")):
+            return False, CASES.matching(case, "x", x_sampled)
     else:
         return False, None
     shape_mistake = _relu_shape_mistake(relu_acts, case)
@@ -264,9 +240,9 @@ def _grid_and_relus_mistake(relu_acts: np.ndarray, x: np.ndarray, case: dict) ->
     if relu_acts.shape != (_relu_count(case), GRID_POINTS):
         return False, None
     rows = _sampled_rows(relu_acts, case)
-    if close(rows, np.asarray(case["relu_acts"]), **_tolerance(case, "relu_acts")):
+    if close(rows, np.asarray(case["relu_acts"]), **tolerance(case, "relu_acts")):
         return True, None
-    return False, _matching(case, "relu_acts", rows)
+    return False, CASES.matching(case, "relu_acts", rows)
 
 
 def approximation_matches_reference(approximate_function, numbers: dict | None = None,
@@ -275,17 +251,17 @@ def approximation_matches_reference(approximate_function, numbers: dict | None =
 
     def check(case):
         y_hat, relu_acts, x = _approximation(approximate_function, case)
-        sample, tolerance = case["grid_sample"], _tolerance(case, "y_hat")
+        sample, bounds = case["grid_sample"], tolerance(case, "y_hat")
         if y_hat.shape == (_relu_count(case), GRID_POINTS) and _relu_count(case) > 1:
-            if close(y_hat.sum(axis=0)[sample], np.asarray(case["y_hat"]), **tolerance):
+            if close(y_hat.sum(axis=0)[sample], np.asarray(case["y_hat"]), **bounds):
                 raise diagnose(MISTAKES["y_hat_not_summed"])
         expect_shape("y_hat", y_hat, (GRID_POINTS,), (GRID_POINTS, 1),
                      hidden="it should hold one value per grid point")
         got = y_hat.reshape(-1)[sample]
         expect_finite("y_hat", got)
-        if close(got, np.asarray(case["y_hat"]), **tolerance):
+        if close(got, np.asarray(case["y_hat"]), **bounds):
             return
-        own = _matching(case, "y_hat", got)
+        own = CASES.matching(case, "y_hat", got)
         if own is not None:
             raise diagnose(own, "y_hat differs from the reference: ")
         right, follows_from = _grid_and_relus_mistake(relu_acts, x, case)
@@ -300,7 +276,7 @@ def approximation_matches_reference(approximate_function, numbers: dict | None =
                           "point and be straight in between; the sine example in the notebook shows the "
                           "same property.", key="unknown_mistake")
 
-    for_each_case(_cases("approximate_function", numbers, example), check)
+    for_each_case(CASES.of("approximate_function", numbers, example), check)
 
 
 # --- Net -----------------------------------------------------------------------------------
@@ -399,12 +375,13 @@ def _loaded_network(Net, case: dict):
 
 def _layer_problem(net_layers: dict[str, list], case: dict) -> None:
     """Each named layer, called on the judge's inputs, returns what the reference layer does."""
-    tolerance = _tolerance(case, "layers")
+    bounds = tolerance(case, "layers")
     for name in _linear_names(case):
         for module in net_layers[name]:
             inputs = torch.tensor(case["layer_inputs"][name], dtype=_dtype_of(module))
             got = to_array(f"the output of {name}", call(name, module, inputs))
-            expect_close(f"the output of {name}", got, case["layer_outputs"][name], **tolerance,
+            expect_close(f"the output of {name}", got, case["layer_outputs"][name],
+                         rtol=bounds["rtol"], atol=bounds["atol"],
                          advice="With the weights it was given, it should compute x @ weight.T + bias, as "
                                 "nn.Linear does.")
     for index in range(len(case["hidden_unit_nums"])):
@@ -413,7 +390,7 @@ def _layer_problem(net_layers: dict[str, list], case: dict) -> None:
             inputs = torch.tensor(case["activation_inputs"], dtype=torch.float32)
             got = to_array(f"the output of {name}", call(name, module, inputs))
             expect_close(f"the output of {name}", got, case["activation_outputs"],
-                         **_tolerance(case, "activation"), diagnoses=_mistakes(case, "activation"),
+                         **tolerance(case, "activation"), diagnoses=CASES.stored(case, "activation"),
                          advice="It should compute the activation the actv string names, with the "
                                 "arguments written in it.")
 
@@ -426,7 +403,7 @@ def net_layers_named(Net, numbers: dict | None = None, example: bool = False) ->
         _, layers = _loaded_network(Net, case)
         _layer_problem(layers, case)
 
-    for_each_case(_cases("Net", numbers, example), check)
+    for_each_case(CASES.of("Net", numbers, example), check)
 
 
 def _flat_output(net, inputs: torch.Tensor) -> np.ndarray | None:
@@ -470,11 +447,11 @@ def net_forward_matches_reference(Net, numbers: dict | None = None, example: boo
                 raise not_flattened from None
             raise
         outputs = to_array("the output of forward", result)
-        tolerance = _tolerance(case, "outputs")
+        bounds = tolerance(case, "outputs")
         if outputs.shape != want.shape:
             if _not_flattened(net, inputs, want):
                 raise not_flattened
-            if outputs.size == want.size and close(outputs.reshape(want.shape), want, **tolerance):
+            if outputs.size == want.size and close(outputs.reshape(want.shape), want, **bounds):
                 raise diagnose(MISTAKES["batch_dimension_dropped"])
             raise CheckFailed("the output of forward has the wrong shape; it should have one row per sample "
                               "and one column per output.",
@@ -482,9 +459,9 @@ def net_forward_matches_reference(Net, numbers: dict | None = None, example: boo
                                      f"of shape {tuple(inputs.shape)}, expected {want.shape}.",
                               key="wrong_shape")
         expect_finite("the output of forward", outputs)
-        if close(outputs, want, **tolerance):
+        if close(outputs, want, **bounds):
             return
-        own = _matching(case, "outputs", outputs)
+        own = CASES.matching(case, "outputs", outputs)
         if own is not None:
             raise diagnose(own, "the output of forward differs from the reference: ")
         try:
@@ -497,7 +474,7 @@ def net_forward_matches_reference(Net, numbers: dict | None = None, example: boo
                           "followed by its activation, then Output_Linear with no activation after it.",
                           key="unknown_mistake")
 
-    for_each_case(_cases("Net", numbers, example), check)
+    for_each_case(CASES.of("Net", numbers, example), check)
 
 
 # --- cross_entropy_loss --------------------------------------------------------------------
@@ -514,18 +491,17 @@ def cross_entropy_matches_reference(cross_entropy_loss, numbers: dict | None = N
                                                    logits, labels, names=("x", "labels")))
         if loss.size != 1:
             expect_finite("the loss", loss)
-            own = _matching(case, "loss", loss, reshape=True)
+            own = CASES.matching(case, "loss", loss, reshape=True)
             if own is not None:
                 raise diagnose(own, "the loss differs from the reference: ")
             raise CheckFailed("the loss should be a single number, the mean over the batch.",
                               public=f"the loss should be a single number, the mean over the batch; it has "
                                      f"shape {student_shape(loss)}.", key="not_a_single_number")
-        expect_close("the loss", loss.reshape(()), case["loss"], **_tolerance(case, "loss"),
-                     diagnoses=_mistakes(case, "loss"),
+        CASES.expect(case, "loss", loss.reshape(()), what="the loss",
                      advice="Each sample's loss is -x[i, labels[i]] + log(sum_j exp(x[i, j])); "
                             "return their mean.")
 
-    for_each_case(_cases("cross_entropy_loss", numbers, example), check)
+    for_each_case(CASES.of("cross_entropy_loss", numbers, example), check)
 
 
 # --- shuffle_and_split_data ----------------------------------------------------------------
@@ -566,9 +542,9 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _split_mistake(case: dict, got: np.ndarray, keys: set[str] | None = None) -> Mistake | None:
     """The stored mistake whose split ``got`` is (among ``keys`` if given)."""
-    for wrong, mistake in _mistakes(case, "split"):
+    for wrong, mistake in CASES.stored(case, "split"):
         if (keys is None or mistake.key in keys) and close(got, np.asarray(wrong, dtype=np.float64),
-                                                           **_tolerance(case, "split")):
+                                                           **tolerance(case, "split")):
             return mistake
     return None
 
@@ -629,7 +605,7 @@ def split_properties(shuffle_and_split_data, numbers: dict | None = None,
             raise diagnose(_split_mistake(case, got, {"seeded_with_a_fixed_number"})
                            or MISTAKES["split_ignores_its_seed"])
 
-    for_each_case(_cases("shuffle_and_split_data", numbers, example), check)
+    for_each_case(CASES.of("shuffle_and_split_data", numbers, example), check)
 
 
 def split_matches_seeded_randperm(shuffle_and_split_data, numbers: dict | None = None,
@@ -640,7 +616,7 @@ def split_matches_seeded_randperm(shuffle_and_split_data, numbers: dict | None =
         parts = _split(shuffle_and_split_data, case, case["seed"])
         got = _arrangement(parts)
         right = np.asarray(case["split"], dtype=np.float64)
-        if close(got, right, **_tolerance(case, "split")):
+        if close(got, right, **tolerance(case, "split")):
             _expect_aligned(parts)
             return
         if not _same(_arrangement(_split(shuffle_and_split_data, case, case["seed"])), got):
@@ -653,4 +629,4 @@ def split_matches_seeded_randperm(shuffle_and_split_data, numbers: dict | None =
                           "torch.randperm(N) gives, with the first int(0.2 * N) samples of the shuffled data "
                           "as the test set; use exactly those two calls to shuffle.", key="unknown_mistake")
 
-    for_each_case(_cases("shuffle_and_split_data", numbers, example), check)
+    for_each_case(CASES.of("shuffle_and_split_data", numbers, example), check)

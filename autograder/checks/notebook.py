@@ -244,7 +244,8 @@ def _defines(tree: ast.Module) -> set[str]:
 
 def _loads(nodes) -> set[str]:
     """The names ``nodes`` read and do not bind themselves."""
-    loaded, bound = set(), set()
+    loaded: set[str] = set()
+    bound: set[str] = set()
     for statement in nodes:
         for node in ast.walk(statement):
             if isinstance(node, ast.Name):
@@ -307,7 +308,7 @@ def waiting_for(source: str, graded: dict[str, str], namespace: dict,
                 return (f"This cell runs `{helper}`, which uses `{name}`, which {NOT_FINISHED}: "
                         f"finish {graded[name]} first, then run this cell again.")
     for name in sorted(used & set(pending or {})):
-        if name not in namespace:
+        if name not in namespace and pending is not None:
             return pending[name]
     return None
 
@@ -348,6 +349,6 @@ def guard_exploration(grader: PublicChecks, shell=None, cells: Iterable[str] | N
                 pending[name] = reason
         return lines if reason is None else [f"print({fit(reason)!r})\n"]
 
-    transform.autograder_guard = True
+    setattr(transform, "autograder_guard", True)  # noqa: B010  (how a later set-up finds this one)
     shell.input_transformers_post[:] = [t for t in shell.input_transformers_post
                                         if not getattr(t, "autograder_guard", False)] + [transform]

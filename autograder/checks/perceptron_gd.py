@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import cases_for
-from .values import (CheckFailed, Diagnosed, call, call_unchanged, close, diagnose, error_text,
-                     expect_close, expect_shape, for_each_case, stored_mistakes, student_shape,
-                     to_array, unpack, vocabulary)
+from .cases import CaseChecks
+from .values import (CheckFailed, Diagnosed, call, call_unchanged, close, diagnose, error_text, expect_shape,
+                     for_each_case, student_shape, to_array, unpack, vocabulary)
 
 ASSIGNMENT = "perceptron_gd"
 WEIGHT_SHAPES = [(3,), (3, 1), (1, 3)]
@@ -203,38 +202,8 @@ MISTAKES = vocabulary(
     returned_nothing=(
         "it returned nothing; does it end with a return statement that returns the result?"),
 )
+CASES = CaseChecks(ASSIGNMENT, MISTAKES)
 
-
-def _cases(group: str, numbers: dict | None, example: bool, example_group: str | None = None):
-    """The hidden cases of ``group``, or the public examples of ``example_group`` (each public
-    test has its own examples, where one hidden group serves several tests)."""
-    if example:
-        return cases_for(ASSIGNMENT, example_group or group, numbers, example=True)
-    return cases_for(ASSIGNMENT, group, numbers)
-
-
-def _mistakes(case: dict, field: str):
-    return stored_mistakes(case, field, MISTAKES)
-
-
-def _tolerance(case: dict, field: str) -> dict:
-    rtol, atol = case["tolerance"][field]
-    return {"rtol": rtol, "atol": atol}
-
-
-def _expect(case: dict, field: str, what: str, got: np.ndarray, advice: str, want=None) -> None:
-    """``got`` must match the case's ``field`` within its tolerance; if not, the first stored
-    mistake it matches is named."""
-    want = np.asarray(case[field] if want is None else want, dtype=np.float64)
-    diagnoses = [(value, mistake) for value, mistake in _mistakes(case, field)
-                 if np.shape(value) == want.shape]
-    expect_close(what, got.reshape(want.shape) if got.size == want.size else got, want,
-                 diagnoses=diagnoses, advice=advice, **_tolerance(case, field))
-
-
-def _matches(case: dict, field: str, got: np.ndarray, want=None) -> bool:
-    want = np.asarray(case[field] if want is None else want, dtype=np.float64)
-    return got.size == want.size and close(got.reshape(want.shape), want, **_tolerance(case, field))
 
 
 def _call_with_hints(name: str, function, *args, hints=()):
@@ -280,11 +249,12 @@ def sigmoid_matches_reference(sigmoid, numbers: dict | None = None, example: boo
 
     def check(case):
         got = _elementwise("sigmoid", sigmoid, case)
-        if np.isin(got, [0.0, 0.5, 1.0]).all() and not _matches(case, "sigmoid", got):
+        if np.isin(got, [0.0, 0.5, 1.0]).all() and not CASES.right(case, "sigmoid", got):
             raise diagnose(MISTAKES["step_function_for_sigmoid"])
-        _expect(case, "sigmoid", "sigmoid(x)", got, "It should be 1 / (1 + exp(-x)) for every entry.")
+        CASES.expect(case, "sigmoid", got, what="sigmoid(x)", reshape=True,
+                     advice="It should be 1 / (1 + exp(-x)) for every entry.")
 
-    for_each_case(_cases("sigmoid", numbers, example), check)
+    for_each_case(CASES.of("sigmoid", numbers, example), check)
 
 
 def grad_sigmoid_matches_reference(grad_sigmoid, numbers: dict | None = None,
@@ -293,10 +263,10 @@ def grad_sigmoid_matches_reference(grad_sigmoid, numbers: dict | None = None,
 
     def check(case):
         got = _elementwise("grad_sigmoid", grad_sigmoid, case)
-        _expect(case, "grad_sigmoid", "grad_sigmoid(x)", got,
-                "It should be sigmoid(x) * (1 - sigmoid(x)) for every entry.")
+        CASES.expect(case, "grad_sigmoid", got, what="grad_sigmoid(x)", reshape=True,
+                     advice="It should be sigmoid(x) * (1 - sigmoid(x)) for every entry.")
 
-    for_each_case(_cases("sigmoid", numbers, example, "grad_sigmoid"), check)
+    for_each_case(CASES.of("sigmoid", numbers, example, "grad_sigmoid"), check)
 
 
 # --- loss_i and grad_loss_i ------------------------------------------------------------------
@@ -354,9 +324,9 @@ def loss_i_matches_reference(loss_i, numbers: dict | None = None, example: bool 
         got = _student_loss(loss_i, *_sample(case))
         if not np.isfinite(got):
             raise diagnose(MISTAKES["log_of_a_number_outside_0_and_1"])
-        _expect(case, "loss", "loss_i", np.asarray(got), LOSS_ADVICE)
+        CASES.expect(case, "loss", got, what="loss_i", reshape=True, advice=LOSS_ADVICE)
 
-    for_each_case(_cases("loss_i", numbers, example), check)
+    for_each_case(CASES.of("loss_i", numbers, example), check)
 
 
 def grad_loss_i_matches_reference(grad_loss_i, numbers: dict | None = None,
@@ -365,11 +335,11 @@ def grad_loss_i_matches_reference(grad_loss_i, numbers: dict | None = None,
 
     def check(case):
         got, changed = _student_gradient(grad_loss_i, *_sample(case))
-        _expect(case, "grad", "grad_loss_i", got, GRADIENT_ADVICE)
+        CASES.expect(case, "grad", got, what="grad_loss_i", reshape=True, advice=GRADIENT_ADVICE)
         if changed:
             raise changed
 
-    for_each_case(_cases("loss_i", numbers, example, "grad_loss_i"), check)
+    for_each_case(CASES.of("loss_i", numbers, example, "grad_loss_i"), check)
 
 
 FD_STEP = 1e-3  # large enough for a float32 loss, small enough for a 1e-3 tolerance
@@ -404,13 +374,13 @@ def grad_loss_i_at_other_samples(loss_i, grad_loss_i, numbers: dict | None = Non
     def check(case):
         w, x_i, y_i = _sample(case)
         got, changed = _student_gradient(grad_loss_i, w, x_i, y_i)
-        if _matches(case, "grad", got):
+        if CASES.right(case, "grad", got):
             if changed:
                 raise changed
             return
-        for value, mistake in _mistakes(case, "grad"):
-            if close(got, np.asarray(value, dtype=np.float64), **_tolerance(case, "grad")):
-                raise diagnose(mistake, "grad_loss_i differs from the reference: ")
+        known = CASES.matching(case, "grad", got)
+        if known is not None:
+            raise diagnose(known, "grad_loss_i differs from the reference: ")
         slopes = _slopes_of(loss_i, w, x_i, y_i)
         if slopes is not None and np.allclose(got, -slopes, rtol=1e-3, atol=1e-3):
             raise diagnose(MISTAKES["gradient_is_minus_the_slope_of_the_loss"],
@@ -423,7 +393,7 @@ def grad_loss_i_at_other_samples(loss_i, grad_loss_i, numbers: dict | None = Non
             f"loss_i passes its tests, the gradient is off. {GRADIENT_ADVICE}",
             key="unknown_mistake")
 
-    for_each_case(_cases("grad_loss_i", numbers, example), check)
+    for_each_case(CASES.of("grad_loss_i", numbers, example), check)
 
 
 def _follows_a_wrong_loss(loss_i, case, w, x_i, y_i) -> None:
@@ -432,10 +402,10 @@ def _follows_a_wrong_loss(loss_i, case, w, x_i, y_i) -> None:
     opening = ("grad_loss_i differs from the reference, but it is the slope of your own loss_i "
                "(measured by finite differences), so loss_i is off too and the gradient follows it")
     got = np.asarray(_student_loss(loss_i, w, x_i, y_i))
-    for value, mistake in _mistakes(case, "loss"):
-        if close(got, np.asarray(value, dtype=np.float64), **_tolerance(case, "loss")):
-            raise Diagnosed(f"{opening}: in loss_i, {mistake.explanation} Fix loss_i first, then its "
-                            "gradient.", mistake.key)
+    mistake = CASES.matching(case, "loss", got)
+    if mistake is not None:
+        raise Diagnosed(f"{opening}: in loss_i, {mistake.explanation} Fix loss_i first, then its "
+                        "gradient.", mistake.key)
     raise CheckFailed(f"{opening}. Fix loss_i first (its own test says how), then its gradient.",
                       key="unknown_mistake")
 
@@ -478,7 +448,7 @@ def _right_with_flat_y(function, case: dict, args) -> bool:
     try:
         result = call("the function", function, X.copy(), y.reshape(-1).copy(), *args)
         answers = dict(zip(("w", "losses"), unpack("the function", result, 2)))
-        return all(_matches(case, field, to_array(field, answers[field]).reshape(-1))
+        return all(CASES.right(case, field, to_array(field, answers[field]).reshape(-1))
                    for field in ("w", "losses") if field in case)
     except AssertionError:
         return False
@@ -530,31 +500,30 @@ DESCENT_ADVICE = (
 def _first_loss_is_off(case: dict, losses: np.ndarray) -> bool:
     if "losses" not in case or not (losses.size and np.isfinite(losses[0])):
         return False
-    return not _matches(case, "losses", losses[:1], np.asarray(case["losses"][:1]))
+    return not CASES.right(case, "losses", losses[:1], want=case["losses"][:1])
 
 
 def _check_descent(gradient_descent, case: dict, *, weights: bool, losses: bool) -> None:
     w, history = _descent_call("gradient_descent", gradient_descent, case, case["eta"], case["T"])
     if weights:
         _expect_finite("the returned w", w)
-        if not _matches(case, "w", w):
+        if not CASES.right(case, "w", w):
             _name_or(case, "w", "the returned w", w,
                      lambda: _first_loss_check(case, history, "the returned w differs from the reference, "
                                                                "and "))
     if losses:
         _expect_length("the loss history", history, case["T"], "update")
         _expect_finite("the loss history", history)
-        if not _matches(case, "losses", history):
+        if not CASES.right(case, "losses", history):
             _name_or(case, "losses", "the loss history", history,
                      lambda: _first_loss_check(case, history, "the loss history differs from the reference: "))
 
 
 def _name_or(case: dict, field: str, what: str, got: np.ndarray, otherwise) -> None:
     """Name the stored mistake ``got`` matches; else ``otherwise()`` may explain; else generic."""
-    for value, mistake in _mistakes(case, field):
-        if np.size(value) == got.size and close(got, np.asarray(value, dtype=np.float64).reshape(-1),
-                                                **_tolerance(case, field)):
-            raise diagnose(mistake, _differs(what, mistake, "gradient_descent"))
+    mistake = CASES.matching(case, field, got, reshape=True)
+    if mistake is not None:
+        raise diagnose(mistake, _differs(what, mistake, "gradient_descent"))
     otherwise()
     raise CheckFailed(f"{what} differs from the reference. {DESCENT_ADVICE}", key="unknown_mistake")
 
@@ -567,7 +536,7 @@ def _first_loss_check(case: dict, history: np.ndarray, prefix: str) -> None:
 def gradient_descent_on_lab_data(gradient_descent, numbers: dict | None = None,
                                  example: bool = False) -> None:
     """The final weights and the whole loss history on the lab's own data."""
-    for_each_case(_cases("gradient_descent_lab", numbers, example, "gradient_descent_losses"),
+    for_each_case(CASES.of("gradient_descent_lab", numbers, example, "gradient_descent_losses"),
                   lambda case: _check_descent(gradient_descent, case, weights="w" in case,
                                               losses="losses" in case))
 
@@ -575,14 +544,14 @@ def gradient_descent_on_lab_data(gradient_descent, numbers: dict | None = None,
 def gradient_descent_weights_on_new_data(gradient_descent, numbers: dict | None = None,
                                          example: bool = False) -> None:
     """The final weights on other data, step sizes and step counts."""
-    for_each_case(_cases("gradient_descent", numbers, example, "gradient_descent_weights"),
+    for_each_case(CASES.of("gradient_descent", numbers, example, "gradient_descent_weights"),
                   lambda case: _check_descent(gradient_descent, case, weights=True, losses=False))
 
 
 def gradient_descent_losses_on_new_data(gradient_descent, numbers: dict | None = None,
                                         example: bool = False) -> None:
     """The whole loss history (and the shape of w) on other data, step sizes and step counts."""
-    for_each_case(_cases("gradient_descent", numbers, example, "gradient_descent_losses"),
+    for_each_case(CASES.of("gradient_descent", numbers, example, "gradient_descent_losses"),
                   lambda case: _check_descent(gradient_descent, case, weights=False, losses=True))
 
 
@@ -609,17 +578,16 @@ def _check_minibatch(function, case: dict) -> None:
     _expect_length("the loss history", losses, case["epochs"], "epoch")
     _expect_finite("the returned w", w)
     _expect_finite("the loss history", losses)
-    if not _matches(case, "w", w):
+    if not CASES.right(case, "w", w):
         _minibatch_name_or(function, case, "w", "the returned w", w)
-    if not _matches(case, "losses", losses):
+    if not CASES.right(case, "losses", losses):
         _minibatch_name_or(function, case, "losses", "the loss history", losses)
 
 
 def _minibatch_name_or(function, case: dict, field: str, what: str, got: np.ndarray) -> None:
-    for value, mistake in _mistakes(case, field):
-        if np.size(value) == got.size and close(got, np.asarray(value, dtype=np.float64).reshape(-1),
-                                                **_tolerance(case, field)):
-            raise diagnose(mistake, _differs(what, mistake, "minibatch_gradient_descent"))
+    mistake = CASES.matching(case, field, got, reshape=True)
+    if mistake is not None:
+        raise diagnose(mistake, _differs(what, mistake, "minibatch_gradient_descent"))
     if "probes" in case and _right_where_the_order_cannot_matter(function, case):
         raise diagnose(MISTAKES["batches_not_as_prescribed"], f"{what} differs from the reference: ")
     raise CheckFailed(f"{what} differs from the reference. {MINIBATCH_ADVICE}", key="unknown_mistake")
@@ -631,12 +599,13 @@ def _right_where_the_order_cannot_matter(function, case: dict) -> bool:
     probes = case["probes"]
     try:
         w, losses = _run_minibatch(function, case, probes["one_batch"]["batch_size"])
-        if not (_matches(case, "w", w, probes["one_batch"]["w"])
-                and _matches(case, "losses", losses, probes["one_batch"]["losses"])):
+        if not (CASES.right(case, "w", w, want=probes["one_batch"]["w"])
+                and CASES.right(case, "losses", losses, want=probes["one_batch"]["losses"])):
             return False
         same = probes["same_points"]
         w, losses = _run_minibatch(function, case, data={"X": same["X"], "y": same["y"]})
-        return _matches(case, "w", w, same["w"]) and _matches(case, "losses", losses, same["losses"])
+        return (CASES.right(case, "w", w, want=same["w"])
+                and CASES.right(case, "losses", losses, want=same["losses"]))
     except AssertionError:
         return False
 
@@ -654,13 +623,13 @@ def minibatch_structure(minibatch_gradient_descent, numbers: dict | None = None,
         w, losses = _run_minibatch(minibatch_gradient_descent, case)
         _expect_length("the loss history", losses, case["epochs"], "epoch")
         first = case["first_loss"] if "first_loss" in case else case["losses"][0]
-        if not _matches(case, "losses", losses[:1], [first]):
+        if not CASES.right(case, "losses", losses[:1], want=[first]):
             raise diagnose(MISTAKES["first_loss_not_at_w_zero"])
         again, _ = _run_minibatch(minibatch_gradient_descent, case)
         if not close(again, w, rtol=1e-9, atol=1e-12):
             raise diagnose(MISTAKES["batch_order_not_repeatable"])
 
-    for_each_case(_cases("minibatch_gradient_descent", numbers, example, "minibatch_structure"), check)
+    for_each_case(CASES.of("minibatch_gradient_descent", numbers, example, "minibatch_structure"), check)
 
 
 def minibatch_on_identical_points(minibatch_gradient_descent, numbers: dict | None = None,
@@ -669,10 +638,10 @@ def minibatch_on_identical_points(minibatch_gradient_descent, numbers: dict | No
     every batch order gives the same numbers there, so the updates, the batch sizes and the
     losses are checked apart from the order."""
     if example:
-        cases = _cases("minibatch_same_points", numbers, example)
+        cases = CASES.of("minibatch_same_points", numbers, example)
     else:  # no hidden test asks this alone: the hidden cases' own probes would serve
         cases = [{**case, **case["probes"]["same_points"], "mistakes": {}}
-                 for case in _cases("minibatch_gradient_descent", numbers, example) if "probes" in case]
+                 for case in CASES.of("minibatch_gradient_descent", numbers, example) if "probes" in case]
     for_each_case(cases, lambda case: _check_minibatch(minibatch_gradient_descent, case))
 
 
@@ -680,14 +649,14 @@ def minibatch_full_batch_matches_gradient_descent(minibatch_gradient_descent,
                                                   numbers: dict | None = None,
                                                   example: bool = False) -> None:
     """With one batch per epoch (batch size N or more) it is full-batch gradient descent."""
-    for_each_case(_cases("minibatch_full_batch", numbers, example),
+    for_each_case(CASES.of("minibatch_full_batch", numbers, example),
                   lambda case: _check_minibatch(minibatch_gradient_descent, case))
 
 
 def minibatch_matches_seeded_order(minibatch_gradient_descent, numbers: dict | None = None,
                                    example: bool = False) -> None:
     """Weights and losses on other data with the prescribed seeded batch order."""
-    for_each_case(_cases("minibatch_gradient_descent", numbers, example, "minibatch_same_points"),
+    for_each_case(CASES.of("minibatch_gradient_descent", numbers, example, "minibatch_same_points"),
                   lambda case: _check_minibatch(minibatch_gradient_descent, case))
 
 
@@ -717,20 +686,20 @@ def _check_derivative(name: str, function, case: dict) -> None:
     if not np.isfinite(got).all():
         raise CheckFailed(f"{name}(x) returned NaN or infinity, yet f'(x) is finite for every "
                           "|x| <= 1.5.", key="not_finite")
-    _expect(case, "df", f"{name}(x)", got, DERIVATIVE_ADVICE)
+    CASES.expect(case, "df", got, what=f"{name}(x)", reshape=True, advice=DERIVATIVE_ADVICE)
 
 
 def df_explicit_matches_reference(df_explicit, numbers: dict | None = None,
                                   example: bool = False) -> None:
     """The hand-derived derivative at points in [-1.5, 1.5]."""
-    for_each_case(_cases("derivative", numbers, example, "df_explicit"),
+    for_each_case(CASES.of("derivative", numbers, example, "df_explicit"),
                   lambda case: _check_derivative("df_explicit", df_explicit, case))
 
 
 def df_autograd_matches_reference(df_autograd, numbers: dict | None = None,
                                   example: bool = False) -> None:
     """The autograd derivative at points in [-1.5, 1.5]; float32 tensors are welcome."""
-    for_each_case(_cases("derivative", numbers, example, "df_autograd"),
+    for_each_case(CASES.of("derivative", numbers, example, "df_autograd"),
                   lambda case: _check_derivative("df_autograd", df_autograd, case))
 
 
@@ -747,4 +716,4 @@ def derivatives_agree(df_explicit, df_autograd, numbers: dict | None = None,
         _check_derivative("df_explicit", df_explicit, case)
         _check_derivative("df_autograd", df_autograd, case)
 
-    for_each_case(_cases("derivative_spread", numbers, example, "df_autograd"), check)
+    for_each_case(CASES.of("derivative_spread", numbers, example, "df_autograd"), check)

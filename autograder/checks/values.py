@@ -31,7 +31,7 @@ import copy
 import linecache
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import torch
@@ -168,6 +168,7 @@ def call_unchanged(name: str, function: Any, *args: Any, names: tuple[str, ...],
     """
     if function is None:
         raise _not_defined(name)
+    sent: Sequence[Any]
     if is_proxy(function):
         value, after, _ = function.call_and_echo(*args)
         value = _finished(name, function, value)

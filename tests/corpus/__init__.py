@@ -186,8 +186,11 @@ EXPECTATIONS = "expectations"
 
 
 def assignments() -> list[str]:
-    """Every assignment with a corpus: a folder here holding ``expectations.py``."""
-    return sorted(p.parent.name for p in CORPUS_DIR.glob(f"*/{EXPECTATIONS}.py"))
+    """Every assignment with a corpus: a folder here holding ``expectations.py``, whose
+    assignment is still in the project (``assignments/<name>/``)."""
+    project = CORPUS_DIR.parents[1] / "assignments"
+    return sorted(p.parent.name for p in CORPUS_DIR.glob(f"*/{EXPECTATIONS}.py")
+                  if (project / p.parent.name).is_dir())
 
 
 def graded_names(assignment: str) -> list[str]:
@@ -195,8 +198,57 @@ def graded_names(assignment: str) -> list[str]:
     return sorted(p.stem for p in (CORPUS_DIR / assignment).glob("*.py") if p.stem != EXPECTATIONS)
 
 
-def expectations(assignment: str) -> types.ModuleType:
-    return _load_module(CORPUS_DIR / assignment / f"{EXPECTATIONS}.py")
+# What ``expectations.py`` may define, and what an assignment gets where it defines nothing.
+# Required: the file itself (a corpus is required, see tests/test_corpus.py), and one corpus
+# file per graded function.
+DEFAULTS: dict[str, Any] = {
+    # (correct, wrong) variants each graded name needs at least: LEAST by name, else LEAST_OTHERWISE
+    "LEAST": {},
+    "LEAST_OTHERWISE": (2, 2),
+    # {graded name: {group of hidden cases: {fields holding expected answers}}}, which no feedback
+    # may show; by default every field with a tolerance in the group named after the function
+    "HIDDEN_ANSWERS": None,
+    # the leak check must know at least this many distinct hidden answers (as printed) in all
+    "LEAST_HIDDEN_ANSWERS": 10,
+    # {graded name: {answers calling it, graded with a correct stand-in in its place}}
+    "SHIELDED": {},
+    # {wrong variant id: {hidden test cases its mistake leaves right}}
+    "KEEPS": {},
+    # wrong variant ids the public checks let pass (each a HIDDEN_ONLY mistake); None: not checked
+    "PASS_THE_PUBLIC_CHECKS": set(),
+    # {kind: [variant ids]}, notebooks graded the whole way with the built zip; by default one
+    # holding the first correct variant of every graded name
+    "WHOLE_NOTEBOOKS": None,
+}
+
+
+def _fields_with_a_tolerance(assignment: str, graded_name: str) -> dict[str, set[str]]:
+    from reference import numbers as reference_numbers
+
+    cases = reference_numbers.load(assignment)["cases"].get(graded_name, [])
+    return {graded_name: set().union(*(case.get("tolerance", {}) for case in cases))} if cases else {}
+
+
+def _first_correct(assignment: str, graded_name: str) -> str | None:
+    tree = ast.parse((CORPUS_DIR / assignment / f"{graded_name}.py").read_text(encoding="utf-8"))
+    names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    return next((f"{graded_name}-{n}" for n in names if n.startswith("correct_")), None)
+
+
+def expectations(assignment: str) -> types.SimpleNamespace:
+    """What ``tests/corpus/<assignment>/expectations.py`` defines, and :data:`DEFAULTS` for the rest."""
+    module = _load_module(CORPUS_DIR / assignment / f"{EXPECTATIONS}.py")
+    unknown = sorted(n for n in vars(module) if n.isupper() and not n.startswith("_") and n not in DEFAULTS)
+    if unknown:
+        raise ValueError(f"{module.__file__}: {', '.join(unknown)} is not one of {', '.join(DEFAULTS)}")
+    found = {name: getattr(module, name, default) for name, default in DEFAULTS.items()}
+    names = graded_names(assignment)
+    if found["HIDDEN_ANSWERS"] is None:
+        found["HIDDEN_ANSWERS"] = {name: _fields_with_a_tolerance(assignment, name) for name in names}
+    if found["WHOLE_NOTEBOOKS"] is None:
+        firsts = [_first_correct(assignment, name) for name in names]
+        found["WHOLE_NOTEBOOKS"] = {"correct": [variant for variant in firsts if variant]}
+    return types.SimpleNamespace(**found)
 
 
 # --- a notebook's answers, defined as the notebook defines them -------------------------------

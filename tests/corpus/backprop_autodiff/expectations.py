@@ -25,6 +25,8 @@ HIDDEN_ANSWERS = {
             "autodiff_descent": {"values", "grads"}},
     "weight_decay_step": {"weight_decay_step": {"theta_new"}},
 }
+# The leak check must know at least this many hidden answers in all.
+LEAST_HIDDEN_ANSWERS = 100
 # Graded names whose mistakes the grader keeps from costing points where another answer calls
 # them: the name, and the answers that call it (graded with a correct stand-in in its place).
 SHIELDED: dict[str, set[str]] = {}

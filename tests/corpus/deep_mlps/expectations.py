@@ -21,6 +21,8 @@ HIDDEN_ANSWERS = {
     "xavier_std": {"xavier_std": {"std"}},
     "leaky_relu_gain": {"leaky_relu_gain": {"gain"}},
 }
+# The leak check must know at least this many hidden answers in all.
+LEAST_HIDDEN_ANSWERS = 100
 # Graded names whose mistakes the grader keeps from costing points where another answer calls
 # them: the name, and the answers that call it (graded with a correct stand-in in its place in
 # the hidden tests; the public check of the width search uses the notebook's own counter, and

@@ -11,6 +11,8 @@ HIDDEN_ANSWERS = {
     "cross_entropy_loss": {"cross_entropy_loss": {"loss"}},
     "shuffle_and_split_data": {},
 }
+# The leak check must know at least this many hidden answers in all.
+LEAST_HIDDEN_ANSWERS = 100
 # Graded names whose mistakes the grader keeps from costing points where another answer calls
 # them: the name, and the answers that call it (graded with a correct stand-in in its place).
 SHIELDED: dict[str, set[str]] = {}

@@ -16,6 +16,8 @@ _EVERY_GROUP = {"sigmoid": {"sigmoid", "grad_sigmoid"}, "loss_i": {"loss", "grad
 HIDDEN_ANSWERS = {name: _EVERY_GROUP for name in (
     "sigmoid", "grad_sigmoid", "loss_i", "grad_loss_i", "gradient_descent",
     "minibatch_gradient_descent", "df_explicit", "df_autograd")}
+# The leak check must know at least this many hidden answers in all.
+LEAST_HIDDEN_ANSWERS = 100
 # Graded names whose mistakes the grader keeps from costing points where another answer calls
 # them: the name, and the answers that call it (graded with a correct stand-in in its place).
 SHIELDED: dict[str, set[str]] = {}
