@@ -941,7 +941,7 @@ def test_the_student_joins_the_gradings_control_group_whose_memory_cap_holds(scr
     """Where the grader may make a control group, does the student process join it, and does
     the cap hold for all its processes together (two children of 150 MB under a 200 MB cap)?"""
     limits = sandbox.Limits(memory_mb=200, cpu_seconds=30, processes=16, open_files=64, file_mb=16)
-    group, problem = sandbox.control_group(f"autograder-test-{os.getpid()}", limits)
+    group, problem = sandbox.control_group("autograder-test", limits)
     if group is None:
         pytest.skip(f"no control group here: {problem}")
 
@@ -964,3 +964,19 @@ def test_the_student_joins_the_gradings_control_group_whose_memory_cap_holds(scr
         group.remove()
     assert report["isolation"]["grading_limits"]["active"] is True
     assert sorted(report["result"]) == [-signal.SIGKILL, 0], "one child fits, the other is killed"
+
+
+@NEEDS_ROOT
+def test_two_gradings_of_the_same_pid_get_control_groups_of_their_own():
+    """Containers share the machine's control groups but each numbers its processes from 1:
+    two judges of the same pid, in two containers, must not meet at one group's name."""
+    first, problem = sandbox.control_group("autograder-test", LIMITS)
+    if first is None:
+        pytest.skip(f"no control group here: {problem}")
+    second, _ = sandbox.control_group("autograder-test", LIMITS)
+    try:
+        assert second is not None and set(second.folders).isdisjoint(first.folders)
+    finally:
+        for group in (first, second):
+            if group is not None:
+                group.remove()

@@ -200,7 +200,7 @@ def check_isolation(defaults: settings.RuntimeSettings) -> sandbox.Isolation:
                                 processes=defaults.student_processes, open_files=defaults.student_open_files,
                                 file_mb=defaults.student_file_mb, disk_mb=defaults.student_disk_mb,
                                 files=defaults.student_files, cpus=defaults.student_cpus)
-        group, problem = sandbox.control_group(f"autograder-check-{os.getpid()}", limits)
+        group, problem = sandbox.control_group("autograder-check", limits)
         plan = sandbox.Plan(scratch, staging, limits, slot.uid, sandbox.protected_processes(),
                             trusted=defaults.trust_submissions, group=group, group_problem=problem)
         ours, theirs = socket.socketpair()

@@ -245,7 +245,7 @@ class Judge:
         # under /tmp, which every user can enter, whatever TMPDIR the grader has
         scratch = Path(tempfile.mkdtemp(prefix="autograder-student-", dir=STUDENT_SCRATCH_PARENT))
         limits = self._limits()
-        group, problem = sandbox.control_group(f"autograder-{os.getpid()}", limits)
+        group, problem = sandbox.control_group("autograder", limits)
         return sandbox.Plan(scratch, staging, limits, self.slot.uid, sandbox.protected_processes(),
                             trusted=self.limits.trust_submissions, group=group, group_problem=problem)
 

@@ -57,6 +57,7 @@ import errno
 import json
 import os
 import resource
+import secrets
 import shutil
 import signal
 import socket
@@ -272,10 +273,13 @@ def protected_processes() -> tuple[int, ...]:
     return tuple(sorted(p for p in found if p > 1))
 
 
-def control_group(name: str, limits: Limits) -> tuple[ControlGroup | None, str]:
-    """The grading's control group, or None and why not (see :mod:`.cgroups`)."""
+def control_group(prefix: str, limits: Limits) -> tuple[ControlGroup | None, str]:
+    """The grading's control group, or None and why not (see :mod:`.cgroups`). Its name is
+    ``prefix``, the pid and a random part: the pid alone repeats across containers, which
+    share the machine's control groups while each numbers its processes from 1."""
     from .cgroups import Unavailable
 
+    name = f"{prefix}-{os.getpid()}-{secrets.token_hex(4)}"
     if not grader_is_root():
         return None, "the grader does not run as root"
     try:
