@@ -98,10 +98,8 @@ def _build(root: Path, args) -> int:
 
 
 def _grade(root: Path, args) -> int:
-    from tqdm import tqdm
-
     from autograder import intake, report
-    from autograder.grade import Interrupted, check_isolation, grade_many, questions_in, zip_settings
+    from autograder.grade import Grader, Interrupted, questions_in, zip_settings
 
     (assignment,) = catalog.select(root, [args.assignment])
     if not assignment.autograder_zip.is_file():
@@ -111,35 +109,23 @@ def _grade(root: Path, args) -> int:
         "memory_limit_mb": args.memory_mb, "trust_submissions": args.trust_submissions or None,
     }.items() if value is not None}
     settings = zip_settings(assignment.autograder_zip).replace(**overrides) if overrides else None
-    isolation = check_isolation(assignment.autograder_zip, settings)
-    if isolation.refused:  # before anything is graded, in the words every grading would give
-        raise ToolkitError(isolation.refused)
-    print(f"Sandbox for student code: {isolation.line()}", file=sys.stderr)
-    for name in isolation.missing():
-        print(f"autograder grade: WARNING: student code runs without {name.replace('_', ' ')}: "
-              f"{getattr(isolation, name).detail}", file=sys.stderr)
     questions = questions_in(assignment.autograder_zip)
     with intake.gather(args.submissions, args.out) as found:
         for problem in found.problems:  # said now and at the end; grading goes on
             print(f"autograder grade: {problem}", file=sys.stderr)
-        report.prepare()
-        try:
-            with tqdm(total=len(found.submissions), unit="submission", file=sys.stderr,
-                      disable=not found.submissions) as bar:
-                def progress(outcome):
-                    bar.set_postfix_str(outcome.label[:40], refresh=False)
-                    bar.update()
-
-                graded = grade_many(assignment.autograder_zip, found.submissions, args.out,
-                                    settings=settings, jobs=args.jobs, regrade=args.regrade,
-                                    progress=progress)
-        except Interrupted as stopped:
-            report.write_grades_csv(stopped.graded, questions, args.out / "grades.csv", stopped.pending)
-            print(f"autograder grade: interrupted; {len(stopped.graded)} of {len(found.submissions)} "
-                  f"submission(s) graded and kept in {args.out} (grades.csv lists the other "
-                  f"{len(stopped.pending)} as interrupted); run the same command again to finish",
-                  file=sys.stderr)
-            return INTERRUPTED
+        # the engine that grades says first what sandbox it gives student code on this machine
+        with Grader(assignment.autograder_zip, args.jobs, trusted=args.trust_submissions) as grader:
+            _say_sandbox(grader.isolation)
+            report.prepare()
+            try:
+                graded = _grade_all(grader, assignment, found.submissions, args, settings)
+            except Interrupted as stopped:
+                report.write_grades_csv(stopped.graded, questions, args.out / "grades.csv", stopped.pending)
+                print(f"autograder grade: interrupted; {len(stopped.graded)} of {len(found.submissions)} "
+                      f"submission(s) graded and kept in {args.out} (grades.csv lists the other "
+                      f"{len(stopped.pending)} as interrupted); run the same command again to finish",
+                      file=sys.stderr)
+                return INTERRUPTED
     report.write_grades_csv(graded, questions, args.out / "grades.csv")
     summary = report.write_summary(graded, questions, args.out, assignment.name)
     print(f"{assignment.name}: {len(graded)} submission(s) in {args.out} "
@@ -152,6 +138,32 @@ def _grade(root: Path, args) -> int:
     for problem in found.problems:
         print(f"autograder grade: {problem}", file=sys.stderr)
     return 1 if found.problems else 0
+
+
+def _say_sandbox(isolation) -> None:
+    """The sandbox line, and a warning per missing layer; a refusal stops everything here,
+    before anything is graded, in the words every grading would give."""
+    if isolation.refused:
+        raise ToolkitError(isolation.refused)
+    print(f"Sandbox for student code: {isolation.line()}", file=sys.stderr)
+    for name in isolation.missing():
+        print(f"autograder grade: WARNING: student code runs without {name.replace('_', ' ')}: "
+              f"{getattr(isolation, name).detail}", file=sys.stderr)
+
+
+def _grade_all(grader, assignment, submissions, args, settings):
+    """Every submission graded by ``grader``, under a progress bar."""
+    from tqdm import tqdm
+
+    from autograder.grade import grade_many
+
+    with tqdm(total=len(submissions), unit="submission", file=sys.stderr, disable=not submissions) as bar:
+        def progress(outcome):
+            bar.set_postfix_str(outcome.label[:40], refresh=False)
+            bar.update()
+
+        return grade_many(assignment.autograder_zip, submissions, args.out, settings=settings,
+                          jobs=args.jobs, regrade=args.regrade, progress=progress, grader=grader)
 
 
 def _reference(root: Path, args) -> int:

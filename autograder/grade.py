@@ -131,23 +131,6 @@ class Interrupted(ToolkitError):
         self.pending = pending
 
 
-def check_isolation(autograder_zip: Path, settings: RuntimeSettings | None = None) -> Isolation:
-    """The sandbox the zip's engine gives student code on this machine, asked of the engine
-    itself (``run_grader.py --check-isolation``) before anything is graded."""
-    with tempfile.TemporaryDirectory(prefix="autograder-check-") as folder:
-        with zipfile.ZipFile(autograder_zip) as archive:
-            archive.extractall(folder)
-        command = [sys.executable, "-I", str(Path(folder) / RUNNER), "--check-isolation"]
-        if settings is not None and settings.trust_submissions:
-            command.append("--trust-submissions")
-        finished = subprocess.run(command, capture_output=True, text=True, cwd=folder,
-                                  env=dict(os.environ, **ENGINE_ENVIRONMENT), timeout=300)
-    if finished.returncode != 0:
-        raise ToolkitError(f"the grading engine could not check its sandbox: {finished.stderr.strip()[-2000:]}",
-                           "run `autograder build` again; if this stays, the engine cannot run here")
-    return Isolation.from_dict(json.loads(finished.stdout.strip().splitlines()[-1]))
-
-
 def isolation_lines(graded: list[GradedSubmission]) -> list[tuple[str, int]]:
     """What the gradings' sandboxes were, each distinct line with how many gradings had it."""
     counts: dict[str, int] = {}
@@ -167,20 +150,35 @@ class Grader:
     engine in order (:meth:`stop`).
     """
 
-    def __init__(self, autograder_zip: Path, jobs: int = 1):
+    def __init__(self, autograder_zip: Path, jobs: int = 1, *, trusted: bool = False):
         if not autograder_zip.is_file():
             raise NotBuilt(f"{autograder_zip} does not exist", "run `autograder build` first")
         self.autograder_zip = autograder_zip
         self.jobs = max(1, jobs)
+        self._isolation: Isolation | None = None
         self._folder = Path(tempfile.mkdtemp(prefix="autograder-source-"))
         self._questions = questions_in(autograder_zip)
         with zipfile.ZipFile(autograder_zip) as archive:
             archive.extractall(self._folder)
         environment = dict(os.environ, **ENGINE_ENVIRONMENT)
         self._process = subprocess.Popen(
-            [sys.executable, "-I", str(self._folder / RUNNER), "--jobs", str(self.jobs)],
+            [sys.executable, "-I", str(self._folder / RUNNER), "--jobs", str(self.jobs),
+             *(["--trust-submissions"] if trusted else [])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=environment,
             cwd=self._folder, start_new_session=True)
+
+    @property
+    def isolation(self) -> Isolation:
+        """The sandbox the engine gives student code on this machine: the first thing it says,
+        once warm, before it reads any job (it refuses every grading where ``refused`` is set)."""
+        if self._isolation is None:
+            line = self._process.stdout.readline() if self._process.stdout is not None else ""
+            try:
+                self._isolation = Isolation.from_dict(json.loads(line)["isolation"])
+            except (ValueError, KeyError, TypeError):
+                raise ToolkitError("the grading engine could not say what sandbox it gives student code",
+                                   "see the messages above; run `autograder build` again if the zip is old") from None
+        return self._isolation
 
     def __enter__(self) -> "Grader":
         return self
@@ -239,6 +237,7 @@ class Grader:
         """Grade each ``(submission, results.json path)``; the gradings by submission name."""
         requests, answers = self._process.stdin, self._process.stdout
         assert requests is not None and answers is not None, "the engine was started with both pipes"
+        self.isolation  # noqa: B018  (its first line, read before any report)
         wanted: dict[str, tuple[Submission, Path]] = {}
         for submission, results_path in jobs:
             results_path.parent.mkdir(parents=True, exist_ok=True)
@@ -339,13 +338,15 @@ def _empty_upload(submission: Submission, questions: dict[str, float]) -> grades
 
 def grade_many(autograder_zip: Path, submissions: Sequence[Path | Submission], out_dir: Path, *,
                settings: RuntimeSettings | None = None, jobs: int = 1, regrade: bool = True,
-               progress: Callable[[GradedSubmission], None] | None = None) -> list[GradedSubmission]:
+               progress: Callable[[GradedSubmission], None] | None = None,
+               grader: Grader | None = None) -> list[GradedSubmission]:
     """Grade submissions ``jobs`` at a time into ``out_dir/<name>/``; results in input order.
 
     Unless ``regrade``, a submission whose files and zip are both unchanged since its last
     grading here keeps its earlier results; one graded again records its earlier score.
     A Ctrl-C ends the engine and raises :class:`Interrupted`; the submissions graded by then
-    keep their results, and those in flight leave none.
+    keep their results, and those in flight leave none. ``grader``, an engine already started
+    (and asked for its sandbox) for this zip, is used instead of a new one; the caller ends it.
     """
     if not autograder_zip.is_file():
         raise NotBuilt(f"{autograder_zip} does not exist", "run `autograder build` first")
@@ -383,11 +384,15 @@ def grade_many(autograder_zip: Path, submissions: Sequence[Path | Submission], o
                 continue
             gradescope.write(empty, out_dir / submission.name / IN_FLIGHT_FILE)
             finished(GradedSubmission(submission.path, submission.name, empty, 0.0, people=submission.people))
-        if todo:
-            with Grader(autograder_zip, jobs) as grader:
-                grader.grade([(s, out_dir / s.name / IN_FLIGHT_FILE) for s in todo],
-                             settings=settings, done=finished)
+        if todo and grader is not None:
+            grader.grade([(s, out_dir / s.name / IN_FLIGHT_FILE) for s in todo], settings=settings, done=finished)
+        elif todo:
+            with Grader(autograder_zip, jobs) as started:
+                started.grade([(s, out_dir / s.name / IN_FLIGHT_FILE) for s in todo],
+                              settings=settings, done=finished)
     except KeyboardInterrupt:
+        if grader is not None:  # a Grader of our own was stopped on the way out of its block
+            grader.stop()  # before what was in flight is forgotten: its judges write as they end
         pending = [s for s in items if s.name not in outcomes]
         for submission in pending:
             _forget_in_flight(out_dir / submission.name)

@@ -252,7 +252,8 @@ def main(argv: list[str], source: Path) -> int:
         job = {"name": "submission", "submission": str(autograder / "submission"),
                "results": str(autograder / "results" / "results.json")}
         run(source, 1, _Lines([json.dumps(job)]), defaults, judge.source_digest(source))
-    else:
+    else:  # first the sandbox it gives student code, then a line per job as each ends
+        print(json.dumps({"isolation": check_isolation(defaults).as_dict()}), flush=True)
         run(source, max(1, args.jobs), sys.stdin, defaults, judge.source_digest(source))
     # Every result is written and reported: leave now. An orderly interpreter shutdown with
     # torch loaded takes a third of a second, and there is nothing left to clean up.
