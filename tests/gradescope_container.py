@@ -320,6 +320,9 @@ def _container_script(binds: dict[str, Path], command: list[str], *, env: dict[s
                      "mount -o remount,bind,ro \"$point\"; done")
     if "/tmp" in binds:  # last: the other sources may lie under /tmp
         tmp = binds["/tmp"]
+        for kept in kept_under_tmp():  # a checkout under /tmp stays where it is (see there)
+            inside = shlex.quote(str(tmp / kept.relative_to("/tmp")))
+            lines.append(f"mkdir -p {inside} && mount --bind {shlex.quote(str(kept))} {inside}")
         for name, source in (in_tmp or {}).items():
             inside = shlex.quote(str(tmp / name))
             lines.append(f"mkdir -p {inside} && mount --bind {shlex.quote(str(source))} {inside}")
@@ -331,6 +334,18 @@ def _container_script(binds: dict[str, Path], command: list[str], *, env: dict[s
     lines.append(f"env -i {environment} {shlex.join(command)} &")
     lines.append("wait $!")
     return "\n".join(lines) + "\n"
+
+
+def kept_under_tmp() -> list[Path]:
+    """What of this machine's /tmp a container must still show at its place: the project's
+    checkout and the Python running the suite, where they lie under /tmp (a fresh clone there,
+    as CI may make one). The harness runs the checkout's launcher and, in layout B, its Python;
+    the container's own /tmp would hide them."""
+    found = []
+    for path in (HERE.parent, Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()):
+        if path.is_relative_to("/tmp") and not any(path.is_relative_to(kept) for kept in found):
+            found.append(path)
+    return found
 
 
 def _in_namespaces(script: str, timeout: float) -> subprocess.CompletedProcess:
