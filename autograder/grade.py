@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -171,14 +171,20 @@ class Grader:
     def isolation(self) -> Isolation:
         """The sandbox the engine gives student code on this machine: the first thing it says,
         once warm, before it reads any job (it refuses every grading where ``refused`` is set)."""
-        if self._isolation is None:
-            line = self._process.stdout.readline() if self._process.stdout is not None else ""
-            try:
-                self._isolation = Isolation.from_dict(json.loads(line)["isolation"])
-            except (ValueError, KeyError, TypeError):
-                raise ToolkitError("the grading engine could not say what sandbox it gives student code",
-                                   "see the messages above; run `autograder build` again if the zip is old") from None
+        self._wait_until_warm()
+        assert self._isolation is not None
         return self._isolation
+
+    def _wait_until_warm(self) -> None:
+        """Read the engine's first line, its sandbox, once (it comes before any report)."""
+        if self._isolation is not None:
+            return
+        line = self._process.stdout.readline() if self._process.stdout is not None else ""
+        try:
+            self._isolation = Isolation.from_dict(json.loads(line)["isolation"])
+        except (ValueError, KeyError, TypeError):
+            raise ToolkitError("the grading engine could not say what sandbox it gives student code",
+                               "see the messages above; run `autograder build` again if the zip is old") from None
 
     def __enter__(self) -> "Grader":
         return self
@@ -237,7 +243,7 @@ class Grader:
         """Grade each ``(submission, results.json path)``; the gradings by submission name."""
         requests, answers = self._process.stdin, self._process.stdout
         assert requests is not None and answers is not None, "the engine was started with both pipes"
-        self.isolation  # noqa: B018  (its first line, read before any report)
+        self._wait_until_warm()
         wanted: dict[str, tuple[Submission, Path]] = {}
         for submission, results_path in jobs:
             results_path.parent.mkdir(parents=True, exist_ok=True)
@@ -384,12 +390,9 @@ def grade_many(autograder_zip: Path, submissions: Sequence[Path | Submission], o
                 continue
             gradescope.write(empty, out_dir / submission.name / IN_FLIGHT_FILE)
             finished(GradedSubmission(submission.path, submission.name, empty, 0.0, people=submission.people))
-        if todo and grader is not None:
-            grader.grade([(s, out_dir / s.name / IN_FLIGHT_FILE) for s in todo], settings=settings, done=finished)
-        elif todo:
-            with Grader(autograder_zip, jobs) as started:
-                started.grade([(s, out_dir / s.name / IN_FLIGHT_FILE) for s in todo],
-                              settings=settings, done=finished)
+        if todo:
+            with nullcontext(grader) if grader is not None else Grader(autograder_zip, jobs) as engine:
+                engine.grade([(s, out_dir / s.name / IN_FLIGHT_FILE) for s in todo], settings=settings, done=finished)
     except KeyboardInterrupt:
         if grader is not None:  # a Grader of our own was stopped on the way out of its block
             grader.stop()  # before what was in flight is forgotten: its judges write as they end

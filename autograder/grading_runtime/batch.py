@@ -194,15 +194,8 @@ def check_isolation(defaults: settings.RuntimeSettings) -> sandbox.Isolation:
     with tempfile.TemporaryDirectory(prefix="autograder-check-") as work:
         staging = Path(work) / "staging"
         staging.mkdir()
-        scratch = Path(tempfile.mkdtemp(prefix="autograder-student-", dir=judge.STUDENT_SCRATCH_PARENT))
         slot = sandbox.Slot()
-        limits = sandbox.Limits(memory_mb=defaults.memory_limit_mb, cpu_seconds=30,
-                                processes=defaults.student_processes, open_files=defaults.student_open_files,
-                                file_mb=defaults.student_file_mb, disk_mb=defaults.student_disk_mb,
-                                files=defaults.student_files, cpus=defaults.student_cpus)
-        group, problem = sandbox.control_group("autograder-check", limits)
-        plan = sandbox.Plan(scratch, staging, limits, slot.uid, sandbox.protected_processes(),
-                            trusted=defaults.trust_submissions, group=group, group_problem=problem)
+        plan = judge.student_plan(staging, slot.uid, defaults, "autograder-check")
         ours, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:
@@ -221,10 +214,10 @@ def check_isolation(defaults: settings.RuntimeSettings) -> sandbox.Isolation:
             os.waitpid(pid, 0)
             if slot.uid is not None:
                 sandbox.kill_user(slot.uid)
-            if group is not None:
-                group.remove()
+            if plan.group is not None:
+                plan.group.remove()
             slot.release()
-            shutil.rmtree(scratch, ignore_errors=True)
+            shutil.rmtree(plan.scratch, ignore_errors=True)
         return sandbox.Isolation.from_dict(json.loads(line))
 
 

@@ -242,22 +242,7 @@ class Judge:
                 else:
                     shutil.copy(item, staging / item.name)
         shutil.copy(notebook_path, staging / notebook_path.name)
-        # under /tmp, which every user can enter, whatever TMPDIR the grader has
-        scratch = Path(tempfile.mkdtemp(prefix="autograder-student-", dir=STUDENT_SCRATCH_PARENT))
-        limits = self._limits()
-        group, problem = sandbox.control_group("autograder", limits)
-        return sandbox.Plan(scratch, staging, limits, self.slot.uid, sandbox.protected_processes(),
-                            trusted=self.limits.trust_submissions, group=group, group_problem=problem)
-
-    def _limits(self) -> sandbox.Limits:
-        return sandbox.Limits(memory_mb=self.limits.memory_limit_mb,
-                              cpu_seconds=int(self.limits.total_timeout_seconds) + 5,
-                              processes=self.limits.student_processes,
-                              open_files=self.limits.student_open_files,
-                              file_mb=self.limits.student_file_mb,
-                              disk_mb=self.limits.student_disk_mb,
-                              files=self.limits.student_files,
-                              cpus=self.limits.student_cpus)
+        return student_plan(staging, self.slot.uid, self.limits, "autograder")
 
     def _read_secrets(self, assignment: str | None) -> list[questions_module.Question]:
         """The tests, their checks and this submission's hidden cases, into memory, before any
@@ -298,6 +283,21 @@ class Judge:
     def _cell_errors(session: Session) -> list[str]:
         return wording.cell_errors([(o.cell.number, o.cell.first_line, wording.ErrorReport.from_wire(o.error))
                                     for o in session.outcomes if o.error is not None])
+
+
+def student_plan(staging: Path, uid: int | None, limits: settings.RuntimeSettings, group_prefix: str) -> sandbox.Plan:
+    """The plan of a grading's student processes (also of the sandbox check, which sets one up
+    as a grading would): a fresh scratch folder under /tmp, which every user can enter whatever
+    TMPDIR the grader has, the settings' limits, and a control group where one can be made."""
+    scratch = Path(tempfile.mkdtemp(prefix="autograder-student-", dir=STUDENT_SCRATCH_PARENT))
+    process_limits = sandbox.Limits(memory_mb=limits.memory_limit_mb,
+                                    cpu_seconds=int(limits.total_timeout_seconds) + 5,
+                                    processes=limits.student_processes, open_files=limits.student_open_files,
+                                    file_mb=limits.student_file_mb, disk_mb=limits.student_disk_mb,
+                                    files=limits.student_files, cpus=limits.student_cpus)
+    group, problem = sandbox.control_group(group_prefix, process_limits)
+    return sandbox.Plan(scratch, staging, process_limits, uid, sandbox.protected_processes(),
+                        trusted=limits.trust_submissions, group=group, group_problem=problem)
 
 
 def _ignore_interruptions() -> None:
