@@ -135,3 +135,13 @@ def browser_artefacts(tmp_path_factory):
     import browser as browser_module
 
     return browser_module.artefacts_dir(tmp_path_factory.getbasetemp())
+
+
+def landlock_abi() -> int:
+    """This kernel's Landlock ABI version, 0 where it has none (or the package is missing)."""
+    try:
+        import landlock
+
+        return landlock.landlock_abi_version()
+    except Exception:
+        return 0

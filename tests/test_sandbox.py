@@ -36,22 +36,13 @@ from pathlib import Path
 import pytest
 
 from autograder.grading_runtime import remote, sandbox, student, wire
-from conftest import reader_of
+from conftest import landlock_abi, reader_of
 
 NEEDS_ROOT = pytest.mark.skipif(
     os.geteuid() != 0,
     reason="needs root: only a root grader gives the student process a uid of its own "
            "(and can set RLIMIT_NPROC for it, take a Slot, or kill_user)")
 REPOSITORY = Path(__file__).resolve().parents[1]
-
-
-def _landlock_abi() -> int:
-    try:
-        import landlock
-
-        return landlock.landlock_abi_version()
-    except Exception:
-        return 0
 
 
 def _has_seccomp() -> bool:
@@ -62,7 +53,7 @@ def _has_seccomp() -> bool:
     return True
 
 
-NEEDS_LANDLOCK = pytest.mark.skipif(_landlock_abi() < 1, reason="needs a kernel with Landlock and "
+NEEDS_LANDLOCK = pytest.mark.skipif(landlock_abi() < 1, reason="needs a kernel with Landlock and "
                                     "the landlock package")
 NEEDS_SECCOMP = pytest.mark.skipif(not _has_seccomp(), reason="needs libseccomp and pyseccomp")
 MB = 1024 * 1024
